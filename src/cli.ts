@@ -1,0 +1,85 @@
+/**
+ * scimcheck's command line: thin on purpose. It parses the command name, hands the rest of argv to the
+ * part that owns the command, and turns the answer into an exit code (DESIGN.md: 0 pass, 1 a check
+ * failed, 2 bad usage or configuration, 3 target unreachable or credentials rejected).
+ *
+ * This is the one place that may wire the provider and the harness together (the embedded provider of
+ * `scimcheck run` without --target): the harness itself never imports the provider.
+ */
+import { UsageError } from './usage-error.ts';
+
+type Command = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  run: {
+    summary: 'run the conformance checks, scenarios and property suites against a target (or the embedded provider)',
+    load: async () => (await import('./commands/run.ts')).runCommand,
+  },
+  serve: {
+    summary: 'start the reference SCIM service provider',
+    load: async () => (await import('./provider/serve-command.ts')).serveCommand,
+  },
+  list: {
+    summary: 'list every check: id, RFC clause, level, title',
+    load: async () => (await import('./harness/commands.ts')).listCommand,
+  },
+  report: {
+    summary: 're-render HTML / JUnit / Markdown from a saved report.json',
+    load: async () => (await import('./harness/commands.ts')).reportCommand,
+  },
+  idp: {
+    summary: "replay an IdP profile's traffic for lifecycle scenarios against a target",
+    load: async () => (await import('./idp/commands.ts')).idpCommand,
+  },
+  load: {
+    summary: 'an IdP-scale initial and incremental sync with a read-back verdict',
+    load: async () => (await import('./idp/commands.ts')).loadCommand,
+  },
+};
+
+function usage(): string {
+  const lines = ['usage: scimcheck <command> [flags]', '', 'commands:'];
+  for (const [name, c] of Object.entries(commands)) lines.push(`  ${name.padEnd(8)} ${c.summary}`);
+  lines.push('', "run 'scimcheck <command> --help' for a command's flags");
+  return lines.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    const { version } = await import('./version.ts');
+    console.log(version);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`scimcheck: unknown command '${name}' (try: ${Object.keys(commands).join(', ')})`);
+    return 2;
+  }
+  try {
+    return await (await command.load())(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`scimcheck ${name}: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+const isEntry = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1]);
+if (isEntry || process.env.SCIMCHECK_BIN === '1') {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      console.error(`scimcheck: internal error: ${err instanceof Error ? err.stack : String(err)}`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,176 @@
+/**
+ * What a check is, and what it gets to work with. Checks live in src/harness/checks/<area>.ts and
+ * export an array of Check; the runner (src/harness/runner.ts) plans, runs and records them.
+ *
+ * A check talks to the target only through `ctx.http` (HTTP, or the provider's fetch handler
+ * in-process): the harness never imports the provider.
+ */
+import type { ResourceTypeDef, SchemaDef, ScimResource } from '../scim/types.ts';
+
+export type Level = 'MUST' | 'SHOULD' | 'MAY';
+export type Status = 'passed' | 'failed' | 'warned' | 'skipped' | 'errored';
+
+/** Features a check may need. All but `write` come from /ServiceProviderConfig (RFC 7643 §5). */
+export type Capability = 'patch' | 'bulk' | 'filter' | 'sort' | 'etag' | 'changePassword' | 'write' | 'groups';
+
+/** Citations are data, validated against specs/rfc-sections.json when checks load. */
+export interface Cite {
+  rfc: 7643 | 7644;
+  /** e.g. '3.5.2.1' */
+  section: string;
+  /** The RFC sentence the check enforces, quoted (short). */
+  quote?: string;
+}
+
+export interface Check {
+  /** Stable slug, e.g. 'patch.add.multivalued-append'. Never a sequence number. */
+  id: string;
+  title: string;
+  /** Report grouping: discovery, auth, users, uniqueness, validation, filter, paging, sort, projection,
+   *  patch, groups, etag, bulk, search, content-type, errors, security. */
+  area: string;
+  cite: Cite;
+  /** MUST failures are `failed`; SHOULD and MAY failures are `warned`. */
+  level: Level;
+  requires?: Capability[];
+  /** Throws a CheckFailure (via ctx.fail / ctx.expect*) to fail; ctx.skip() to skip; returns to pass. */
+  run(ctx: CheckContext): Promise<void>;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+  /** Relative to the target base URL, e.g. '/Users' or '/Users/abc'; or an absolute URL. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON with Content-Type application/scim+json; a string is sent raw. */
+  body?: unknown;
+  /**
+   * Authentication for this request: 'default' (the run's credentials), 'none' (no header),
+   * or a literal Authorization header value (e.g. 'Bearer wrong', 'Bearer ').
+   */
+  auth?: 'default' | 'none' | { authorization: string };
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Raw text of the body ('' when none). */
+  text: string;
+  /** Parsed JSON when the body parses, else undefined. */
+  json: any;
+  durationMs: number;
+}
+
+export interface TranscriptEntry {
+  request: { method: string; url: string; headers: Record<string, string>; body?: string };
+  response: { status: number; headers: Record<string, string>; body?: string } | { error: string };
+}
+
+export interface HttpClient {
+  /** Sends one request and records it (redacted) in the current check's transcript. Never throws for HTTP statuses. */
+  send(req: HttpRequest): Promise<HttpResponse>;
+}
+
+/** What discovery learned about the target; read-only for checks. */
+export interface TargetInfo {
+  baseUrl: string;
+  serviceProviderConfig: any;
+  schemas: SchemaDef[];
+  resourceTypes: ResourceTypeDef[];
+  /** Endpoint paths relative to baseUrl, e.g. '/Users', '/Groups'. */
+  endpoints: { users: string; groups?: string };
+  capabilities: Set<Capability>;
+  /** From the SPC: filter.maxResults, bulk.maxOperations, bulk.maxPayloadSize. */
+  limits: { maxResults?: number; bulkMaxOperations?: number; bulkMaxPayloadSize?: number };
+  /** From config: how the target deprovisions ('disable' keeps the record on DELETE). */
+  deprovision: 'delete' | 'disable';
+  /** The run's prefix; every resource a check creates carries it in userName / displayName. */
+  prefix: string;
+}
+
+/** Builds valid payloads from the target's own schemas and creates resources that are cleaned up at the end. */
+export interface Fixtures {
+  /** A unique name with the run prefix, e.g. `${prefix}-u-3f9a`. */
+  uniqueName(kind?: string): string;
+  /** A valid User body (from the target's schema + config generators), merged with overrides. Not sent. */
+  userBody(overrides?: Record<string, unknown>): ScimResource;
+  groupBody(overrides?: Record<string, unknown>): ScimResource;
+  /** POSTs a user, fails the check (as a precondition failure) unless 201, registers it for cleanup. */
+  createUser(overrides?: Record<string, unknown>): Promise<ScimResource & { id: string }>;
+  createGroup(overrides?: Record<string, unknown>): Promise<ScimResource & { id: string }>;
+  /** Registers a resource created by the check itself (e.g. via a raw POST) for cleanup. */
+  track(kind: 'user' | 'group', id: string): void;
+}
+
+export interface CheckContext {
+  http: HttpClient;
+  target: TargetInfo;
+  fixtures: Fixtures;
+  /** Fail with expected vs actual; message says what went wrong in one sentence. */
+  fail(message: string, detail?: { expected?: unknown; actual?: unknown }): never;
+  /** Skip with the reason (e.g. the target does not advertise sort). */
+  skip(reason: string): never;
+  /** Fails unless `res.status` is one of `expected`. */
+  expectStatus(res: HttpResponse, expected: number | number[], what?: string): void;
+  /** Fails unless the response is a SCIM error (RFC 7644 §3.12) with this status (and scimType when given). */
+  expectScimError(res: HttpResponse, status: number | number[], scimType?: string): void;
+  /** Fails unless `actual` deep-equals `expected` (JSON semantics). */
+  expectEqual(actual: unknown, expected: unknown, what: string): void;
+  /** Fails unless `cond`; `what` says what should have held. */
+  expectTrue(cond: unknown, what: string, detail?: { expected?: unknown; actual?: unknown }): void;
+  /** Abort signal for the run (Ctrl-C / timeout). */
+  signal: AbortSignal;
+}
+
+/** Thrown by ctx.fail / expect*; the runner turns it into a failed (MUST) or warned (SHOULD/MAY) result. */
+export class CheckFailure extends Error {
+  constructor(
+    message: string,
+    readonly expected?: unknown,
+    readonly actual?: unknown,
+  ) {
+    super(message);
+    this.name = 'CheckFailure';
+  }
+}
+
+/** Thrown by ctx.skip. */
+export class CheckSkipped extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'CheckSkipped';
+  }
+}
+
+/** One result in report.json (DESIGN.md: stable field names). */
+export interface CheckResult {
+  id: string;
+  title: string;
+  suite: 'conformance' | 'scenarios' | 'properties';
+  area: string;
+  /** e.g. 'RFC7644 §3.3' */
+  rfc: string;
+  level: Level;
+  status: Status;
+  durationMs: number;
+  message?: string;
+  expected?: unknown;
+  actual?: unknown;
+  reproduce?: string;
+  transcript: TranscriptEntry[];
+  /** Scenario results name the IdP profile. */
+  profile?: string;
+}
+
+export interface RunReport {
+  tool: 'scimcheck';
+  version: string;
+  target: string;
+  startedAt: string;
+  durationMs: number;
+  seed: number;
+  summary: { passed: number; failed: number; warned: number; skipped: number; errored: number };
+  results: CheckResult[];
+  baseline?: { regressions: string[]; fixed: string[]; expectedFailures: string[] };
+}
