@@ -31,10 +31,6 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "replay an IdP profile's traffic for lifecycle scenarios against a target",
     load: async () => (await import('./idp/commands.ts')).idpCommand,
   },
-  load: {
-    summary: 'an IdP-scale initial and incremental sync with a read-back verdict',
-    load: async () => (await import('./idp/commands.ts')).loadCommand,
-  },
 };
 
 function usage(): string {
