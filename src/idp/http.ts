@@ -1,0 +1,154 @@
+/**
+ * The IdP's HTTP client: ky over an injected (or the global) fetch, with a timeout, bounded retries on
+ * 429 / 5xx the way the profile says, and a redacted transcript of every attempt.
+ * It knows nothing about the target: only a base URL and credentials.
+ */
+import ky from 'ky';
+import type { TranscriptEntry } from '../harness/check.ts';
+import { ScimError } from '../scim/errors.ts';
+import { redactBody, redactHeaders } from './redact.ts';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface IdpRequest {
+  method: Method;
+  /** Relative to the base URL, e.g. '/Users/abc'. */
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  /** Why the request is sent, for the printed transcript (e.g. 'match-before-create'). */
+  purpose?: string;
+}
+
+export interface IdpResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+  json: any;
+}
+
+export interface RetryPolicy {
+  /** Extra attempts after the first; bounded so a broken target cannot hold the run. */
+  limit: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** RFC 6585 §4 / RFC 7231 §7.1.3: wait what Retry-After says on 429 (capped by maxDelayMs). */
+  honorRetryAfter: boolean;
+}
+
+export interface IdpHttpOptions {
+  baseUrl: string;
+  authorization?: string;
+  fetch?: typeof fetch;
+  timeoutMs: number;
+  headers: Record<string, string>;
+  retry: RetryPolicy;
+  signal?: AbortSignal;
+  /** Called once per attempt with the redacted exchange (the CLI prints it as it goes). */
+  onExchange?: (entry: TranscriptEntry, purpose?: string) => void;
+  /** Injectable so tests of the backoff do not wait on the clock. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Shared transcript (the IdP's and the verifier's requests in one order); a new one when absent. */
+  transcript?: TranscriptEntry[];
+}
+
+/** The target could not be reached at all (connection refused, DNS, timeout after all retries). */
+export class TargetUnreachable extends ScimError {
+  constructor(detail: string) {
+    super(503, detail);
+    this.name = 'TargetUnreachable';
+  }
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function buildUrl(baseUrl: string, path: string, query?: Record<string, string>): string {
+  const base = baseUrl.replace(/\/+$/, '');
+  const url = new URL(/^https?:/i.test(path) ? path : base + (path.startsWith('/') ? path : `/${path}`));
+  // RFC 7644 §3.4.2: filter and paging travel as URL query parameters; URLSearchParams encodes them.
+  for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, v);
+  return url.toString();
+}
+
+/** Seconds or an HTTP date (RFC 7231 §7.1.3), in ms; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export class IdpHttp {
+  readonly transcript: TranscriptEntry[];
+  private readonly client: typeof ky;
+
+  constructor(private readonly opts: IdpHttpOptions) {
+    this.transcript = opts.transcript ?? [];
+    this.client = ky.create({
+      fetch: opts.fetch ?? globalThis.fetch,
+      retry: 0, // retries are ours, so every attempt lands in the transcript
+      throwHttpErrors: false,
+      timeout: opts.timeoutMs,
+    });
+  }
+
+  /** Sends with the profile's retry policy. Never throws for an HTTP status; throws TargetUnreachable. */
+  async send(req: IdpRequest): Promise<IdpResponse> {
+    const sleep = this.opts.sleep ?? defaultSleep;
+    const { limit, baseDelayMs, maxDelayMs, honorRetryAfter } = this.opts.retry;
+    let lastError = '';
+    for (let attempt = 0; attempt <= limit; attempt++) {
+      if (this.opts.signal?.aborted) throw new TargetUnreachable('aborted');
+      let res: IdpResponse | undefined;
+      try {
+        res = await this.once(req);
+      } catch (e) {
+        lastError = e instanceof Error ? e.message : String(e);
+      }
+      const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+      if (res) {
+        // RFC 7644 §3.12 lists 429-like throttling and 5xx as transient; everything else is an answer.
+        const transient = res.status === 429 || res.status >= 500;
+        if (!transient || attempt === limit) return res;
+        const hinted = res.status === 429 && honorRetryAfter ? retryAfterMs(res.headers['retry-after']) : undefined;
+        await sleep(Math.min(maxDelayMs, hinted ?? backoff));
+      } else if (attempt < limit) {
+        await sleep(backoff);
+      }
+    }
+    throw new TargetUnreachable(`${req.method} ${req.path}: ${lastError || 'no answer'}`);
+  }
+
+  private async once(req: IdpRequest): Promise<IdpResponse> {
+    const url = buildUrl(this.opts.baseUrl, req.path, req.query);
+    const headers: Record<string, string> = { ...this.opts.headers };
+    if (this.opts.authorization) headers.Authorization = this.opts.authorization;
+    const hasBody = req.body !== undefined;
+    if (!hasBody) delete headers['Content-Type'];
+    const body = hasBody ? (typeof req.body === 'string' ? req.body : JSON.stringify(req.body)) : undefined;
+    const entry: TranscriptEntry = {
+      request: { method: req.method, url, headers: redactHeaders(headers), body: redactBody(body) },
+      response: { error: 'no response' },
+    };
+    this.transcript.push(entry);
+    try {
+      const r = await this.client(url, { method: req.method, headers, body, signal: this.opts.signal });
+      const text = await r.text();
+      const resHeaders: Record<string, string> = {};
+      r.headers.forEach((v, k) => (resHeaders[k.toLowerCase()] = v));
+      let json: any;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      entry.response = { status: r.status, headers: resHeaders, body: redactBody(text) };
+      this.opts.onExchange?.(entry, req.purpose);
+      return { status: r.status, headers: resHeaders, text, json };
+    } catch (e) {
+      entry.response = { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+      this.opts.onExchange?.(entry, req.purpose);
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+/** The selectable profiles by name (`--profile okta|entra|entra-2020|onelogin`). */
+import { entra, entra2020 } from './entra.ts';
+import { okta } from './okta.ts';
+import { onelogin } from './onelogin.ts';
+import type { Profile } from './types.ts';
+
+export const PROFILES: Readonly<Record<string, Profile>> = Object.freeze({
+  okta,
+  entra,
+  'entra-2020': entra2020,
+  onelogin,
+});
+
+export const PROFILE_NAMES = Object.keys(PROFILES);
+
+export function getProfile(name: string): Profile | undefined {
+  return PROFILES[name];
+}
