@@ -1,0 +1,179 @@
+/**
+ * Fixtures: valid payloads built from the target's own schemas (RFC 7643 §7 `required`), and resources
+ * created for checks, every one registered so the run deletes it at the end, even after failures.
+ * Every name carries the run prefix (DESIGN.md), so leftovers are recognisable and never collide.
+ */
+import { randomBytes } from 'node:crypto';
+import { CheckFailure, type Fixtures, type HttpClient, type TargetInfo } from './check.ts';
+import { SchemaRegistry, type SchemaOfType } from '../scim/schema-registry.ts';
+import { SCHEMA_URN, type AttributeDef, type ScimResource } from '../scim/types.ts';
+import type { HarnessConfig } from './config.ts';
+import { runGenerator, valueForAttribute, type GenContext } from './generators.ts';
+import { summarizeResponse } from './context.ts';
+
+/** `scimcheck-<6 hex of seed>`: the same seed names resources the same way. */
+export function runPrefix(seed: number): string {
+  return `scimcheck-${(seed >>> 0).toString(16).padStart(8, '0').slice(-6)}`;
+}
+
+export interface FixtureRegistry {
+  /** Fixtures bound to one check's HTTP client (its requests land in that check's transcript). */
+  forCheck(http: HttpClient): Fixtures;
+  /** Deletes everything registered (groups first: they reference users). Returns warnings, never throws. */
+  cleanup(http: HttpClient): Promise<string[]>;
+  tracked(): { users: string[]; groups: string[] };
+}
+
+/** Attributes the server assigns (RFC 7643 §3.1) or that are not attributes at all. */
+const SERVER_OWNED = new Set(['id', 'meta', 'schemas']);
+
+function writableRequired(attrs: readonly AttributeDef[]): AttributeDef[] {
+  return attrs.filter((a) => a.required && a.mutability !== 'readOnly' && !SERVER_OWNED.has(a.name));
+}
+
+function hasAttr(schema: SchemaOfType | undefined, name: string): boolean {
+  // Unknown schema (discovery missing): assume the RFC 7643 §4.1 core User attributes exist.
+  if (!schema) return true;
+  return schema.schema.attributes.some((a) => a.name.toLowerCase() === name.toLowerCase());
+}
+
+/** Sets `value` at a config path: `attr`, `attr.sub`, `urn:...:attr[.sub]` (RFC 7644 §3.10 notation). */
+export function setAtPath(body: ScimResource, path: string, value: unknown, knownUrns: readonly string[]): void {
+  let target: Record<string, unknown> = body;
+  let rest = path;
+  const urn = knownUrns.find((u) => path.toLowerCase().startsWith(`${u.toLowerCase()}:`));
+  if (urn) {
+    const core = knownUrns[0];
+    rest = path.slice(urn.length + 1);
+    if (urn !== core) {
+      target = (body[urn] as Record<string, unknown> | undefined) ?? {};
+      body[urn] = target;
+      if (!body.schemas?.includes(urn)) body.schemas = [...(body.schemas ?? []), urn];
+    }
+  }
+  const [attr, sub] = rest.split('.', 2) as [string, string | undefined];
+  if (sub === undefined) target[attr] = value;
+  else target[attr] = { ...((target[attr] as Record<string, unknown> | undefined) ?? {}), [sub]: value };
+}
+
+function applyOverrides(body: ScimResource, overrides: Record<string, unknown> | undefined): ScimResource {
+  for (const [k, v] of Object.entries(overrides ?? {})) {
+    // `undefined` removes a generated attribute, so a check can send a body lacking e.g. userName.
+    if (v === undefined) delete body[k];
+    else body[k] = v;
+  }
+  return body;
+}
+
+export function createFixtureRegistry(target: TargetInfo, config: HarnessConfig = {}): FixtureRegistry {
+  const registry = new SchemaRegistry(target.schemas, target.resourceTypes);
+  const users: string[] = [];
+  const groups: string[] = [];
+  let counter = 0;
+
+  const name = (kind: string): string => `${target.prefix}-${kind}-${(++counter).toString(36)}${randomBytes(2).toString('hex')}`;
+  const gen: GenContext = { name };
+
+  const typeSchemas = (endpoint: string | undefined, fallbackName: string): SchemaOfType[] => {
+    const byEndpoint = endpoint ? registry.schemasOf(endpoint) : [];
+    return byEndpoint.length > 0 ? byEndpoint : registry.schemasOf(fallbackName);
+  };
+
+  /** Fills required attributes of the resource type's schemas that the body does not carry yet. */
+  const fillRequired = (body: ScimResource, schemas: SchemaOfType[]): void => {
+    for (const s of schemas) {
+      if (s.isExtension && !s.required) continue;
+      const holder: Record<string, unknown> = s.isExtension ? ((body[s.schema.id] as Record<string, unknown>) ?? {}) : body;
+      for (const a of writableRequired(s.schema.attributes)) {
+        if (holder[a.name] === undefined) holder[a.name] = valueForAttribute(a, gen);
+      }
+      if (s.isExtension) {
+        // RFC 7643 §3: a resource lists every schema it carries, extensions included.
+        body[s.schema.id] = holder;
+        if (!body.schemas?.includes(s.schema.id)) body.schemas = [...(body.schemas ?? []), s.schema.id];
+      }
+    }
+  };
+
+  const userBody = (overrides?: Record<string, unknown>): ScimResource => {
+    const schemas = typeSchemas(target.endpoints.users, 'User');
+    const core = schemas.find((s) => !s.isExtension);
+    const base = name('u');
+    const email = `${base}@example.com`;
+    // RFC 7643 §4.1: userName is the unique identifier; a target keyed by email gets an email there.
+    const body: ScimResource = { schemas: [core?.schema.id ?? SCHEMA_URN.user], userName: config.uniqueIdentifier === 'email' ? email : base };
+    if (hasAttr(core, 'name')) body.name = { givenName: 'Scim', familyName: `Check ${base.slice(-6)}`, formatted: `Scim Check ${base.slice(-6)}` };
+    if (hasAttr(core, 'displayName')) body.displayName = `Scim Check ${base.slice(-6)}`;
+    // RFC 2606: example.com never delivers mail.
+    if (hasAttr(core, 'emails')) body.emails = [{ value: email, type: 'work', primary: true }];
+    fillRequired(body, schemas);
+    const urns = [core?.schema.id ?? SCHEMA_URN.user, ...schemas.filter((s) => s.isExtension).map((s) => s.schema.id)];
+    for (const [path, generator] of Object.entries(config.requiredAttributes ?? {})) setAtPath(body, path, runGenerator(generator, gen), urns);
+    return applyOverrides(body, overrides);
+  };
+
+  const groupBody = (overrides?: Record<string, unknown>): ScimResource => {
+    const schemas = typeSchemas(target.endpoints.groups, 'Group');
+    const core = schemas.find((s) => !s.isExtension);
+    // RFC 7643 §4.2: displayName is the Group's required, human-readable name.
+    const body: ScimResource = { schemas: [core?.schema.id ?? SCHEMA_URN.group], displayName: name('g') };
+    fillRequired(body, schemas);
+    return applyOverrides(body, overrides);
+  };
+
+  const create = async (http: HttpClient, kind: 'user' | 'group', body: ScimResource): Promise<ScimResource & { id: string }> => {
+    const endpoint = kind === 'user' ? target.endpoints.users : target.endpoints.groups;
+    if (!endpoint) throw new CheckFailure(`precondition: the target has no ${kind} endpoint`);
+    const res = await http.send({ method: 'POST', path: endpoint, body });
+    // RFC 7644 §3.3: a successful create answers 201 Created with the resource, including its id.
+    const id = (res.json as { id?: unknown } | undefined)?.id;
+    if (res.status === 201 && typeof id === 'string' && id !== '') {
+      (kind === 'user' ? users : groups).push(id);
+      return res.json as ScimResource & { id: string };
+    }
+    throw new CheckFailure(
+      `precondition: could not create a ${kind}: POST ${endpoint} returned ${res.status}${res.status === 201 ? ' without an id' : ''}`,
+      { status: 201, id: 'a non-empty string' },
+      summarizeResponse(res),
+    );
+  };
+
+  return {
+    forCheck: (http) => ({
+      uniqueName: (kind = 'x') => name(kind),
+      userBody,
+      groupBody,
+      createUser: (overrides) => create(http, 'user', userBody(overrides)),
+      createGroup: (overrides) => create(http, 'group', groupBody(overrides)),
+      track: (kind, id) => {
+        (kind === 'user' ? users : groups).push(id);
+      },
+    }),
+    async cleanup(http) {
+      const warnings: string[] = [];
+      const jobs: [string | undefined, string[], string][] = [
+        [target.endpoints.groups, groups, 'group'],
+        [target.endpoints.users, users, 'user'],
+      ];
+      for (const [endpoint, ids, kind] of jobs) {
+        for (const id of [...new Set(ids.splice(0))]) {
+          if (!endpoint) {
+            warnings.push(`cleanup: no endpoint to delete ${kind} ${id}`);
+            continue;
+          }
+          try {
+            const res = await http.send({ method: 'DELETE', path: `${endpoint}/${encodeURIComponent(id)}` });
+            // RFC 7644 §3.6: 204 on delete; 404 means a check already deleted it.
+            if (!(res.status >= 200 && res.status < 300) && res.status !== 404) {
+              warnings.push(`cleanup: DELETE ${endpoint}/${id} returned ${res.status}`);
+            }
+          } catch (err) {
+            warnings.push(`cleanup: DELETE ${endpoint}/${id} failed: ${(err as Error).message}`);
+          }
+        }
+      }
+      return warnings;
+    },
+    tracked: () => ({ users: [...users], groups: [...groups] }),
+  };
+}

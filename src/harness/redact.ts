@@ -1,0 +1,103 @@
+/**
+ * Secrets never leave the process in a transcript (DESIGN.md: report.json, JUnit, HTML, Markdown, curl).
+ * Three layers: sensitive header names, `password`-like values inside JSON bodies and query strings, and
+ * finally every known secret literal (the run's token, basic password) wherever it still appears.
+ */
+
+export const REDACTED = '[REDACTED]';
+
+/** Header names whose values are credentials. */
+const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey)$|api[-_]?key|token|secret|password|session/i;
+
+/** JSON keys / query parameters whose values are secrets; RFC 7643 §4.1.1 `password` is the main one. */
+const SENSITIVE_KEY = /^(password|newpassword|oldpassword|currentpassword|secret|client_secret|access_token|refresh_token|token|api[-_]?key)$/i;
+
+/** A PATCH `path` that targets the password (RFC 7644 §3.5.2; URN-qualified or not). */
+const PASSWORD_PATH = /(^|:)password$/i;
+
+export function isSensitiveHeader(name: string): boolean {
+  return SENSITIVE_HEADER.test(name);
+}
+
+/** Keeps the scheme of an Authorization header (useful to read) and drops the credential. */
+function redactHeaderValue(name: string, value: string): string {
+  if (/^(proxy-)?authorization$/i.test(name)) {
+    const scheme = /^(\S+)\s+\S/.exec(value);
+    return scheme ? `${scheme[1]} ${REDACTED}` : value.trim() === '' ? value : REDACTED;
+  }
+  return REDACTED;
+}
+
+export function redactHeaders(headers: Record<string, string>, secrets: readonly string[] = []): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    out[k] = isSensitiveHeader(k) ? redactHeaderValue(k, v) : redactSecrets(v, secrets);
+  }
+  return out;
+}
+
+/** Deep copy of a JSON value with secret values replaced (incl. PATCH ops `{path:'password', value}`). */
+export function redactJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactJson);
+  if (value === null || typeof value !== 'object') return value;
+  const obj = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  // RFC 7644 §3.5.2: a PATCH operation naming the password in `path` carries it in `value`.
+  const patchOnPassword = typeof obj.path === 'string' && PASSWORD_PATH.test(obj.path.trim()) && 'value' in obj;
+  for (const [k, v] of Object.entries(obj)) {
+    if (SENSITIVE_KEY.test(k) || /:password$/i.test(k)) out[k] = v === null || v === undefined ? v : REDACTED;
+    else if (patchOnPassword && k === 'value') out[k] = REDACTED;
+    else out[k] = redactJson(v);
+  }
+  return out;
+}
+
+/** Redacts a body: JSON is walked; other text gets a best-effort `"password": "..."` scrub. */
+export function redactBody(text: string, secrets: readonly string[] = []): string {
+  if (text === '') return text;
+  let out: string;
+  try {
+    out = JSON.stringify(redactJson(JSON.parse(text)));
+  } catch {
+    out = text
+      .replace(/("(?:password|secret|token|access_token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`)
+      .replace(/\b(password|secret|access_token|api[-_]?key)=([^&\s]*)/gi, `$1=${REDACTED}`);
+  }
+  return redactSecrets(out, secrets);
+}
+
+/** Query strings: secret-named parameters, and `password eq "..."` inside a filter (RFC 7644 §3.4.2.2). */
+export function redactUrl(url: string, secrets: readonly string[] = []): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return redactSecrets(url, secrets);
+  }
+  if (parsed.username || parsed.password) {
+    parsed.username = parsed.username ? REDACTED : '';
+    parsed.password = parsed.password ? REDACTED : '';
+  }
+  for (const [k, v] of [...parsed.searchParams.entries()]) {
+    if (SENSITIVE_KEY.test(k) || /password/i.test(k)) parsed.searchParams.set(k, REDACTED);
+    else if (/password/i.test(v)) parsed.searchParams.set(k, redactFilterPasswords(v));
+  }
+  return redactSecrets(parsed.toString(), secrets);
+}
+
+function redactFilterPasswords(filter: string): string {
+  return filter.replace(/(password"?\s+[a-z]{2}\s+)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`);
+}
+
+/** Replaces every occurrence of each known secret (and its base64 / URL-encoded forms). */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    // Very short strings would shred unrelated text; real credentials are longer than this.
+    if (!s || s.length < 4) continue;
+    for (const form of new Set([s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)])) {
+      out = out.split(form).join(REDACTED);
+    }
+  }
+  return out;
+}

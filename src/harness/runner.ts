@@ -1,0 +1,281 @@
+/**
+ * The run: plan (which checks apply to this target and these flags), run independent checks with bounded
+ * concurrency (each with its own transcript and timeout), classify outcomes, run extra suites (IdP scenarios,
+ * property suites) through one hook, and clean up whatever the checks created.
+ */
+import { CheckFailure, CheckSkipped, type Capability, type Check, type CheckResult, type RunReport, type Status, type TargetInfo, type TranscriptEntry } from './check.ts';
+import { createCheckContext } from './context.ts';
+import type { FixtureRegistry } from './fixtures.ts';
+import { TransportError, type RecordingHttpClient } from './http-client.ts';
+import { matchesAny } from './glob.ts';
+import { transcriptToCurl } from './curl.ts';
+import { redactBody, redactHeaders, redactJson, redactSecrets, redactUrl } from './redact.ts';
+import { formatCite } from '../scim/citations.ts';
+
+/** What an extra suite gets: where the target is and how to authenticate (the IdP scenario suite's contract). */
+export interface ExtraSuiteEnv {
+  baseUrl: string;
+  /** The Authorization header value to send, when the run has credentials. */
+  authorization?: string;
+  fetch?: typeof fetch;
+  timeoutMs: number;
+  prefix: string;
+  signal?: AbortSignal;
+}
+
+export interface ExtraSuite {
+  name: string;
+  run(env: ExtraSuiteEnv): Promise<CheckResult[]>;
+}
+
+export interface PlannedCheck {
+  check: Check;
+  /** Set when the check will not run, with the reason the report shows. */
+  skip?: string;
+}
+
+export interface PlanOptions {
+  only?: readonly string[];
+  exclude?: readonly string[];
+  readOnly?: boolean;
+}
+
+/** Why a missing capability means "does not apply" (never "failed"): RFC 7643 §5 advertises features. */
+export function missingCapabilityReason(cap: Capability, readOnly: boolean): string {
+  if (cap === 'write') return readOnly ? 'left out by --read-only (the check writes to the target)' : 'the target does not accept writes';
+  if (cap === 'groups') return 'target has no Group resource type (/ResourceTypes)';
+  return `target does not advertise ${cap} (ServiceProviderConfig.${cap}.supported=false)`;
+}
+
+export function planChecks(checks: readonly Check[], target: TargetInfo, opts: PlanOptions = {}): PlannedCheck[] {
+  return checks.map((check) => {
+    if (opts.only && opts.only.length > 0 && !matchesAny(check.id, opts.only)) return { check, skip: 'left out by --only' };
+    if (opts.exclude && opts.exclude.length > 0 && matchesAny(check.id, opts.exclude)) return { check, skip: 'left out by --exclude' };
+    const missing = (check.requires ?? []).find((c) => !target.capabilities.has(c));
+    if (missing) return { check, skip: missingCapabilityReason(missing, !!opts.readOnly) };
+    return { check };
+  });
+}
+
+export interface RunSuitesOptions extends PlanOptions {
+  checks: readonly Check[];
+  target: TargetInfo;
+  /** The run's client; each check gets `http.forCheck(itsTranscript, itsSignal)`. */
+  http: RecordingHttpClient;
+  fixtures: FixtureRegistry;
+  /** Run the conformance checks (false for `--suite scenarios` alone). Default true. */
+  conformance?: boolean;
+  concurrency?: number;
+  /** Overall limit per check; a check still running then fails. Default 120 s. */
+  checkTimeoutMs?: number;
+  signal?: AbortSignal;
+  extraSuites?: readonly ExtraSuite[];
+  suiteEnv?: ExtraSuiteEnv;
+  /** Literal secrets to scrub from anything extra suites hand back. */
+  secrets?: readonly string[];
+  onStart?(total: number): void;
+  onResult?(result: CheckResult): void;
+}
+
+export interface SuitesOutcome {
+  results: CheckResult[];
+  cleanupWarnings: string[];
+  interrupted: boolean;
+}
+
+function baseResult(check: Check): Omit<CheckResult, 'status' | 'durationMs' | 'transcript'> {
+  return { id: check.id, title: check.title, suite: 'conformance', area: check.area, rfc: formatCite(check.cite), level: check.level };
+}
+
+class CheckTimeout extends Error {
+  constructor(ms: number) {
+    super(`the check did not finish within ${ms} ms (the target is slow or hung)`);
+    this.name = 'CheckTimeout';
+  }
+}
+
+/** Runs one check to a result; never throws. */
+export async function runOneCheck(
+  check: Check,
+  env: { target: TargetInfo; http: RecordingHttpClient; fixtures: FixtureRegistry; checkTimeoutMs: number; signal?: AbortSignal; secrets?: readonly string[] },
+): Promise<CheckResult> {
+  const transcript: TranscriptEntry[] = [];
+  const controller = new AbortController();
+  const onRunAbort = () => controller.abort(env.signal?.reason);
+  env.signal?.addEventListener('abort', onRunAbort, { once: true });
+  const http = env.http.forCheck(transcript, controller.signal);
+  const ctx = createCheckContext({ http, target: env.target, fixtures: env.fixtures.forCheck(http), signal: controller.signal });
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  let status: Status;
+  let message: string | undefined;
+  let expected: unknown;
+  let actual: unknown;
+  try {
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new CheckTimeout(env.checkTimeoutMs);
+        controller.abort(err);
+        reject(err);
+      }, env.checkTimeoutMs);
+    });
+    await Promise.race([check.run(ctx), timeout]);
+    status = 'passed';
+  } catch (err) {
+    if (err instanceof CheckFailure) {
+      // MUST violations fail; SHOULD/MAY violations warn (RFC 2119 levels mapped to result levels).
+      status = check.level === 'MUST' ? 'failed' : 'warned';
+      message = err.message;
+      expected = err.expected;
+      actual = err.actual;
+    } else if (err instanceof CheckSkipped) {
+      status = 'skipped';
+      message = err.reason;
+    } else if (err instanceof TransportError && err.kind === 'read-only') {
+      status = 'skipped';
+      message = `left out by --read-only (${err.message})`;
+    } else if (err instanceof TransportError && err.kind === 'aborted' && env.signal?.aborted) {
+      status = 'skipped';
+      message = 'the run was interrupted';
+    } else if (err instanceof TransportError || err instanceof CheckTimeout) {
+      // A timeout, refused connection or oversized/unreadable response is the target's doing: failed.
+      status = check.level === 'MUST' ? 'failed' : 'warned';
+      message = err.message;
+    } else {
+      // Anything else means the harness (or the check's code) broke: never blamed on the target.
+      status = 'errored';
+      const e = err as Error;
+      message = `harness error: ${e?.stack?.split('\n').slice(0, 4).join('\n') ?? String(err)}`;
+    }
+  } finally {
+    clearTimeout(timer);
+    env.signal?.removeEventListener('abort', onRunAbort);
+  }
+  const secrets = env.secrets ?? [];
+  return {
+    ...baseResult(check),
+    status,
+    durationMs: Math.round(performance.now() - started),
+    ...(message !== undefined ? { message: redactSecrets(message, secrets) } : {}),
+    ...(expected !== undefined ? { expected: redactJson(expected) } : {}),
+    ...(actual !== undefined ? { actual: redactJson(actual) } : {}),
+    ...(transcript.length > 0 ? { reproduce: transcriptToCurl(transcript) } : {}),
+    transcript,
+  };
+}
+
+/** Extra suites are other engineers' code: scrub what they return the same way our own transcripts are. */
+export function sanitizeResult(r: CheckResult, suite: CheckResult['suite'], secrets: readonly string[]): CheckResult {
+  const transcript = (r.transcript ?? []).map((t) => ({
+    request: {
+      method: t.request.method,
+      url: redactUrl(t.request.url, secrets),
+      headers: redactHeaders(t.request.headers ?? {}, secrets),
+      ...(t.request.body !== undefined ? { body: redactBody(t.request.body, secrets) } : {}),
+    },
+    response:
+      'error' in t.response
+        ? { error: redactSecrets(t.response.error, secrets) }
+        : {
+            status: t.response.status,
+            headers: redactHeaders(t.response.headers ?? {}, secrets),
+            ...(t.response.body !== undefined ? { body: redactBody(t.response.body, secrets) } : {}),
+          },
+  }));
+  return {
+    ...r,
+    suite: r.suite ?? suite,
+    ...(r.message !== undefined ? { message: redactSecrets(r.message, secrets) } : {}),
+    ...(r.expected !== undefined ? { expected: redactJson(r.expected) } : {}),
+    ...(r.actual !== undefined ? { actual: redactJson(r.actual) } : {}),
+    reproduce: transcript.length > 0 ? transcriptToCurl(transcript) : r.reproduce && redactSecrets(r.reproduce, secrets),
+    transcript,
+  };
+}
+
+async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+}
+
+export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> {
+  const planned = opts.conformance === false ? [] : planChecks(opts.checks, opts.target, opts);
+  const secrets = opts.secrets ?? [];
+  opts.onStart?.(planned.length);
+  const results: (CheckResult | undefined)[] = new Array(planned.length);
+  const emit = (i: number, r: CheckResult) => {
+    results[i] = r;
+    opts.onResult?.(r);
+  };
+  const indexed = planned.map((p, i) => ({ ...p, i }));
+  for (const p of indexed) {
+    if (p.skip) emit(p.i, { ...baseResult(p.check), status: 'skipped', durationMs: 0, message: p.skip, transcript: [] });
+  }
+  await pool(
+    indexed.filter((p) => !p.skip),
+    opts.concurrency ?? 4,
+    async (p) => {
+      if (opts.signal?.aborted) {
+        emit(p.i, { ...baseResult(p.check), status: 'skipped', durationMs: 0, message: 'the run was interrupted', transcript: [] });
+        return;
+      }
+      emit(p.i, await runOneCheck(p.check, { target: opts.target, http: opts.http, fixtures: opts.fixtures, checkTimeoutMs: opts.checkTimeoutMs ?? 120_000, signal: opts.signal, secrets }));
+    },
+  );
+  // Cleanup runs even when checks failed or the run was interrupted (DESIGN.md): its own client, no run signal.
+  const cleanupWarnings = await opts.fixtures.cleanup(opts.http.forCheck([]));
+  const all = results.filter((r): r is CheckResult => r !== undefined);
+  for (const suite of opts.extraSuites ?? []) {
+    if (opts.signal?.aborted) break;
+    const env = opts.suiteEnv ?? { baseUrl: opts.target.baseUrl, timeoutMs: 10_000, prefix: opts.target.prefix };
+    try {
+      const rs = await suite.run({ ...env, signal: opts.signal });
+      for (const r of rs) {
+        const clean = sanitizeResult(r, suite.name as CheckResult['suite'], secrets);
+        all.push(clean);
+        opts.onResult?.(clean);
+      }
+    } catch (err) {
+      const r: CheckResult = {
+        id: `${suite.name}.suite`,
+        title: `the ${suite.name} suite ran to completion`,
+        suite: suite.name as CheckResult['suite'],
+        area: suite.name,
+        rfc: '',
+        level: 'MUST',
+        status: 'errored',
+        durationMs: 0,
+        message: redactSecrets(`harness error: the ${suite.name} suite threw: ${(err as Error)?.message ?? String(err)}`, secrets),
+        transcript: [],
+      };
+      all.push(r);
+      opts.onResult?.(r);
+    }
+  }
+  return { results: all, cleanupWarnings, interrupted: !!opts.signal?.aborted };
+}
+
+export function summarize(results: readonly CheckResult[]): RunReport['summary'] {
+  const s = { passed: 0, failed: 0, warned: 0, skipped: 0, errored: 0 };
+  for (const r of results) s[r.status]++;
+  return s;
+}
+
+export function buildReport(parts: { version: string; target: string; startedAt: Date; seed: number; results: CheckResult[] }): RunReport {
+  return {
+    tool: 'scimcheck',
+    version: parts.version,
+    target: parts.target,
+    startedAt: parts.startedAt.toISOString(),
+    durationMs: Date.now() - parts.startedAt.getTime(),
+    seed: parts.seed,
+    summary: summarize(parts.results),
+    results: parts.results,
+  };
+}
