@@ -1,3 +1,219 @@
-import type { Check } from '../check.ts';
+/**
+ * Authentication checks (RFC 7644 §2, §3.12): every protected endpoint refuses requests without valid
+ * credentials with 401, a SCIM error body and a WWW-Authenticate challenge, and does nothing.
+ */
+import type { Check, CheckContext, HttpRequest, HttpResponse } from '../check.ts';
+import { SCHEMA_URN } from '../../scim/types.ts';
+import { brief, currentUser, expectSuccess, getUser, header, patchBody, postUser, putBodyFrom, unknownId, userPath, usersPath } from './support/checks-a.ts';
 
-export const checks: Check[] = [];
+const CITE_401 = {
+  rfc: 7644 as const,
+  section: '3.12',
+  quote: '401 UNAUTHORIZED: Authorization failure. The authorization header is invalid or missing.',
+};
+
+/** A token no target can have issued. */
+function wrongToken(): string {
+  return `scimcheck-wrong-${crypto.randomUUID()}`;
+}
+
+/** Fails unless the answer is 401 with a SCIM error body. */
+function expect401(ctx: CheckContext, res: HttpResponse): void {
+  ctx.expectScimError(res, 401);
+}
+
+function unauthenticated(
+  id: string,
+  title: string,
+  auth: HttpRequest['auth'] | (() => HttpRequest['auth']),
+  request: (ctx: CheckContext) => HttpRequest,
+): Check {
+  return {
+    id,
+    title,
+    area: 'auth',
+    cite: CITE_401,
+    level: 'MUST',
+    async run(ctx) {
+      const a = typeof auth === 'function' ? auth() : auth;
+      const res = await ctx.http.send({ ...request(ctx), auth: a });
+      expect401(ctx, res);
+    },
+  };
+}
+
+export const checks: Check[] = [
+  unauthenticated('auth.missing.list-users', 'GET /Users without an Authorization header answers 401', 'none', (ctx) => ({
+    method: 'GET',
+    path: usersPath(ctx),
+  })),
+  // Answering 404 here would tell an anonymous caller which ids exist.
+  unauthenticated('auth.missing.get-user', 'GET /Users/{id} without credentials answers 401, not 404', 'none', (ctx) => ({
+    method: 'GET',
+    path: userPath(ctx, unknownId()),
+  })),
+  unauthenticated('auth.empty-bearer.list-users', 'GET /Users with an empty bearer token ("Bearer ") answers 401', { authorization: 'Bearer ' }, (ctx) => ({
+    method: 'GET',
+    path: usersPath(ctx),
+  })),
+  unauthenticated('auth.wrong-token.list-users', 'GET /Users with a bearer token the target never issued answers 401', () => ({ authorization: `Bearer ${wrongToken()}` }), (ctx) => ({
+    method: 'GET',
+    path: usersPath(ctx),
+  })),
+  unauthenticated(
+    'auth.wrong-basic.list-users',
+    'GET /Users with Basic credentials the target does not know answers 401',
+    () => ({ authorization: `Basic ${Buffer.from(`scimcheck-nobody:${wrongToken()}`).toString('base64')}` }),
+    (ctx) => ({ method: 'GET', path: usersPath(ctx) }),
+  ),
+  unauthenticated('auth.wrong-scheme.list-users', 'GET /Users with an unknown authentication scheme answers 401', () => ({ authorization: `ScimcheckUnknown ${wrongToken()}` }), (ctx) => ({
+    method: 'GET',
+    path: usersPath(ctx),
+  })),
+  {
+    id: 'auth.www-authenticate.on-401',
+    title: 'A 401 answer carries a WWW-Authenticate challenge',
+    area: 'auth',
+    cite: {
+      rfc: 7644,
+      section: '2',
+      quote: 'a SCIM service provider SHALL indicate supported HTTP authentication schemes via the "WWW-Authenticate" header.',
+    },
+    level: 'MUST',
+    async run(ctx) {
+      const res = await ctx.http.send({ method: 'GET', path: usersPath(ctx), auth: 'none' });
+      ctx.expectStatus(res, 401, 'GET /Users without credentials');
+      const challenge = header(res, 'www-authenticate');
+      ctx.expectTrue(typeof challenge === 'string' && challenge.trim() !== '', 'the 401 answer should carry a WWW-Authenticate header', {
+        expected: 'WWW-Authenticate: Bearer realm="..." (or Basic ...)',
+        actual: challenge ?? '(absent)',
+      });
+    },
+  },
+  {
+    id: 'auth.missing.search',
+    title: 'POST /.search-style query without credentials answers 401',
+    area: 'auth',
+    cite: CITE_401,
+    level: 'MUST',
+    async run(ctx) {
+      // RFC 7644 §3.4.3: the search endpoint is a read like GET and is protected the same way.
+      const res = await ctx.http.send({
+        method: 'POST',
+        path: `${usersPath(ctx)}/.search`,
+        body: { schemas: [SCHEMA_URN.searchRequest], count: 1 },
+        auth: 'none',
+      });
+      expect401(ctx, res);
+    },
+  },
+  {
+    id: 'auth.missing.create-user',
+    title: 'POST /Users without credentials answers 401 and creates nothing',
+    area: 'auth',
+    cite: CITE_401,
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      // postUser tracks any resource a broken target creates anyway, so cleanup removes it.
+      const res = await postUser(ctx, ctx.fixtures.userBody(), { auth: 'none' });
+      expect401(ctx, res);
+    },
+  },
+  {
+    id: 'auth.wrong-token.delete-user',
+    title: 'DELETE with a wrong token answers 401 and the user still exists',
+    area: 'auth',
+    cite: CITE_401,
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const user = await ctx.fixtures.createUser();
+      const res = await ctx.http.send({ method: 'DELETE', path: userPath(ctx, user.id), auth: { authorization: `Bearer ${wrongToken()}` } });
+      expect401(ctx, res);
+      const after = await getUser(ctx, user.id);
+      ctx.expectStatus(after, 200, 'GET of the user after the refused DELETE');
+    },
+  },
+  {
+    id: 'auth.wrong-token.put-user',
+    title: 'PUT with a wrong token answers 401 and changes nothing',
+    area: 'auth',
+    cite: CITE_401,
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const user = await ctx.fixtures.createUser();
+      const body = { ...putBodyFrom(await currentUser(ctx, user.id)), nickName: 'scimcheck-unauthorised-change' };
+      const res = await ctx.http.send({ method: 'PUT', path: userPath(ctx, user.id), body, auth: { authorization: `Bearer ${wrongToken()}` } });
+      expect401(ctx, res);
+      const after = await currentUser(ctx, user.id);
+      ctx.expectTrue(after.nickName !== 'scimcheck-unauthorised-change', 'the refused PUT should not have changed the user', {
+        expected: user.nickName ?? '(absent)',
+        actual: after.nickName,
+      });
+    },
+  },
+  {
+    id: 'auth.wrong-token.patch-user',
+    title: 'PATCH with a wrong token answers 401 and changes nothing',
+    area: 'auth',
+    cite: CITE_401,
+    level: 'MUST',
+    requires: ['write', 'patch'],
+    async run(ctx) {
+      const user = await ctx.fixtures.createUser();
+      const res = await ctx.http.send({
+        method: 'PATCH',
+        path: userPath(ctx, user.id),
+        body: patchBody([{ op: 'replace', path: 'nickName', value: 'scimcheck-unauthorised-change' }]),
+        auth: { authorization: `Bearer ${wrongToken()}` },
+      });
+      expect401(ctx, res);
+      const after = await currentUser(ctx, user.id);
+      ctx.expectTrue(after.nickName !== 'scimcheck-unauthorised-change', 'the refused PATCH should not have changed the user', {
+        expected: user.nickName ?? '(absent)',
+        actual: after.nickName,
+      });
+    },
+  },
+  {
+    id: 'auth.missing.discovery',
+    title: 'Discovery endpoints without credentials either answer (public discovery) or refuse with 401 and a SCIM error',
+    area: 'auth',
+    cite: {
+      rfc: 7644,
+      section: '2',
+      quote: 'SCIM depends on the use of Transport Layer Security (TLS) and/or standard HTTP authentication and authorization schemes as per [RFC7235].',
+    },
+    level: 'MUST',
+    async run(ctx) {
+      for (const path of ['/ServiceProviderConfig', '/Schemas', '/ResourceTypes']) {
+        const res = await ctx.http.send({ method: 'GET', path, auth: 'none' });
+        // RFC 7644 §3.12: a refusal for missing credentials is a 401 with an Error body; a public answer is 200.
+        if (res.status === 200) continue;
+        ctx.expectTrue(res.status === 401, `GET ${path} without credentials should answer 200 (public) or 401`, {
+          expected: [200, 401],
+          actual: brief(res),
+        });
+        ctx.expectScimError(res, 401);
+      }
+    },
+  },
+  {
+    id: 'auth.valid.accepted',
+    title: 'The run\'s own credentials are accepted on GET /Users',
+    area: 'auth',
+    cite: {
+      rfc: 7644,
+      section: '2',
+      quote: 'SCIM depends on the use of Transport Layer Security (TLS) and/or standard HTTP authentication and authorization schemes as per [RFC7235].',
+    },
+    level: 'MUST',
+    async run(ctx) {
+      // The control for the checks above: the same request with valid credentials succeeds.
+      const res = await ctx.http.send({ method: 'GET', path: usersPath(ctx), query: { count: 1 } });
+      expectSuccess(ctx, res, 'GET /Users with the run\'s credentials');
+    },
+  },
+];
