@@ -1,3 +1,645 @@
-import type { Check } from '../check.ts';
+/**
+ * User resource lifecycle checks: create (RFC 7644 §3.3), read (§3.4.1), replace (§3.5.1),
+ * delete (§3.6) and the common attributes of RFC 7643 §3.1 / User attributes of §4.1.
+ */
+import type { Check, CheckContext } from '../check.ts';
+import { SCHEMA_URN } from '../../scim/types.ts';
+import {
+  attr,
+  attrPath,
+  currentUser,
+  expectSuccess,
+  getUser,
+  header,
+  isAbsoluteUrl,
+  isDateTime,
+  postUser,
+  putBodyFrom,
+  sameUrl,
+  unknownId,
+  userPath,
+  usersPath,
+} from './support/checks-a.ts';
 
-export const checks: Check[] = [];
+const WRITE = ['write'] as const;
+
+/** RFC 7644 §3.6: a target configured to disable on DELETE keeps the record, so 404 checks do not apply. */
+function skipWhenDisabling(ctx: CheckContext): void {
+  if (ctx.target.deprovision === 'disable') ctx.skip('target is configured to deprovision by disabling (deprovision=disable)');
+}
+
+/** The User resource type's declared extensions (RFC 7643 §6 schemaExtensions). */
+function userExtensions(ctx: CheckContext): string[] {
+  const rt = ctx.target.resourceTypes.find((r) => String(r.schema).toLowerCase() === SCHEMA_URN.user.toLowerCase());
+  return (rt?.schemaExtensions ?? []).map((e) => e.schema);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
+async function createRaw(ctx: CheckContext, overrides: Record<string, unknown> = {}) {
+  const body = ctx.fixtures.userBody(overrides);
+  const res = await postUser(ctx, body);
+  return { body, res };
+}
+
+async function putUser(ctx: CheckContext, id: string, body: unknown) {
+  return ctx.http.send({ method: 'PUT', path: userPath(ctx, id), body });
+}
+
+export const checks: Check[] = [
+  {
+    id: 'users.create.returns-201',
+    title: 'POST /Users answers 201 Created',
+    area: 'users',
+    cite: { rfc: 7644, section: '3.3', quote: 'an HTTP response SHALL be returned with HTTP status code 201 (Created).' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const { res } = await createRaw(ctx);
+      ctx.expectStatus(res, 201, 'POST /Users');
+    },
+  },
+  {
+    id: 'users.create.location-header',
+    title: 'POST /Users answers a Location header with the absolute URL of the new user',
+    area: 'users',
+    cite: { rfc: 7644, section: '3.3', quote: 'The URI of the created resource SHALL include, in the HTTP "Location" header and the HTTP body ... the attribute "meta.location".' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const { res } = await createRaw(ctx);
+      ctx.expectStatus(res, 201, 'POST /Users');
+      const location = header(res, 'location');
+      ctx.expectTrue(isAbsoluteUrl(location), 'the Location header should be an absolute URL', { expected: 'https://.../Users/{id}', actual: location ?? '(absent)' });
+    },
+  },
+  {
+    id: 'users.create.location-equals-meta',
+    title: 'The Location header equals meta.location of the created user',
+    area: 'users',
+    cite: { rfc: 7644, section: '3.3', quote: 'The URI of the created resource SHALL include, in the HTTP "Location" header and the HTTP body ... the attribute "meta.location".' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const { res } = await createRaw(ctx);
+      ctx.expectStatus(res, 201, 'POST /Users');
+      const location = header(res, 'location');
+      const meta = attrPath(res.json, 'meta.location');
+      ctx.expectTrue(typeof location === 'string' && typeof meta === 'string' && sameUrl(location, meta), 'Location header and meta.location should be the same URL', {
+        expected: location ?? '(Location header absent)',
+        actual: meta ?? '(meta.location absent)',
+      });
+    },
+  },
+  {
+    id: 'users.create.body-echoes-username',
+    title: 'The POST response body is the created user with the userName sent',
+    area: 'users',
+    cite: { rfc: 7644, section: '3.3', quote: 'The response body SHOULD contain the service provider\'s representation of the newly created resource.' },
+    level: 'SHOULD',
+    requires: [...WRITE],
+    async run(ctx) {
+      const { body, res } = await createRaw(ctx);
+      ctx.expectStatus(res, 201, 'POST /Users');
+      ctx.expectEqual(attr(res.json, 'userName'), body.userName, 'userName in the POST response');
+    },
+  },
+  {
+    id: 'users.create.id-assigned',
+    title: 'The created user carries a non-empty server-assigned id',
+    area: 'users',
+    cite: { rfc: 7643, section: '3.1', quote: 'Each representation of the resource MUST include a non-empty "id" value.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const { res } = await createRaw(ctx);
+      ctx.expectStatus(res, 201, 'POST /Users');
+      const id = attr(res.json, 'id');
+      ctx.expectTrue(typeof id === 'string' && id.trim() !== '', 'the created user should carry a non-empty string id', { expected: 'id: "<string>"', actual: id });
+    },
+  },
+  {
+    id: 'users.create.id-from-body-ignored',
+    title: 'An id in the POST body is ignored: the server assigns its own',
+    area: 'users',
+    cite: { rfc: 7643, section: '3.1', quote: 'The value of the "id" attribute is always issued by the service provider and MUST NOT be specified by the client.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const clientId = `scimcheck-client-chosen-${crypto.randomUUID()}`;
+      const { res } = await createRaw(ctx, { id: clientId });
+      // RFC 7644 §3.3: the server is free to ignore read-only content; rejecting the body outright is also safe.
+      if (res.status === 400) return;
+      ctx.expectStatus(res, [201, 400], 'POST /Users with an id in the body');
+      ctx.expectTrue(attr(res.json, 'id') !== clientId, 'the server should assign its own id, not the one in the body', {
+        expected: 'a server-assigned id',
+        actual: attr(res.json, 'id'),
+      });
+    },
+  },
+  {
+    id: 'users.create.schemas-core',
+    title: 'The created user lists the core User schema URN in schemas',
+    area: 'users',
+    cite: { rfc: 7643, section: '3', quote: 'The "schemas" attribute is a REQUIRED attribute and is an array of Strings containing URIs.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const user = await ctx.fixtures.createUser();
+      const res = await getUser(ctx, user.id);
+      ctx.expectStatus(res, 200, 'GET of the created user');
+      const schemas = attr(res.json, 'schemas');
+      ctx.expectTrue(Array.isArray(schemas) && schemas.some((s: unknown) => String(s).toLowerCase() === SCHEMA_URN.user.toLowerCase()), 'schemas should contain the core User URN', {
+        expected: [SCHEMA_URN.user],
+        actual: schemas,
+      });
+    },
+  },
+  {
+    id: 'users.create.meta-resource-type',
+    title: 'The created user carries meta.resourceType "User"',
+    area: 'users',
+    cite: { rfc: 7643, section: '3.1', quote: 'resourceType: The name of the resource type of the resource.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const { res } = await createRaw(ctx);
+      ctx.expectStatus(res, 201, 'POST /Users');
+      ctx.expectEqual(attrPath(res.json, 'meta.resourceType'), 'User', 'meta.resourceType of the created user');
+    },
+  },
+  {
+    id: 'users.create.meta-timestamps',
+    title: 'The created user carries meta.created and meta.lastModified as dateTimes',
+    area: 'users',
+    cite: { rfc: 7643, section: '3.1', quote: 'created: The "DateTime" that the resource was added to the service provider.' },
+    level: 'SHOULD',
+    requires: [...WRITE],
+    async run(ctx) {
+      const { res } = await createRaw(ctx);
+      ctx.expectStatus(res, 201, 'POST /Users');
+      for (const f of ['meta.created', 'meta.lastModified']) {
+        const v = attrPath(res.json, f);
+        ctx.expectTrue(isDateTime(v), `${f} should be an xsd:dateTime`, { expected: '2024-01-01T00:00:00Z', actual: v ?? '(absent)' });
+      }
+    },
+  },
+  {
+    id: 'users.create.last-modified-equals-created',
+    title: 'A never-modified user has meta.lastModified equal to meta.created',
+    area: 'users',
+    cite: {
+      rfc: 7643,
+      section: '3.1',
+      quote: 'If this resource has never been modified since its initial creation, the value MUST be the same as the value of "created".',
+    },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const user = await ctx.fixtures.createUser();
+      const res = await getUser(ctx, user.id);
+      ctx.expectStatus(res, 200, 'GET of the created user');
+      const created = attrPath(res.json, 'meta.created');
+      const lastModified = attrPath(res.json, 'meta.lastModified');
+      if (created === undefined || lastModified === undefined) ctx.skip('the target does not return meta.created and meta.lastModified');
+      ctx.expectTrue(Date.parse(created) === Date.parse(lastModified), 'lastModified should equal created before any change', {
+        expected: created,
+        actual: lastModified,
+      });
+    },
+  },
+  {
+    id: 'users.create.meta-from-body-ignored',
+    title: 'meta sent in a POST body is ignored (resourceType and location stay the server\'s)',
+    area: 'users',
+    cite: { rfc: 7643, section: '3.1', quote: 'meta: ... This attribute SHALL be ignored when provided by clients.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const bogus = 'https://scimcheck.invalid/Elsewhere/not-this-user';
+      const { res } = await createRaw(ctx, { meta: { resourceType: 'Group', location: bogus } });
+      ctx.expectStatus(res, 201, 'POST /Users with a client-supplied meta');
+      ctx.expectEqual(attrPath(res.json, 'meta.resourceType'), 'User', 'meta.resourceType after a client-supplied "Group"');
+      ctx.expectTrue(attrPath(res.json, 'meta.location') !== bogus, 'meta.location should be the server\'s, not the client\'s', {
+        expected: 'the server-assigned location',
+        actual: attrPath(res.json, 'meta.location'),
+      });
+    },
+  },
+  {
+    id: 'users.get.round-trip',
+    title: 'GET /Users/{id} returns what the POST response described',
+    area: 'users',
+    cite: { rfc: 7644, section: '3.4.1', quote: 'Clients retrieve a known resource ... by sending GET requests to the resource endpoint.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const { res } = await createRaw(ctx, { name: { givenName: 'Round', familyName: 'Trip' } });
+      ctx.expectStatus(res, 201, 'POST /Users');
+      const created = res.json;
+      const got = await getUser(ctx, String(attr(created, 'id')));
+      ctx.expectStatus(got, 200, 'GET of the created user');
+      for (const path of ['id', 'userName', 'name.givenName', 'name.familyName', 'meta.location', 'meta.created', 'meta.resourceType']) {
+        ctx.expectEqual(attrPath(got.json, path), attrPath(created, path), `${path} in GET vs POST response`);
+      }
+    },
+  },
+  {
+    id: 'users.get.meta-location-resolves',
+    title: 'meta.location of a user fetches that same user',
+    area: 'users',
+    cite: { rfc: 7643, section: '3.1', quote: 'location: The URI of the resource being returned.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const user = await ctx.fixtures.createUser();
+      const got = await getUser(ctx, user.id);
+      const location = attrPath(got.json, 'meta.location');
+      ctx.expectTrue(isAbsoluteUrl(location), 'meta.location should be an absolute URL', { expected: 'https://.../Users/{id}', actual: location ?? '(absent)' });
+      const viaLocation = await ctx.http.send({ method: 'GET', path: location });
+      ctx.expectStatus(viaLocation, 200, 'GET of meta.location');
+      ctx.expectEqual(attr(viaLocation.json, 'id'), user.id, 'id of the resource at meta.location');
+    },
+  },
+  {
+    id: 'users.get.unknown-404',
+    title: 'GET /Users/{unknown id} answers 404 with a SCIM error',
+    area: 'users',
+    cite: { rfc: 7644, section: '3.12', quote: '404 NOT FOUND: Specified resource (e.g., User) or endpoint does not exist.' },
+    level: 'MUST',
+    async run(ctx) {
+      const res = await getUser(ctx, unknownId());
+      ctx.expectScimError(res, 404);
+    },
+  },
+  {
+    id: 'users.list.list-response',
+    title: 'GET /Users answers a ListResponse with totalResults and Resources',
+    area: 'users',
+    cite: { rfc: 7644, section: '3.4.2', quote: 'Responses MUST be identified using the following URI: "urn:ietf:params:scim:api:messages:2.0:ListResponse".' },
+    level: 'MUST',
+    async run(ctx) {
+      const res = await ctx.http.send({ method: 'GET', path: usersPath(ctx), query: { count: 1 } });
+      ctx.expectStatus(res, 200, 'GET /Users?count=1');
+      const schemas = attr(res.json, 'schemas');
+      ctx.expectTrue(Array.isArray(schemas) && schemas.includes(SCHEMA_URN.listResponse), 'the list should carry the ListResponse URN', {
+        expected: [SCHEMA_URN.listResponse],
+        actual: schemas,
+      });
+      ctx.expectTrue(Number.isInteger(attr(res.json, 'totalResults')), 'totalResults should be an integer', { expected: 'integer', actual: attr(res.json, 'totalResults') });
+    },
+  },
+  {
+    id: 'users.put.replaces-omitted-attribute',
+    title: 'PUT replaces the user: a readWrite attribute left out of the body no longer holds its old value',
+    area: 'users',
+    cite: { rfc: 7644, section: '3.5.1', quote: 'HTTP PUT is used to replace a resource\'s attributes.' },
+    // §3.5.1 lets the server clear an omitted attribute or assign a default; a random value of ours is neither.
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const nick = `scimcheck-nick-${crypto.randomUUID().slice(0, 8)}`;
+      const user = await ctx.fixtures.createUser({ nickName: nick });
+      const body = putBodyFrom(await currentUser(ctx, user.id));
+      for (const k of Object.keys(body)) if (k.toLowerCase() === 'nickname') delete body[k];
+      const res = await putUser(ctx, user.id, body);
+      ctx.expectStatus(res, 200, 'PUT without nickName');
+      const after = await currentUser(ctx, user.id);
+      ctx.expectTrue(attr(after, 'nickName') !== nick, 'nickName omitted from the PUT body should not keep its old value', {
+        expected: '(absent or a server default)',
+        actual: attr(after, 'nickName'),
+      });
+    },
+  },
+  {
+    id: 'users.put.multivalued-replaced',
+    title: 'PUT with one email replaces the user\'s emails (no merge with the old ones)',
+    area: 'users',
+    cite: { rfc: 7644, section: '3.5.1', quote: 'readWrite, writeOnly: Any values provided SHALL replace the existing attribute values.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const oldMail = `${ctx.fixtures.uniqueName('old')}@example.com`.toLowerCase();
+      const newMail = `${ctx.fixtures.uniqueName('new')}@example.com`.toLowerCase();
+      const user = await ctx.fixtures.createUser({ emails: [{ value: oldMail, type: 'work', primary: true }] });
+      const body = { ...putBodyFrom(await currentUser(ctx, user.id)), emails: [{ value: newMail, type: 'work', primary: true }] };
+      const res = await putUser(ctx, user.id, body);
+      ctx.expectStatus(res, 200, 'PUT with a new emails list');
+      const emails = (attr(await currentUser(ctx, user.id), 'emails') ?? []).map((e: unknown) => String(attr(e, 'value')).toLowerCase());
+      ctx.expectTrue(!emails.includes(oldMail) && emails.includes(newMail), 'emails after PUT should hold only the new address', {
+        expected: [newMail],
+        actual: emails,
+      });
+    },
+  },
+  {
+    id: 'users.put.id-in-body-ignored',
+    title: 'A different id in a PUT body is ignored: the user keeps its id',
+    area: 'users',
+    cite: { rfc: 7644, section: '3.5.1', quote: 'readOnly: Any values provided SHALL be ignored.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const user = await ctx.fixtures.createUser();
+      const other = `scimcheck-client-chosen-${crypto.randomUUID()}`;
+      const res = await putUser(ctx, user.id, { ...putBodyFrom(await currentUser(ctx, user.id)), id: other });
+      ctx.expectStatus(res, 200, 'PUT with another id in the body');
+      ctx.expectEqual(attr(res.json, 'id'), user.id, 'id in the PUT response');
+      const still = await getUser(ctx, user.id);
+      ctx.expectStatus(still, 200, 'GET by the original id after the PUT');
+      const moved = await getUser(ctx, other);
+      if (moved.status === 200) ctx.fixtures.track('user', other);
+      ctx.expectStatus(moved, 404, 'GET by the id that was only in the PUT body');
+    },
+  },
+  {
+    id: 'users.put.created-unchanged',
+    title: 'PUT does not change meta.created',
+    area: 'users',
+    cite: { rfc: 7643, section: '3.1', quote: 'All "meta" sub-attributes are assigned by the service provider (have a "mutability" of "readOnly").' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const user = await ctx.fixtures.createUser();
+      const before = await currentUser(ctx, user.id);
+      const res = await putUser(ctx, user.id, { ...putBodyFrom(before), nickName: 'scimcheck-put' });
+      ctx.expectStatus(res, 200, 'PUT');
+      const after = await currentUser(ctx, user.id);
+      if (attrPath(before, 'meta.created') === undefined) ctx.skip('the target does not return meta.created');
+      ctx.expectEqual(attrPath(after, 'meta.created'), attrPath(before, 'meta.created'), 'meta.created after PUT');
+    },
+  },
+  {
+    id: 'users.put.last-modified-advances',
+    title: 'PUT moves meta.lastModified forward',
+    area: 'users',
+    cite: { rfc: 7643, section: '3.1', quote: 'lastModified: The most recent DateTime that the details of this resource were updated at the service provider.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const user = await ctx.fixtures.createUser();
+      const before = await currentUser(ctx, user.id);
+      const was = attrPath(before, 'meta.lastModified');
+      if (was === undefined) ctx.skip('the target does not return meta.lastModified');
+      // Wait past one second so targets with second-resolution timestamps can show the change.
+      await sleep(1100, ctx.signal);
+      const res = await putUser(ctx, user.id, { ...putBodyFrom(before), nickName: 'scimcheck-put' });
+      ctx.expectStatus(res, 200, 'PUT');
+      const now = attrPath(await currentUser(ctx, user.id), 'meta.lastModified');
+      ctx.expectTrue(Date.parse(now) > Date.parse(was), 'meta.lastModified should be later after the PUT', { expected: `later than ${was}`, actual: now });
+    },
+  },
+  {
+    id: 'users.put.unknown-404',
+    title: 'PUT /Users/{unknown id} answers 404 and creates nothing',
+    area: 'users',
+    cite: { rfc: 7644, section: '3.12', quote: '404 NOT FOUND: Specified resource (e.g., User) or endpoint does not exist.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const id = unknownId();
+      const res = await putUser(ctx, id, ctx.fixtures.userBody());
+      if (res.status >= 200 && res.status < 300) {
+        const created = attr(res.json, 'id');
+        if (typeof created === 'string') ctx.fixtures.track('user', created);
+      }
+      ctx.expectScimError(res, 404);
+    },
+  },
+  {
+    id: 'users.delete.returns-204',
+    title: 'DELETE /Users/{id} answers 204 No Content',
+    area: 'users',
+    cite: { rfc: 7644, section: '3.6', quote: 'In response to a successful DELETE, the service provider SHALL return a successful HTTP status code 204 (No Content).' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const user = await ctx.fixtures.createUser();
+      const res = await ctx.http.send({ method: 'DELETE', path: userPath(ctx, user.id) });
+      ctx.expectStatus(res, 204, 'DELETE of a user');
+    },
+  },
+  {
+    id: 'users.delete.then-get-404',
+    title: 'After DELETE, GET of the user answers 404',
+    area: 'users',
+    cite: {
+      rfc: 7644,
+      section: '3.6',
+      quote: 'Service providers MAY choose not to permanently delete the resource, but MUST return a 404 (Not Found) error code for all operations associated with the previously deleted resource.',
+    },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      skipWhenDisabling(ctx);
+      const user = await ctx.fixtures.createUser();
+      const del = await ctx.http.send({ method: 'DELETE', path: userPath(ctx, user.id) });
+      expectSuccess(ctx, del, 'DELETE of a user');
+      ctx.expectScimError(await getUser(ctx, user.id), 404);
+    },
+  },
+  {
+    id: 'users.delete.twice-404',
+    title: 'A second DELETE of the same user answers 404',
+    area: 'users',
+    cite: {
+      rfc: 7644,
+      section: '3.6',
+      quote: 'Service providers ... MUST return a 404 (Not Found) error code for all operations associated with the previously deleted resource.',
+    },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      skipWhenDisabling(ctx);
+      const user = await ctx.fixtures.createUser();
+      expectSuccess(ctx, await ctx.http.send({ method: 'DELETE', path: userPath(ctx, user.id) }), 'first DELETE');
+      ctx.expectScimError(await ctx.http.send({ method: 'DELETE', path: userPath(ctx, user.id) }), 404);
+    },
+  },
+  {
+    id: 'users.delete.then-put-404',
+    title: 'After DELETE, PUT of the user answers 404 (no resurrection)',
+    area: 'users',
+    cite: {
+      rfc: 7644,
+      section: '3.6',
+      quote: 'Service providers ... MUST return a 404 (Not Found) error code for all operations associated with the previously deleted resource.',
+    },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      skipWhenDisabling(ctx);
+      const user = await ctx.fixtures.createUser();
+      const body = putBodyFrom(await currentUser(ctx, user.id));
+      expectSuccess(ctx, await ctx.http.send({ method: 'DELETE', path: userPath(ctx, user.id) }), 'DELETE');
+      ctx.expectScimError(await putUser(ctx, user.id, body), 404);
+    },
+  },
+  {
+    id: 'users.delete.unknown-404',
+    title: 'DELETE /Users/{unknown id} answers 404',
+    area: 'users',
+    cite: { rfc: 7644, section: '3.12', quote: '404 NOT FOUND: Specified resource (e.g., User) or endpoint does not exist.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      ctx.expectScimError(await ctx.http.send({ method: 'DELETE', path: userPath(ctx, unknownId()) }), 404);
+    },
+  },
+  {
+    id: 'users.attributes.external-id-round-trip',
+    title: 'externalId sent on create is stored and returned unchanged',
+    area: 'users',
+    cite: { rfc: 7643, section: '3.1', quote: 'externalId: A String that is an identifier for the resource as defined by the provisioning client.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      // caseExact true (RFC 7643 §3.1), so mixed case must survive.
+      const externalId = `ScimCheck-Ext-${crypto.randomUUID()}`;
+      const user = await ctx.fixtures.createUser({ externalId });
+      ctx.expectEqual(attr(await currentUser(ctx, user.id), 'externalId'), externalId, 'externalId read back');
+    },
+  },
+  {
+    id: 'users.attributes.active-round-trip',
+    title: 'active=false on create reads back false, and a PUT with true reads back true',
+    area: 'users',
+    cite: { rfc: 7643, section: '4.1.1', quote: 'active: A Boolean value indicating the User\'s administrative status.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const user = await ctx.fixtures.createUser({ active: false });
+      const before = await currentUser(ctx, user.id);
+      ctx.expectEqual(attr(before, 'active'), false, 'active after creating with active=false');
+      ctx.expectStatus(await putUser(ctx, user.id, { ...putBodyFrom(before), active: true }), 200, 'PUT with active=true');
+      ctx.expectEqual(attr(await currentUser(ctx, user.id), 'active'), true, 'active after PUT with active=true');
+    },
+  },
+  {
+    id: 'users.attributes.active-boolean-type',
+    title: 'active, when returned, is a JSON boolean',
+    area: 'users',
+    cite: { rfc: 7643, section: '2.3.2', quote: 'Boolean: The literal "true" or "false".' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const user = await ctx.fixtures.createUser();
+      const active = attr(await currentUser(ctx, user.id), 'active');
+      ctx.expectTrue(active === undefined || typeof active === 'boolean', 'active should be true, false or absent', { expected: 'boolean', actual: active });
+    },
+  },
+  {
+    id: 'users.attributes.name-round-trip',
+    title: 'The complex name (givenName, familyName, middleName) round-trips',
+    area: 'users',
+    cite: { rfc: 7643, section: '4.1.1', quote: 'name: The components of the user\'s name.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const name = { givenName: 'Bárbara', middleName: 'Jane', familyName: "O'Jensen" };
+      const user = await ctx.fixtures.createUser({ name });
+      const got = await currentUser(ctx, user.id);
+      for (const k of Object.keys(name) as (keyof typeof name)[]) {
+        ctx.expectEqual(attrPath(got, `name.${k}`), name[k], `name.${k} read back`);
+      }
+    },
+  },
+  {
+    id: 'users.attributes.emails-primary-round-trip',
+    title: 'Two emails round-trip with primary on the one that was marked primary',
+    area: 'users',
+    cite: { rfc: 7643, section: '2.4', quote: 'primary: A Boolean value indicating the \'primary\' or preferred attribute value for this attribute.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      const work = `${ctx.fixtures.uniqueName('work')}@example.com`.toLowerCase();
+      const home = `${ctx.fixtures.uniqueName('home')}@example.com`.toLowerCase();
+      const user = await ctx.fixtures.createUser({
+        emails: [
+          { value: work, type: 'work', primary: true },
+          { value: home, type: 'home' },
+        ],
+      });
+      const emails = (attr(await currentUser(ctx, user.id), 'emails') ?? []) as unknown[];
+      const find = (v: string) => emails.find((e) => String(attr(e, 'value')).toLowerCase() === v);
+      ctx.expectTrue(find(work) && find(home), 'both emails should read back', { expected: [work, home], actual: emails });
+      ctx.expectEqual(attr(find(work), 'primary'), true, 'primary of the work email');
+      ctx.expectTrue(attr(find(home), 'primary') !== true, 'the home email should not be primary', { expected: 'false or absent', actual: attr(find(home), 'primary') });
+    },
+  },
+  {
+    id: 'users.enterprise.attributes-round-trip',
+    title: 'Enterprise extension attributes round-trip under their URN',
+    area: 'users',
+    cite: { rfc: 7643, section: '4.3', quote: 'The following SCIM extension defines attributes commonly used in representing users that belong to, or act on behalf of, a business or enterprise.' },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      if (!userExtensions(ctx).some((s) => s.toLowerCase() === SCHEMA_URN.enterpriseUser.toLowerCase())) {
+        ctx.skip('the User resource type does not declare the enterprise extension');
+      }
+      const ent = { employeeNumber: `E-${crypto.randomUUID().slice(0, 8)}`, department: 'Conformance', costCenter: 'CC-42' };
+      const base = ctx.fixtures.userBody();
+      const schemas = [...new Set([...(base.schemas ?? [SCHEMA_URN.user]), SCHEMA_URN.enterpriseUser])];
+      const res = await postUser(ctx, { ...base, schemas, [SCHEMA_URN.enterpriseUser]: { ...(attr(base, SCHEMA_URN.enterpriseUser) ?? {}), ...ent } });
+      ctx.expectStatus(res, 201, 'POST /Users with enterprise attributes');
+      const got = await currentUser(ctx, String(attr(res.json, 'id')));
+      const ext = attr(got, SCHEMA_URN.enterpriseUser);
+      for (const [k, v] of Object.entries(ent)) ctx.expectEqual(attr(ext, k), v, `${SCHEMA_URN.enterpriseUser}:${k} read back`);
+    },
+  },
+  {
+    id: 'users.enterprise.schemas-lists-extension',
+    title: 'A user holding enterprise attributes lists the extension URN in schemas',
+    area: 'users',
+    cite: {
+      rfc: 7643,
+      section: '3',
+      quote: 'an array of Strings containing URIs that are used to indicate the namespaces of the SCIM schemas that define the attributes present in the current JSON structure.',
+    },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      if (!userExtensions(ctx).some((s) => s.toLowerCase() === SCHEMA_URN.enterpriseUser.toLowerCase())) {
+        ctx.skip('the User resource type does not declare the enterprise extension');
+      }
+      const base = ctx.fixtures.userBody();
+      const schemas = [...new Set([...(base.schemas ?? [SCHEMA_URN.user]), SCHEMA_URN.enterpriseUser])];
+      const res = await postUser(ctx, { ...base, schemas, [SCHEMA_URN.enterpriseUser]: { ...(attr(base, SCHEMA_URN.enterpriseUser) ?? {}), department: 'Conformance' } });
+      ctx.expectStatus(res, 201, 'POST /Users with enterprise attributes');
+      const got = await currentUser(ctx, String(attr(res.json, 'id')));
+      const list = attr(got, 'schemas');
+      ctx.expectTrue(Array.isArray(list) && list.some((s: unknown) => String(s).toLowerCase() === SCHEMA_URN.enterpriseUser.toLowerCase()), 'schemas should list the enterprise extension URN', {
+        expected: [SCHEMA_URN.user, SCHEMA_URN.enterpriseUser],
+        actual: list,
+      });
+    },
+  },
+  {
+    id: 'users.create.bad-request-not-created',
+    title: 'A rejected POST (missing userName) leaves no user behind',
+    area: 'users',
+    cite: { rfc: 7644, section: '3.12', quote: '400 BAD REQUEST: Request is unparsable, syntactically incorrect, or violates schema.' },
+    level: 'MUST',
+    requires: [...WRITE, 'filter'],
+    async run(ctx) {
+      const body = ctx.fixtures.userBody({ externalId: `scimcheck-rejected-${crypto.randomUUID()}` });
+      const externalId = String(body.externalId);
+      for (const k of Object.keys(body)) if (k.toLowerCase() === 'username') delete body[k];
+      const res = await postUser(ctx, body);
+      ctx.expectStatus(res, 400, 'POST /Users without userName');
+      // RFC 7644 §3.4.2.2: look the rejected record up by its externalId.
+      const found = await ctx.http.send({ method: 'GET', path: usersPath(ctx), query: { filter: `externalId eq ${JSON.stringify(externalId)}` } });
+      ctx.expectStatus(found, 200, 'GET /Users?filter=externalId eq ...');
+      ctx.expectEqual(attr(found.json, 'totalResults'), 0, 'users found with the rejected body\'s externalId');
+    },
+  },
+];
