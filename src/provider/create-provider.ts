@@ -1,0 +1,282 @@
+/**
+ * The reference SCIM service provider as ONE fetch-style handler (Request -> Response), mounted by
+ * `scimcheck serve`, by msw handlers, and called directly in tests. Every piece of state lives in the
+ * object this returns, so several providers can share a process.
+ */
+import { ScimError, isScimError, scimError } from '../scim/errors.ts';
+import { SchemaRegistry } from '../scim/schema-registry.ts';
+import { SCHEMA_URN, type ScimResource } from '../scim/types.ts';
+import { createAuthenticator } from './auth.ts';
+import { handleBulk } from './bulk.ts';
+import { parseAttributeList, parseListQuery, projectResource } from './core.ts';
+import { createDiscovery, refuseDiscoveryFilter } from './discovery.ts';
+import { FaultSet } from './faults.ts';
+import {
+  SCIM_CONTENT_TYPE,
+  emptyResponse,
+  errorResponse,
+  jsonResponse,
+  readJsonObject,
+  type BodyLimits,
+  type ResponseStyle,
+} from './http.ts';
+import { listResources, withCaseExact } from './list.ts';
+import { Mutex } from './mutex.ts';
+import { DEFAULT_LIMITS, normalizeBasePath, type ProviderLimits, type ProviderOptions } from './options.ts';
+import { locationOf, present } from './present.ts';
+import { ResourceService, etagMatches, type Stored, type WriteResult } from './resources.ts';
+import { StateFile, readSnapshotFile } from './state-file.ts';
+import { MemoryStore, type ResourceKind, type ResourceStore } from './store.ts';
+
+export interface Provider {
+  /** Answers one HTTP request. Never rejects: unexpected failures become a generic 500 SCIM error. */
+  fetch(req: Request): Promise<Response>;
+  store: ResourceStore;
+  /** The base path the endpoints live under, e.g. '/scim/v2'. */
+  basePath: string;
+  /** Waits for pending state writes; the provider answers 503 afterwards. */
+  close(): Promise<void>;
+}
+
+const KINDS: Record<string, ResourceKind> = { Users: 'User', Groups: 'Group' };
+const DISCOVERY = new Set(['ServiceProviderConfig', 'Schemas', 'ResourceTypes']);
+
+function methodNotAllowed(method: string, allow: string[]): ScimError {
+  const e = scimError.methodNotAllowed(`${method} is not supported here; allowed: ${allow.join(', ')}`);
+  (e as ScimError & { allow?: string }).allow = allow.join(', ');
+  return e;
+}
+
+export function createProvider(options: ProviderOptions = {}): Provider {
+  const basePath = normalizeBasePath(options.basePath);
+  const limits: ProviderLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const faults = new FaultSet(options.faults ?? []);
+  const registry = SchemaRegistry.fromSpecs();
+  // Under a case fault the filter evaluator sees caseExact=true where the fault says so.
+  const filterRegistry = faults.has('filter-case-sensitive')
+    ? withCaseExact(registry, () => true)
+    : faults.has('username-case-sensitive')
+      ? withCaseExact(registry, (urn, name) => urn === SCHEMA_URN.user && name === 'userName')
+      : registry;
+  const store = options.store ?? new MemoryStore();
+  const auth = createAuthenticator(options.auth ?? {});
+  const authSchemes: ('bearer' | 'basic')[] = [];
+  if ((options.auth?.tokens?.length ?? 0) > 0 || (options.auth?.basic?.length ?? 0) === 0) authSchemes.push('bearer');
+  if ((options.auth?.basic?.length ?? 0) > 0) authSchemes.push('basic');
+  const discovery = createDiscovery(registry, limits, authSchemes);
+  const style: ResponseStyle = {
+    contentType: faults.has('content-type-json') ? 'application/json; charset=utf-8' : SCIM_CONTENT_TYPE,
+    errorContentType: faults.has('errors-plain-text')
+      ? 'text/plain; charset=utf-8'
+      : faults.has('content-type-json')
+        ? 'application/json; charset=utf-8'
+        : SCIM_CONTENT_TYPE,
+  };
+  const bodyLimits: BodyLimits = { maxBodyBytes: limits.maxBodyBytes, maxDepth: limits.maxJsonDepth };
+  const bulkBodyLimits: BodyLimits = { maxBodyBytes: limits.bulkMaxPayloadSize, maxDepth: limits.maxJsonDepth };
+  const stateFile = options.statePath ? new StateFile(options.statePath, store) : undefined;
+  const initialSnapshot = options.statePath ? readSnapshotFile(options.statePath) : undefined;
+  const ready: Promise<void> = initialSnapshot ? store.load(initialSnapshot) : Promise.resolve();
+  let closed = false;
+
+  const service = new ResourceService({
+    registry,
+    store,
+    faults,
+    lock: new Mutex(),
+    uniqueGroupDisplayName: options.uniqueGroupDisplayName ?? true,
+    afterWrite: async () => {
+      if (stateFile) await stateFile.save();
+    },
+  });
+
+  /** The wire form of one resource, shaped by ?attributes / ?excludedAttributes (RFC 7644 §3.4.2.5, §3.9). */
+  async function render(kind: ResourceKind, r: Stored, baseUrl: string, url: URL, echoedPassword?: string): Promise<ScimResource> {
+    const view = await present(kind, r, { store, faults, baseUrl });
+    const attributes = url.searchParams.get('attributes');
+    const excluded = faults.has('excluded-attributes-ignored') ? null : url.searchParams.get('excludedAttributes');
+    const shaped =
+      attributes !== null || excluded !== null
+        ? projectResource(
+            view,
+            {
+              attributes: attributes !== null ? parseAttributeList(attributes) : undefined,
+              excludedAttributes: excluded !== null ? parseAttributeList(excluded) : undefined,
+            },
+            { registry, resourceType: kind },
+          )
+        : view;
+    if (faults.has('password-echoed') && echoedPassword !== undefined) shaped.password = echoedPassword;
+    return shaped;
+  }
+
+  /** RFC 7644 §3.14: every single-resource response carries the version as ETag. */
+  function resourceResponse(status: number, body: ScimResource, version: string | undefined, extra: Record<string, string> = {}): Response {
+    const headers: Record<string, string> = { ...extra };
+    if (version) headers.ETag = version;
+    return jsonResponse(style, status, body, headers);
+  }
+
+  async function handleResource(req: Request, url: URL, baseUrl: string, kind: ResourceKind, id: string): Promise<Response> {
+    const pre = { ifMatch: req.headers.get('if-match') };
+    switch (req.method) {
+      case 'GET': {
+        const r = await service.get(kind, id);
+        const version = r.meta?.version;
+        // RFC 7644 §3.14: If-None-Match naming the current version answers 304 without a body.
+        const inm = req.headers.get('if-none-match');
+        if (inm !== null && etagMatches(inm, version)) return emptyResponse(style, 304, version ? { ETag: version } : {});
+        return resourceResponse(200, await render(kind, r, baseUrl, url), version);
+      }
+      case 'PUT': {
+        const body = await readJsonObject(req, bodyLimits);
+        const res = await service.replace(kind, id, body, pre);
+        // RFC 7644 §3.5.1: 200 with the resource as now stored.
+        return resourceResponse(200, await render(kind, res.resource, baseUrl, url, res.echoedPassword), res.resource.meta?.version);
+      }
+      case 'PATCH': {
+        const body = await readJsonObject(req, bodyLimits);
+        const res = await service.patch(kind, id, body, pre);
+        if (faults.has('empty-patch-body')) return emptyResponse(style, 200);
+        // RFC 7644 §3.5.2: 200 with the resource (honouring ?attributes), or 204; we always return it.
+        return resourceResponse(200, await render(kind, res.resource, baseUrl, url, res.echoedPassword), res.resource.meta?.version);
+      }
+      case 'DELETE':
+        await service.delete(kind, id, pre);
+        // RFC 7644 §3.6: 204 No Content.
+        return emptyResponse(style, 204);
+      default:
+        throw methodNotAllowed(req.method, ['GET', 'PUT', 'PATCH', 'DELETE']);
+    }
+  }
+
+  async function created(res: WriteResult, kind: ResourceKind, baseUrl: string, url: URL): Promise<Response> {
+    const location = locationOf(baseUrl, kind, res.resource.id);
+    const headers: Record<string, string> = {};
+    // RFC 7644 §3.3: 201 Created with Location equal to meta.location.
+    if (!faults.has('location-missing')) headers.Location = location;
+    const status = faults.has('create-returns-200') ? 200 : 201;
+    return resourceResponse(status, await render(kind, res.resource, baseUrl, url, res.echoedPassword), res.resource.meta?.version, headers);
+  }
+
+  const listContext = {
+    registry,
+    filterRegistry,
+    store,
+    faults,
+    maxResults: limits.maxResults,
+  };
+
+  async function list(kinds: ResourceKind[], source: URLSearchParams | Record<string, unknown>, baseUrl: string): Promise<Response> {
+    const query = parseListQuery(source as never, { registry, resourceType: kinds.length === 1 ? kinds[0] : undefined } as never);
+    const body = await listResources(kinds, query, {
+      ...listContext,
+      present: (kind, r) => present(kind, r, { store, faults, baseUrl }),
+    });
+    return jsonResponse(style, 200, body);
+  }
+
+  async function route(req: Request, url: URL, segments: string[], baseUrl: string): Promise<Response> {
+    const [first, second, ...rest] = segments;
+    const method = req.method;
+    if (first === undefined) throw scimError.notFound('No SCIM endpoint at the base URL itself');
+
+    if (DISCOVERY.has(first)) {
+      // RFC 7644 §4: discovery is read-only; writes are 405.
+      if (method !== 'GET') throw methodNotAllowed(method, ['GET']);
+      refuseDiscoveryFilter(url);
+      if (first === 'ServiceProviderConfig') {
+        if (second !== undefined) throw scimError.notFound('ServiceProviderConfig has no sub-resources');
+        return jsonResponse(style, 200, discovery.serviceProviderConfig(baseUrl));
+      }
+      if (rest.length > 0) throw scimError.notFound(`No such path under /${first}`);
+      if (first === 'Schemas') return jsonResponse(style, 200, second === undefined ? discovery.schemas(baseUrl) : discovery.schema(baseUrl, second));
+      return jsonResponse(style, 200, second === undefined ? discovery.resourceTypes(baseUrl) : discovery.resourceType(baseUrl, second));
+    }
+
+    // RFC 7644 §3.11: /Me is optional; this provider has no authenticated-subject mapping, so 501.
+    if (first === 'Me') throw scimError.notImplemented('/Me is not supported by this service provider');
+
+    if (first === '.search' && second === undefined) {
+      if (method !== 'POST') throw methodNotAllowed(method, ['POST']);
+      // RFC 7644 §3.4.3: a search at the root covers every resource type.
+      return list(['User', 'Group'], await readJsonObject(req, bodyLimits), baseUrl);
+    }
+
+    if (first === 'Bulk' && second === undefined) {
+      if (method !== 'POST') throw methodNotAllowed(method, ['POST']);
+      const body = await readJsonObject(req, bulkBodyLimits);
+      const out = await handleBulk(body, { service, faults, limits, baseUrl });
+      return jsonResponse(style, 200, out);
+    }
+
+    const kind = KINDS[first];
+    if (!kind) throw scimError.notFound(`No endpoint /${first}`);
+    if (second === undefined) {
+      if (method === 'GET') return list([kind], url.searchParams, baseUrl);
+      if (method === 'POST') return created(await service.create(kind, await readJsonObject(req, bodyLimits)), kind, baseUrl, url);
+      throw methodNotAllowed(method, ['GET', 'POST']);
+    }
+    if (rest.length > 0) throw scimError.notFound(`No such path /${segments.join('/')}`);
+    if (second === '.search') {
+      if (method !== 'POST') throw methodNotAllowed(method, ['POST']);
+      // RFC 7644 §3.4.3: POST {endpoint}/.search queries one resource type.
+      return list([kind], await readJsonObject(req, bodyLimits), baseUrl);
+    }
+    return handleResource(req, url, baseUrl, kind, second);
+  }
+
+  async function handle(req: Request): Promise<Response> {
+    await ready;
+    if (closed) return errorResponse(style, new ScimError(503, 'The service provider is shutting down'));
+    const url = new URL(req.url);
+    const path = url.pathname.replace(/\/+$/, '');
+    if (path !== basePath && !path.startsWith(`${basePath}/`)) {
+      return errorResponse(style, scimError.notFound(`No SCIM endpoint at ${url.pathname} (base path is ${basePath})`));
+    }
+    let segments: string[];
+    try {
+      segments = path.slice(basePath.length).split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      return errorResponse(style, scimError.notFound('Malformed path'));
+    }
+    // RFC 7644 §4 lets discovery be public; everything else (and, by default, discovery too) needs credentials.
+    const publicRequest = options.publicDiscovery === true && req.method === 'GET' && segments.length > 0 && DISCOVERY.has(segments[0]!);
+    if (!publicRequest && !faults.has('auth-not-enforced')) {
+      try {
+        auth.check(req);
+      } catch (err) {
+        // RFC 7644 §2 / RFC 7235 §3.1: 401 carries a WWW-Authenticate challenge.
+        const e = isScimError(err) ? err : scimError.unauthorized();
+        return errorResponse(style, e, { 'WWW-Authenticate': auth.challenge() });
+      }
+    }
+    const baseUrl = `${url.origin}${basePath}`;
+    try {
+      return await route(req, url, segments, baseUrl);
+    } catch (err) {
+      if (isScimError(err)) {
+        const allow = (err as ScimError & { allow?: string }).allow;
+        return errorResponse(style, err, allow ? { Allow: allow } : {});
+      }
+      throw err;
+    }
+  }
+
+  return {
+    basePath,
+    store,
+    async fetch(req: Request): Promise<Response> {
+      try {
+        return await handle(req);
+      } catch {
+        // A bug, never bad input: a generic SCIM error without a stack trace (RFC 7644 §3.12).
+        return errorResponse(style, new ScimError(500, 'Internal server error'));
+      }
+    },
+    async close(): Promise<void> {
+      closed = true;
+      await stateFile?.settle();
+    },
+  };
+}

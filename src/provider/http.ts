@@ -1,0 +1,136 @@
+/**
+ * The HTTP edge shared by every endpoint: SCIM JSON responses, SCIM error responses, and reading a
+ * request body within the size, depth and media-type limits.
+ */
+import { ScimError, scimError } from '../scim/errors.ts';
+
+/** RFC 7644 §8.1: SCIM messages travel as application/scim+json (UTF-8, RFC 7644 §3.8). */
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+
+/** How responses are labelled; faults may swap it (content-type-json, errors-plain-text). */
+export interface ResponseStyle {
+  contentType: string;
+  errorContentType: string;
+}
+
+export const STRICT_STYLE: ResponseStyle = { contentType: SCIM_CONTENT_TYPE, errorContentType: SCIM_CONTENT_TYPE };
+
+export function jsonResponse(
+  style: ResponseStyle,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': style.contentType, ...headers },
+  });
+}
+
+/** A response with no body (204, 304) still says which media type the endpoint speaks. */
+export function emptyResponse(style: ResponseStyle, status: number, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status, headers: { 'Content-Type': style.contentType, ...headers } });
+}
+
+/** RFC 7644 §3.12: errors are a JSON body with the Error schema, `status` as a string, and `scimType` for 400s. */
+export function errorResponse(style: ResponseStyle, err: ScimError, headers: Record<string, string> = {}): Response {
+  const body = err.toBody();
+  const text = style.errorContentType.startsWith('text/plain') ? `${body.status} ${body.detail ?? ''}` : JSON.stringify(body);
+  return new Response(text, { status: err.status, headers: { 'Content-Type': style.errorContentType, ...headers } });
+}
+
+export interface BodyLimits {
+  maxBodyBytes: number;
+  maxDepth: number;
+}
+
+/**
+ * RFC 7644 §3.1 / §3.8: requests carry application/scim+json; application/json is accepted as well (the
+ * IANA registration notes older SCIM clients use it) and a missing Content-Type is tolerated, because
+ * several IdPs omit it on PATCH. Any other media type on a body is 415 (RFC 7231 §6.5.13).
+ */
+export function checkBodyMediaType(req: Request): void {
+  const raw = req.headers.get('content-type');
+  if (raw === null || raw.trim() === '') return;
+  const type = raw.split(';')[0]!.trim().toLowerCase();
+  if (type === 'application/scim+json' || type === 'application/json') return;
+  throw new ScimError(415, `Unsupported Content-Type '${type}': send application/scim+json`);
+}
+
+/** Reads the body as UTF-8 text, refusing more than `maxBodyBytes` (413) before buffering it all. */
+export async function readBodyText(req: Request, limits: BodyLimits): Promise<string> {
+  const declared = req.headers.get('content-length');
+  if (declared !== null && Number(declared) > limits.maxBodyBytes) {
+    throw scimError.payloadTooLarge(`Request body is larger than ${limits.maxBodyBytes} bytes`);
+  }
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limits.maxBodyBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw scimError.payloadTooLarge(`Request body is larger than ${limits.maxBodyBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  try {
+    // RFC 7644 §3.8: JSON in UTF-8; invalid byte sequences are a syntax error, not silently replaced.
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw scimError.invalidSyntax('Request body is not valid UTF-8');
+  }
+}
+
+/** Nesting depth of a JSON text, counted without parsing so hostile input cannot exhaust the stack. */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped char
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
+/** RFC 7644 §3.12: a body that is not JSON is 400 invalidSyntax; so is one nested deeper than we accept. */
+export function parseJsonBody(text: string, limits: BodyLimits): unknown {
+  if (text.trim() === '') throw scimError.invalidSyntax('Request body is empty');
+  if (jsonDepth(text) > limits.maxDepth) {
+    throw scimError.invalidSyntax(`Request body nests deeper than ${limits.maxDepth} levels`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw scimError.invalidSyntax('Request body is not valid JSON');
+  }
+}
+
+/** Reads, size-checks, media-type-checks and parses a JSON object body. */
+export async function readJsonObject(req: Request, limits: BodyLimits): Promise<Record<string, unknown>> {
+  checkBodyMediaType(req);
+  const value = parseJsonBody(await readBodyText(req, limits), limits);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw scimError.invalidSyntax('Request body must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,156 @@
+/**
+ * RFC 7644 §3.4.2 / §3.4.3: listing and searching resources — filter, sort, page, project — with the
+ * store's case-folded indexes used for the equality lookups IdPs send before every create.
+ */
+import { scimError, isScimError } from '../scim/errors.ts';
+import { SchemaRegistry } from '../scim/schema-registry.ts';
+import { SCHEMA_URN, type FilterNode, type ListQuery, type ListResponse, type ScimResource, type AttrPath } from '../scim/types.ts';
+import { matchesFilter, normalizePaging, pageOf, projectResource, sortResources, validateFilter } from './core.ts';
+import type { FaultSet } from './faults.ts';
+import type { IndexedAttr, ResourceKind, ResourceStore } from './store.ts';
+import type { Stored } from './resources.ts';
+
+const INDEXED_ATTRS: Record<ResourceKind, IndexedAttr[]> = {
+  User: ['userName', 'externalId'],
+  Group: ['displayName', 'externalId'],
+};
+const CORE_URN: Record<ResourceKind, string> = { User: SCHEMA_URN.user, Group: SCHEMA_URN.group };
+
+/**
+ * A top-level `attr eq "v"` on an indexed attribute, or one inside an `and` (which can only narrow it):
+ * the index then yields every candidate, and the full filter still decides.
+ */
+export function indexableEquality(node: FilterNode, kind: ResourceKind): { attr: IndexedAttr; value: string } | undefined {
+  if (node.op === 'and') return indexableEquality(node.left, kind) ?? indexableEquality(node.right, kind);
+  if (node.op !== 'eq' || typeof node.value !== 'string' || node.path.subAttr !== undefined) return undefined;
+  if (node.path.schema !== undefined && node.path.schema.toLowerCase() !== CORE_URN[kind].toLowerCase()) return undefined;
+  const attr = INDEXED_ATTRS[kind].find((a) => a.toLowerCase() === node.path.attr.toLowerCase());
+  return attr ? { attr, value: node.value } : undefined;
+}
+
+/** A copy of a registry where string attributes chosen by `pick` compare case-exactly (for the case faults). */
+export function withCaseExact(registry: SchemaRegistry, pick: (schemaUrn: string, attrName: string) => boolean): SchemaRegistry {
+  const schemas = registry.schemas().map((s) => ({
+    ...s,
+    attributes: s.attributes.map((a) => ({
+      ...a,
+      caseExact: pick(s.id, a.name) ? true : a.caseExact,
+      subAttributes: a.subAttributes?.map((sa) => ({ ...sa, caseExact: pick(s.id, `${a.name}.${sa.name}`) ? true : sa.caseExact })),
+    })),
+  }));
+  return new SchemaRegistry(schemas, registry.resourceTypes());
+}
+
+export interface ListContext {
+  registry: SchemaRegistry;
+  /** The registry filters are evaluated with: the strict one, or a case-exact copy under a case fault. */
+  filterRegistry: SchemaRegistry;
+  store: ResourceStore;
+  faults: FaultSet;
+  maxResults: number;
+  present(kind: ResourceKind, stored: Stored): Promise<ScimResource>;
+}
+
+interface Candidate {
+  kind: ResourceKind;
+  stored: Stored;
+  /** The wire form, built only when a filter, a sort or the page needs it (a plain page of 100k stays cheap). */
+  view?: ScimResource;
+}
+
+async function viewOf(c: Candidate, ctx: ListContext): Promise<ScimResource> {
+  if (!c.view) c.view = await ctx.present(c.kind, c.stored);
+  return c.view;
+}
+
+async function candidatesOf(kind: ResourceKind, filter: FilterNode | undefined, ctx: ListContext): Promise<Candidate[]> {
+  const eq = filter ? indexableEquality(filter, kind) : undefined;
+  let stored: ScimResource[];
+  if (eq) {
+    const ids = await ctx.store.lookup(kind, eq.attr, eq.value);
+    if (ids) {
+      stored = [];
+      for (const id of ids) {
+        const r = await ctx.store.get(kind, id);
+        if (r) stored.push(r);
+      }
+    } else stored = await ctx.store.list(kind);
+  } else stored = await ctx.store.list(kind);
+  return stored.map((r) => ({ kind, stored: r as Stored }));
+}
+
+/**
+ * Lists `kinds` (one for /Users or /Groups, all for the root /.search, RFC 7644 §3.4.3).
+ * For several kinds a filter only has to be valid for one of them; kinds it does not fit are skipped.
+ */
+export async function listResources(kinds: ResourceKind[], query: ListQuery, ctx: ListContext): Promise<ListResponse> {
+  const filter = ctx.faults.has('filter-ignored') ? undefined : query.filter;
+  let usable = kinds;
+  if (filter) {
+    const errors: unknown[] = [];
+    usable = kinds.filter((kind) => {
+      try {
+        // RFC 7644 §3.4.2.2: unknown attributes, bad operators for a type, or writeOnly attributes → invalidFilter.
+        validateFilter(filter, { registry: ctx.registry, resourceType: kind });
+        return true;
+      } catch (err) {
+        errors.push(err);
+        return false;
+      }
+    });
+    if (usable.length === 0) {
+      const first = errors[0];
+      throw isScimError(first) ? first : scimError.invalidFilter('The filter is not valid for this resource type');
+    }
+  }
+
+  let matched: Candidate[] = [];
+  for (const kind of usable) {
+    const candidates = await candidatesOf(kind, filter, ctx);
+    if (!filter) matched.push(...candidates);
+    else for (const c of candidates) {
+      if (matchesFilter(filter, await viewOf(c, ctx), { registry: ctx.filterRegistry, resourceType: c.kind })) matched.push(c);
+    }
+  }
+
+  // RFC 7644 §3.4.2.3: sortBy orders the whole result before paging.
+  if (query.sortBy && !ctx.faults.has('sort-ignored')) {
+    const views: ScimResource[] = [];
+    for (const c of matched) views.push(await viewOf(c, ctx));
+    const byView = new Map(matched.map((c) => [c.view!, c]));
+    const sorted = sortResources(
+      views,
+      query.sortBy,
+      query.sortOrder ?? 'ascending',
+      { registry: ctx.registry, resourceType: usable[0]! },
+    );
+    matched = sorted.map((v: ScimResource) => byView.get(v)!);
+  }
+
+  // RFC 7644 §3.4.2.4: 1-based startIndex, count capped at maxResults (filter.maxResults, RFC 7643 §5).
+  const paging = normalizePaging(
+    {
+      startIndex: ctx.faults.has('start-index-ignored') ? undefined : query.startIndex,
+      count: ctx.faults.has('count-ignored') ? undefined : query.count,
+    },
+    { maxResults: ctx.faults.has('count-ignored') ? Math.max(matched.length, 1) : ctx.maxResults },
+  );
+  const count = ctx.faults.has('count-ignored') ? matched.length : paging.count;
+  const page = pageOf(matched, paging.startIndex, count);
+
+  const excluded: AttrPath[] | undefined = ctx.faults.has('excluded-attributes-ignored') ? undefined : query.excludedAttributes;
+  const Resources: ScimResource[] = [];
+  for (const c of page) {
+    // RFC 7644 §3.4.2.5: attributes / excludedAttributes shape each returned resource.
+    Resources.push(projectResource(await viewOf(c, ctx), { attributes: query.attributes, excludedAttributes: excluded }, { registry: ctx.registry, resourceType: c.kind }));
+  }
+
+  return {
+    schemas: [SCHEMA_URN.listResponse],
+    // RFC 7644 §3.4.2: totalResults counts every match, not just this page.
+    totalResults: ctx.faults.has('total-results-wrong') ? Resources.length : matched.length,
+    startIndex: paging.startIndex,
+    itemsPerPage: Resources.length,
+    Resources,
+  };
+}

@@ -1,0 +1,50 @@
+/** What `createProvider` accepts, and the defaults it fills in. */
+import type { AuthOptions } from './auth.ts';
+import type { ResourceStore } from './store.ts';
+
+export interface ProviderLimits {
+  /** RFC 7643 §5 filter.maxResults: the most resources one list page returns. */
+  maxResults: number;
+  /** RFC 7643 §5 bulk.maxOperations. */
+  bulkMaxOperations: number;
+  /** RFC 7643 §5 bulk.maxPayloadSize, in bytes. */
+  bulkMaxPayloadSize: number;
+  /** Any other request body larger than this is 413. */
+  maxBodyBytes: number;
+  /** JSON nested deeper than this is 400 invalidSyntax. */
+  maxJsonDepth: number;
+}
+
+export const DEFAULT_LIMITS: ProviderLimits = {
+  maxResults: 200,
+  bulkMaxOperations: 1000,
+  bulkMaxPayloadSize: 1024 * 1024,
+  maxBodyBytes: 1024 * 1024,
+  maxJsonDepth: 64,
+};
+
+export interface ProviderOptions {
+  /** Where the SCIM endpoints live, default '/scim/v2' (RFC 7644 §3.13 leaves the base URL to the provider). */
+  basePath?: string;
+  /** No credentials at all means every request is 401: the provider never serves unauthenticated by accident. */
+  auth?: AuthOptions;
+  /** Serve /ServiceProviderConfig, /Schemas, /ResourceTypes without credentials (RFC 7644 §4 allows it). */
+  publicDiscovery?: boolean;
+  store?: ResourceStore;
+  /** Names from FAULTS (faults.ts): deliberately broken behaviours. */
+  faults?: string[];
+  /** A JSON snapshot file: loaded at start, rewritten (atomically) after every change. */
+  statePath?: string;
+  limits?: Partial<ProviderLimits>;
+  /**
+   * Group.displayName is `uniqueness: none` in RFC 7643 §4.2; like most real targets (Entra, Okta
+   * push groups by name) we refuse duplicates with 409 unless this is false.
+   */
+  uniqueGroupDisplayName?: boolean;
+}
+
+export function normalizeBasePath(p: string | undefined): string {
+  let path = (p ?? '/scim/v2').trim();
+  if (!path.startsWith('/')) path = `/${path}`;
+  return path.replace(/\/+$/, '');
+}

@@ -1,0 +1,327 @@
+/**
+ * The resource logic of the reference provider: create, read, replace, patch and delete Users and Groups
+ * (RFC 7644 §3.3-§3.6), with uniqueness, membership, versions and preconditions. HTTP-free: the router
+ * and /Bulk both call it. Every write runs under the provider's write lock, so the state a request
+ * validated against is the state it changes.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ScimError, scimError } from '../scim/errors.ts';
+import type { SchemaRegistry } from '../scim/schema-registry.ts';
+import { SCHEMA_URN, type ScimResource } from '../scim/types.ts';
+import { applyPatch, normalizeResource, readOnlyAttributesPresent } from './core.ts';
+import type { FaultSet } from './faults.ts';
+import type { Mutex } from './mutex.ts';
+import { hashPassword } from './password.ts';
+import type { ResourceKind, ResourceStore } from './store.ts';
+
+export type Stored = ScimResource & { id: string };
+
+export interface ServiceContext {
+  registry: SchemaRegistry;
+  store: ResourceStore;
+  faults: FaultSet;
+  lock: Mutex;
+  uniqueGroupDisplayName: boolean;
+  /** Called after every committed change, before the response is sent (the --state snapshot). */
+  afterWrite(): Promise<void>;
+}
+
+/** Preconditions a write request carries (RFC 7644 §3.14). */
+export interface WritePreconditions {
+  ifMatch?: string | null;
+}
+
+export interface WriteResult {
+  resource: Stored;
+  /** The plain password of this request, when the password-echoed fault wants to echo it. */
+  echoedPassword?: string;
+}
+
+/** RFC 7644 §3.14: versions are weak entity tags; a fresh random one for every change. */
+export function newVersion(): string {
+  return `W/"${randomBytes(8).toString('hex')}"`;
+}
+
+/** RFC 7232 §3.1 via RFC 7644 §3.14: `*` or a list of tags; SCIM versions are weak, so compare the opaque part. */
+export function etagMatches(header: string, version: string | undefined): boolean {
+  if (version === undefined) return false;
+  const trimmed = header.trim();
+  if (trimmed === '*') return true;
+  const opaque = (t: string) => t.trim().replace(/^W\//, '');
+  return trimmed.split(',').some((t) => opaque(t) === opaque(version));
+}
+
+const KIND_SCHEMA: Record<ResourceKind, string> = { User: SCHEMA_URN.user, Group: SCHEMA_URN.group };
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Keys of a body naming `attr`, with or without the core schema URN prefix (RFC 7644 §3.10), any case. */
+function hasCoreAttr(body: Record<string, unknown>, kind: ResourceKind, attr: string): boolean {
+  const prefix = `${KIND_SCHEMA[kind]}:`.toLowerCase();
+  return Object.keys(body).some((k) => {
+    const key = k.toLowerCase();
+    return key === attr.toLowerCase() || key === prefix + attr.toLowerCase();
+  });
+}
+
+export class ResourceService {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  private get store(): ResourceStore {
+    return this.ctx.store;
+  }
+
+  private has(fault: Parameters<FaultSet['has']>[0]): boolean {
+    return this.ctx.faults.has(fault);
+  }
+
+  async get(kind: ResourceKind, id: string): Promise<Stored> {
+    const r = await this.store.get(kind, id);
+    // RFC 7644 §3.4.1: an unknown id is 404.
+    if (!r) throw scimError.notFound(`${kind} '${id}' not found`);
+    return r as Stored;
+  }
+
+  /** RFC 7644 §3.14: If-Match that does not match the current version is 412 and nothing changes. */
+  private checkIfMatch(current: Stored, pre: WritePreconditions): void {
+    if (pre.ifMatch == null || this.has('if-match-ignored')) return;
+    if (!etagMatches(pre.ifMatch, current.meta?.version)) {
+      throw scimError.preconditionFailed(`If-Match ${pre.ifMatch} does not match the current version ${current.meta?.version}`);
+    }
+  }
+
+  /** RFC 7644 §3.3: a duplicate of a unique attribute is 409 with scimType uniqueness. */
+  private conflict(detail: string): ScimError {
+    return this.has('conflict-as-500') ? new ScimError(500, 'Internal Server Error') : scimError.uniqueness(detail);
+  }
+
+  private async assertUnique(kind: ResourceKind, r: ScimResource, selfId?: string): Promise<void> {
+    if (kind === 'User' && typeof r.userName === 'string') {
+      // RFC 7643 §4.1.1: userName is unique server-wide and caseExact false, so "Bjensen" = "bjensen".
+      const caseSensitive = this.has('username-case-sensitive');
+      for (const id of (await this.store.lookup('User', 'userName', r.userName)) ?? []) {
+        if (id === selfId) continue;
+        const other = await this.store.get('User', id);
+        if (!other) continue;
+        if (caseSensitive && other.userName !== r.userName) continue;
+        throw this.conflict(`userName '${r.userName}' is already taken`);
+      }
+    }
+    if (kind === 'Group' && this.ctx.uniqueGroupDisplayName && typeof r.displayName === 'string') {
+      // RFC 7643 §4.2 says uniqueness "none"; we refuse duplicates (documented choice, see docs/provider.md).
+      for (const id of (await this.store.lookup('Group', 'displayName', r.displayName)) ?? []) {
+        if (id !== selfId) throw this.conflict(`Group displayName '${r.displayName}' is already taken`);
+      }
+    }
+  }
+
+  /**
+   * RFC 7643 §4.2: members reference Users or Groups by id. Unknown ids are 400 invalidValue; only entries
+   * not already members are looked up, so adding one member to a large group stays cheap.
+   */
+  private async normalizeMembers(members: unknown, groupId: string, previous: ScimResource | undefined): Promise<{ value: string; type: ResourceKind }[] | undefined> {
+    if (members === undefined || members === null) return undefined;
+    if (!Array.isArray(members)) throw scimError.invalidValue('members must be an array');
+    const known = new Map<string, ResourceKind>();
+    if (previous && Array.isArray(previous.members)) {
+      for (const m of previous.members as { value: string; type: ResourceKind }[]) known.set(m.value, m.type);
+    }
+    const out: { value: string; type: ResourceKind }[] = [];
+    const seen = new Set<string>();
+    for (const m of members) {
+      if (!isObject(m) || typeof m.value !== 'string' || m.value === '') {
+        throw scimError.invalidValue('each member needs a string "value" (the member\'s id)');
+      }
+      const value = m.value;
+      if (seen.has(value)) continue; // the same member twice is one membership
+      seen.add(value);
+      if (value === groupId) throw scimError.invalidValue('a group cannot be a member of itself');
+      const declared = typeof m.type === 'string' ? m.type.toLowerCase() : undefined;
+      if (declared !== undefined && declared !== 'user' && declared !== 'group') {
+        throw scimError.invalidValue(`member type '${String(m.type)}' is neither User nor Group`);
+      }
+      const knownType = known.get(value);
+      if (knownType && (declared === undefined || declared === knownType.toLowerCase())) {
+        out.push({ value, type: knownType });
+        continue;
+      }
+      let type: ResourceKind | undefined;
+      if (declared !== 'group' && (await this.store.get('User', value))) type = 'User';
+      else if (declared !== 'user' && (await this.store.get('Group', value))) type = 'Group';
+      if (!type) throw scimError.invalidValue(`member '${value}' is not an existing ${declared === 'group' ? 'Group' : declared === 'user' ? 'User' : 'User or Group'}`);
+      out.push({ value, type });
+    }
+    return out;
+  }
+
+  /** The stored shape: validated attributes, hashed password, members as {value,type}, our meta. */
+  private async finish(
+    kind: ResourceKind,
+    normalized: ScimResource,
+    id: string,
+    meta: { created: string; version: string },
+    previous: Stored | undefined,
+  ): Promise<Stored> {
+    const r: Record<string, unknown> = { ...normalized };
+    delete r.meta;
+    delete r.groups; // RFC 7643 §4.1.2: derived from Group.members, never stored on the user
+    r.id = id;
+    r.schemas = Array.isArray(normalized.schemas) && normalized.schemas.length > 0 ? normalized.schemas : [KIND_SCHEMA[kind]];
+    // A password that differs from the stored hash was sent by the client in clear: hash it before storing.
+    if (kind === 'User' && typeof r.password === 'string' && r.password !== previous?.password) {
+      r.password = await hashPassword(r.password);
+    }
+    if (kind === 'Group') {
+      const members = await this.normalizeMembers(r.members, id, previous);
+      if (members && members.length > 0) r.members = members;
+      else delete r.members;
+    }
+    const now = new Date().toISOString();
+    // RFC 7643 §3.1: meta is maintained by the service provider only.
+    r.meta = { resourceType: kind, created: meta.created, lastModified: now, version: meta.version };
+    return r as Stored;
+  }
+
+  /** Rejects writes to User.groups (RFC 7643 §4.1.2: readOnly, changed only through Group.members). */
+  private async assertGroupsUnchanged(kind: ResourceKind, body: Record<string, unknown>, current: Stored | undefined): Promise<void> {
+    if (kind !== 'User' || this.has('groups-writable')) return;
+    if (!hasCoreAttr(body, kind, 'groups')) return;
+    const key = Object.keys(body).find((k) => k.toLowerCase().endsWith('groups'))!;
+    const sent = body[key];
+    const sentIds = Array.isArray(sent) ? sent.map((g) => (isObject(g) ? g.value : undefined)) : sent == null ? [] : [undefined];
+    const actual = current ? await this.store.groupsOf(current.id) : [];
+    // A client that GETs then PUTs the same resource echoes groups unchanged: that is not a change, so it passes.
+    const same = sentIds.length === actual.length && sentIds.every((v) => typeof v === 'string' && actual.includes(v));
+    if (!same) throw scimError.mutability('groups is readOnly: change memberships through the Group\'s members (RFC 7643 §4.1.2)');
+  }
+
+  /** RFC 7644 §3.3: POST creates; the provider assigns id and meta, whatever the body says. */
+  async create(kind: ResourceKind, body: Record<string, unknown>): Promise<WriteResult> {
+    return this.write(async () => {
+      await this.assertGroupsUnchanged(kind, body, undefined);
+      const normalized = normalizeResource(body, { registry: this.ctx.registry, resourceType: kind, mode: 'create' });
+      // RFC 7643 §3.1: "id" is issued by the service provider and not specified by the client.
+      const clientId = typeof body.id === 'string' && body.id !== '' ? body.id : undefined;
+      const id = this.has('id-from-body') && clientId && !(await this.store.get(kind, clientId)) ? clientId : randomUUID();
+      const created = new Date().toISOString();
+      const stored = await this.finish(kind, normalized, id, { created, version: newVersion() }, undefined);
+      await this.assertUnique(kind, stored);
+      await this.store.create(kind, stored);
+      return { resource: stored, echoedPassword: typeof body.password === 'string' ? body.password : undefined };
+    });
+  }
+
+  /** RFC 7644 §3.5.1: PUT replaces every writable attribute; absent ones are cleared. */
+  async replace(kind: ResourceKind, id: string, body: Record<string, unknown>, pre: WritePreconditions): Promise<WriteResult> {
+    return this.write(async () => {
+      const current = await this.get(kind, id);
+      this.checkIfMatch(current, pre);
+      await this.assertGroupsUnchanged(kind, body, current);
+      let input: Record<string, unknown> = body;
+      if (this.has('put-merges')) input = { ...current, ...body };
+      const normalized = normalizeResource(input, { registry: this.ctx.registry, resourceType: kind, mode: 'replace', existing: current });
+      const merged: ScimResource = { ...normalized };
+      // Leniency: password is writeOnly, so a client cannot read it back to echo it; omitting it keeps it.
+      if (kind === 'User' && merged.password === undefined && current.password !== undefined) merged.password = current.password;
+      const version = this.has('version-unchanged') ? current.meta!.version! : newVersion();
+      const stored = await this.finish(kind, merged, id, { created: current.meta!.created!, version }, current);
+      await this.assertUnique(kind, stored, id);
+      await this.store.replace(kind, stored);
+      return { resource: stored, echoedPassword: typeof body.password === 'string' ? body.password : undefined };
+    });
+  }
+
+  /** RFC 7644 §3.5.2: PATCH applies every operation or none. */
+  async patch(kind: ResourceKind, id: string, body: Record<string, unknown>, pre: WritePreconditions): Promise<WriteResult> {
+    return this.write(async () => {
+      const current = await this.get(kind, id);
+      this.checkIfMatch(current, pre);
+      if (this.has('patch-ignored')) return { resource: current };
+      const ops = Array.isArray(body.Operations) ? (body.Operations as unknown[]) : undefined;
+      if (kind === 'User' && ops && !this.has('groups-writable')) {
+        for (const op of ops) if (isObject(op) && targetsGroups(op)) {
+          throw scimError.mutability('groups is readOnly: change memberships through the Group\'s members (RFC 7643 §4.1.2)');
+        }
+      }
+      let effective = body;
+      if (kind === 'Group' && ops && this.has('member-removal-ignored')) {
+        effective = { ...body, Operations: ops.filter((op) => !(isObject(op) && String(op.op).toLowerCase() === 'remove' && String(op.path ?? '').toLowerCase().startsWith('members'))) };
+      }
+      const base: ScimResource = { ...current };
+      const ctx = { registry: this.ctx.registry, resourceType: kind };
+      let patched: ScimResource;
+      if (this.has('patch-not-atomic') && ops) {
+        // Fault: each operation is applied and kept on its own, so a failure leaves the earlier ones in place.
+        patched = base;
+        for (const op of effective.Operations as unknown[]) {
+          try {
+            patched = applyPatch(patched, { ...effective, Operations: [op] }, ctx);
+          } catch (err) {
+            const partial = await this.finish(kind, patched, id, { created: current.meta!.created!, version: newVersion() }, current);
+            await this.store.replace(kind, partial);
+            throw err;
+          }
+        }
+      } else {
+        patched = applyPatch(base, effective, ctx);
+      }
+      const version = this.has('version-unchanged') ? current.meta!.version! : newVersion();
+      const stored = await this.finish(kind, patched, id, { created: current.meta!.created!, version }, current);
+      await this.assertUnique(kind, stored, id);
+      await this.store.replace(kind, stored);
+      const sentPassword = ops?.map((op) => (isObject(op) ? passwordIn(op) : undefined)).find((p) => p !== undefined);
+      return { resource: stored, echoedPassword: sentPassword };
+    });
+  }
+
+  /** RFC 7644 §3.6: DELETE removes the resource; later requests for it are 404. */
+  async delete(kind: ResourceKind, id: string, pre: WritePreconditions): Promise<void> {
+    await this.write(async () => {
+      const current = await this.get(kind, id);
+      this.checkIfMatch(current, pre);
+      if (this.has('delete-not-deleting')) return;
+      await this.store.delete(kind, id);
+      if (this.has('deleted-user-stays-member')) return;
+      // RFC 7643 §4.2: members reference existing resources, so a deleted one leaves every group it was in.
+      for (const gid of await this.store.groupsOf(id)) {
+        const g = await this.store.get('Group', gid);
+        if (!g || !Array.isArray(g.members)) continue;
+        const members = (g.members as { value: string }[]).filter((m) => m.value !== id);
+        const next: Stored = { ...(g as Stored), meta: { ...g.meta, lastModified: new Date().toISOString(), version: newVersion() } };
+        if (members.length > 0) next.members = members;
+        else delete next.members;
+        await this.store.replace('Group', next);
+      }
+    });
+  }
+
+  /** Runs one change under the write lock, then persists it before the caller answers. */
+  private async write<T>(fn: () => Promise<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await this.ctx.lock.run(fn);
+    } catch (err) {
+      // Only the patch-not-atomic fault commits anything before failing.
+      if (this.has('patch-not-atomic')) await this.ctx.afterWrite();
+      throw err;
+    }
+    await this.ctx.afterWrite();
+    return result;
+  }
+}
+
+/** Whether a PATCH operation touches User.groups: by path, or by a path-less value naming it. */
+function targetsGroups(op: Record<string, unknown>): boolean {
+  const path = typeof op.path === 'string' ? op.path.trim().toLowerCase() : undefined;
+  const groupsPath = (p: string) => p === 'groups' || p.startsWith('groups.') || p.startsWith('groups[') || p.startsWith(`${SCHEMA_URN.user.toLowerCase()}:groups`);
+  if (path !== undefined) return groupsPath(path);
+  return isObject(op.value) && Object.keys(op.value).some((k) => groupsPath(k.toLowerCase()));
+}
+
+function passwordIn(op: Record<string, unknown>): string | undefined {
+  if (typeof op.path === 'string' && op.path.toLowerCase().endsWith('password') && typeof op.value === 'string') return op.value;
+  if (isObject(op.value) && typeof op.value.password === 'string') return op.value.password;
+  return undefined;
+}
