@@ -2,3 +2,4 @@
 export { parseFilter, parseFilterRange } from './parse.ts';
 export { printFilter, printValue } from './print.ts';
 export { tokenize, type Token } from './lexer.ts';
+export { validateFilter, validateValueFilter, matchesFilter, matchesValueFilter, type FilterContext } from './evaluate.ts';
