@@ -1,0 +1,106 @@
+/**
+ * Console output: live progress (a bar on a TTY, one plain line per result otherwise), then failures grouped
+ * by area with their RFC clause and expected/actual, and a summary table. `--quiet` keeps only the verdict.
+ */
+import type { CheckResult, RunReport, Status } from '../check.ts';
+import { areaOf, groupBy, show, STATUSES } from './common.ts';
+
+export interface ConsoleReporterOptions {
+  out?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  quiet?: boolean;
+  /** Defaults to the stream's isTTY. */
+  tty?: boolean;
+}
+
+const MARK: Record<Status, string> = { passed: 'PASS', failed: 'FAIL', warned: 'WARN', skipped: 'SKIP', errored: 'ERR ' };
+const COLOR: Record<Status, string> = { passed: '32', failed: '31', warned: '33', skipped: '90', errored: '35' };
+
+export interface ConsoleReporter {
+  onStart(total: number): void;
+  onResult(r: CheckResult): void;
+  finish(report: RunReport, notes?: { written?: string[]; warnings?: string[] }): void;
+  /** One line of information (e.g. "target: ..."), suppressed by --quiet. */
+  info(line: string): void;
+}
+
+export function createConsoleReporter(opts: ConsoleReporterOptions = {}): ConsoleReporter {
+  const out = opts.out ?? process.stdout;
+  const tty = opts.tty ?? !!out.isTTY;
+  const quiet = !!opts.quiet;
+  const paint = (s: Status, text: string) => (tty && !process.env.NO_COLOR ? `\x1b[${COLOR[s]}m${text}\x1b[0m` : text);
+  let total = 0;
+  let done = 0;
+  const counts: Record<Status, number> = { passed: 0, failed: 0, warned: 0, skipped: 0, errored: 0 };
+  let barShown = false;
+
+  const clearBar = () => {
+    if (barShown) out.write('\r\x1b[2K');
+    barShown = false;
+  };
+  const drawBar = (last: string) => {
+    const width = 24;
+    const frac = total > 0 ? Math.min(1, done / total) : 1;
+    const filled = Math.round(frac * width);
+    const cols = out.columns ?? 100;
+    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}  ${counts.failed} failed  ${counts.warned} warned  ${last}`;
+    out.write(`\r\x1b[2K${line.slice(0, Math.max(20, cols - 1))}`);
+    barShown = true;
+  };
+
+  return {
+    info(line) {
+      if (quiet) return;
+      clearBar();
+      out.write(`${line}\n`);
+    },
+    onStart(n) {
+      total += n;
+      if (!quiet && tty) drawBar('');
+    },
+    onResult(r) {
+      done++;
+      if (done > total) total = done;
+      counts[r.status]++;
+      if (quiet) return;
+      if (tty) drawBar(r.id);
+      else out.write(`${MARK[r.status]} ${r.id}${r.profile ? ` [${r.profile}]` : ''}${r.status !== 'passed' && r.message ? ` — ${r.message.split('\n')[0]}` : ''}\n`);
+    },
+    finish(report, notes = {}) {
+      clearBar();
+      const s = report.summary;
+      const expected = new Set(report.baseline?.expectedFailures ?? []);
+      const lines: string[] = [];
+      if (!quiet) {
+        const problems = report.results.filter((r) => r.status === 'failed' || r.status === 'errored' || r.status === 'warned');
+        for (const [area, rs] of groupBy(problems, areaOf)) {
+          lines.push('', `${area}:`);
+          for (const r of rs) {
+            const tag = expected.has(r.id) ? ' (expected by baseline)' : '';
+            lines.push(`  ${paint(r.status, MARK[r.status])} ${r.id}${r.profile ? ` [${r.profile}]` : ''}  ${r.rfc} ${r.level}${tag}`);
+            lines.push(`       ${r.title}`);
+            if (r.message) lines.push(`       ${r.message.split('\n').join('\n       ')}`);
+            if (r.expected !== undefined) lines.push(`       expected: ${show(r.expected, 400).split('\n').join('\n       ')}`);
+            if (r.actual !== undefined) lines.push(`       actual:   ${show(r.actual, 400).split('\n').join('\n       ')}`);
+          }
+        }
+        const byArea = groupBy(report.results, areaOf);
+        const head = ['area'.padEnd(14), ...STATUSES.map((k) => k.padStart(8))].join('');
+        lines.push('', head, '-'.repeat(head.length));
+        for (const [area, rs] of byArea) {
+          lines.push([area.padEnd(14), ...STATUSES.map((k) => String(rs.filter((r) => r.status === k).length).padStart(8))].join(''));
+        }
+        lines.push('-'.repeat(head.length), ['total'.padEnd(14), ...STATUSES.map((k) => String(s[k]).padStart(8))].join(''));
+        if (report.baseline) {
+          const b = report.baseline;
+          lines.push('', `baseline: ${b.regressions.length} regression(s), ${b.expectedFailures.length} expected failure(s), ${b.fixed.length} fixed`);
+          if (b.fixed.length) lines.push(`  fixed (remove from the baseline): ${b.fixed.join(', ')}`);
+          if (b.regressions.length) lines.push(`  regressions: ${b.regressions.join(', ')}`);
+        }
+        for (const w of notes.warnings ?? []) lines.push(`warning: ${w}`);
+        for (const f of notes.written ?? []) lines.push(`wrote ${f}`);
+      }
+      lines.push(`${quiet ? '' : '\n'}scimcheck: ${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored (${report.target}, ${(report.durationMs / 1000).toFixed(1)} s)`);
+      out.write(`${lines.join('\n')}\n`);
+    },
+  };
+}

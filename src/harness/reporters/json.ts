@@ -1,0 +1,26 @@
+/** report.json: the stable machine-readable result (DESIGN.md field names, in DESIGN.md order). */
+import type { CheckResult, RunReport } from '../check.ts';
+
+function orderedResult(r: CheckResult): Record<string, unknown> {
+  // DESIGN.md's fields first, then what the other reporters use to re-render (area, expected, actual, profile).
+  const { id, title, suite, rfc, level, status, durationMs, message, reproduce, transcript, area, expected, actual, profile } = r;
+  return { id, title, suite, rfc, level, status, durationMs, message, reproduce, transcript, area, expected, actual, profile };
+}
+
+export function renderJson(report: RunReport): string {
+  const { tool, version, target, startedAt, durationMs, seed, summary, results, baseline } = report;
+  return `${JSON.stringify({ tool, version, target, startedAt, durationMs, seed, summary, results: results.map(orderedResult), baseline }, null, 2)}\n`;
+}
+
+/** Reads a saved report.json back (for `scimcheck report`), with just enough checking to fail clearly. */
+export function parseReport(text: string): RunReport | string {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return `not JSON: ${(err as Error).message}`;
+  }
+  const r = raw as Partial<RunReport>;
+  if (!r || r.tool !== 'scimcheck' || !Array.isArray(r.results) || !r.summary) return 'not a scimcheck report.json (tool, summary, results)';
+  return r as RunReport;
+}
