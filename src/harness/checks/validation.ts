@@ -1,3 +1,262 @@
-import type { Check } from '../check.ts';
+/**
+ * Request validation checks: bodies that violate the User schema are refused with 400 and the right
+ * scimType (RFC 7644 §3.12), never accepted as garbage and never answered with a 5xx.
+ */
+import type { Check, CheckContext, HttpResponse } from '../check.ts';
+import { SCHEMA_URN } from '../../scim/types.ts';
+import { attr, attrPath, brief, currentUser, expectNot5xx, postUser, usersPath } from './support/checks-a.ts';
 
-export const checks: Check[] = [];
+const CITE_400 = { rfc: 7644 as const, section: '3.12', quote: '400 BAD REQUEST: Request is unparsable, syntactically incorrect, or violates schema.' };
+const CITE_INVALID_VALUE = {
+  rfc: 7644 as const,
+  section: '3.12',
+  quote: 'invalidValue: A required value was missing, or the value specified was not compatible with the operation or attribute type, or resource schema.',
+};
+const CITE_INVALID_SYNTAX = {
+  rfc: 7644 as const,
+  section: '3.12',
+  quote: 'invalidSyntax: The request body message structure was invalid or did not conform to the request schema.',
+};
+
+/** A fixture body without its userName (any case). */
+function withoutUserName(ctx: CheckContext): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...ctx.fixtures.userBody() };
+  for (const k of Object.keys(body)) if (k.toLowerCase() === 'username') delete body[k];
+  return body;
+}
+
+/** Sends a raw (string) body with the SCIM media type. */
+function postRaw(ctx: CheckContext, text: string): Promise<HttpResponse> {
+  return postUser(ctx, text, { headers: { 'Content-Type': 'application/scim+json' } });
+}
+
+/** A 400 check: the body built by `body` must be refused with 400 (and scimType when given). */
+function rejects(id: string, title: string, cite: Check['cite'], body: (ctx: CheckContext) => unknown, scimType?: string, level: Check['level'] = 'MUST'): Check {
+  return {
+    id,
+    title,
+    area: 'validation',
+    cite,
+    level,
+    requires: ['write'],
+    async run(ctx) {
+      const b = body(ctx);
+      const res = typeof b === 'string' ? await postRaw(ctx, b) : await postUser(ctx, b);
+      expectNot5xx(ctx, res, 'POST /Users with an invalid body');
+      ctx.expectScimError(res, 400, scimType);
+    },
+  };
+}
+
+/** The first writable dateTime attribute of the User schema or its extensions, as a body path. */
+function writableDateTime(ctx: CheckContext): { schema: string; attr: string; sub?: string } | undefined {
+  const rt = ctx.target.resourceTypes.find((r) => String(r.schema).toLowerCase() === SCHEMA_URN.user.toLowerCase());
+  const urns = [SCHEMA_URN.user as string, ...(rt?.schemaExtensions ?? []).map((e) => e.schema)];
+  for (const urn of urns) {
+    const schema = ctx.target.schemas.find((s) => s.id.toLowerCase() === urn.toLowerCase());
+    for (const a of schema?.attributes ?? []) {
+      const writable = (m: string) => m === 'readWrite' || m === 'writeOnly' || m === 'immutable';
+      if (a.type === 'dateTime' && !a.multiValued && writable(a.mutability)) return { schema: schema!.id, attr: a.name };
+      if (a.type === 'complex' && !a.multiValued) {
+        const sub = a.subAttributes?.find((s) => s.type === 'dateTime' && writable(s.mutability));
+        if (sub) return { schema: schema!.id, attr: a.name, sub: sub.name };
+      }
+    }
+  }
+  return undefined;
+}
+
+export const checks: Check[] = [
+  rejects('validation.required.username-missing', 'POST without userName answers 400', {
+    rfc: 7643,
+    section: '4.1.1',
+    quote: 'Each User MUST include a non-empty user name value. ... This attribute is REQUIRED.',
+  }, withoutUserName),
+  rejects('validation.required.username-missing-scimtype', 'POST without userName answers 400 with scimType invalidValue', CITE_INVALID_VALUE, withoutUserName, 'invalidValue', 'SHOULD'),
+  rejects(
+    'validation.required.username-empty',
+    'POST with userName "" answers 400',
+    { rfc: 7643, section: '4.1.1', quote: 'Each User MUST include a non-empty user name value.' },
+    (ctx) => ({ ...withoutUserName(ctx), userName: '' }),
+  ),
+  rejects(
+    'validation.required.username-null',
+    'POST with userName null answers 400 (null is unassigned)',
+    { rfc: 7643, section: '2.5', quote: 'Unassigned attributes, the null value, or empty array (in the case of a multi-valued attribute) SHALL be considered to be equivalent in "state".' },
+    (ctx) => ({ ...withoutUserName(ctx), userName: null }),
+  ),
+  rejects('validation.types.username-object', 'POST with userName as a JSON object answers 400', CITE_400, (ctx) => ({
+    ...withoutUserName(ctx),
+    userName: { value: ctx.fixtures.uniqueName('obj') },
+  })),
+  rejects('validation.types.name-string', 'POST with the complex "name" as a plain string answers 400', CITE_400, (ctx) =>
+    ctx.fixtures.userBody({ name: 'Barbara Jensen' }),
+  ),
+  rejects('validation.types.active-number', 'POST with active as a number answers 400', { rfc: 7643, section: '2.3.2', quote: 'Boolean: The literal "true" or "false".' }, (ctx) =>
+    ctx.fixtures.userBody({ active: 42 }),
+  ),
+  rejects('validation.types.emails-value-object', 'POST with emails[].value as an object answers 400', CITE_400, (ctx) =>
+    ctx.fixtures.userBody({ emails: [{ value: { address: 'x@example.com' }, type: 'work' }] }),
+  ),
+  {
+    id: 'validation.types.never-5xx',
+    title: 'No wrongly typed User body makes the target answer 5xx',
+    area: 'validation',
+    cite: CITE_400,
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const bad: Record<string, unknown>[] = [
+        { userName: 12345 },
+        { userName: ['a', 'b'] },
+        { userName: true },
+        { name: ['x'] },
+        { name: { givenName: { deep: [1, 2, 3] } } },
+        { emails: 'x@example.com' },
+        { emails: [null] },
+        { emails: [42] },
+        { active: { yes: true } },
+        { phoneNumbers: { value: 1 } },
+        { schemas: 'urn:ietf:params:scim:schemas:core:2.0:User' },
+        { schemas: [42] },
+        { meta: 'not an object' },
+      ];
+      for (const override of bad) {
+        const res = await postUser(ctx, ctx.fixtures.userBody(override));
+        expectNot5xx(ctx, res, `POST /Users with ${JSON.stringify(override)}`);
+      }
+    },
+  },
+  rejects('validation.json.malformed', 'POST with malformed JSON answers 400', CITE_400, () => '{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": '),
+  rejects('validation.json.malformed-scimtype', 'POST with malformed JSON answers 400 with scimType invalidSyntax', CITE_INVALID_SYNTAX, () => '{"userName": "x",,}', 'invalidSyntax', 'SHOULD'),
+  rejects('validation.json.array-body', 'POST with a JSON array instead of an object answers 400', CITE_INVALID_SYNTAX, (ctx) => JSON.stringify([ctx.fixtures.userBody()])),
+  rejects('validation.json.empty-body', 'POST with an empty body answers 400', CITE_400, () => ''),
+  rejects(
+    'validation.schemas.missing',
+    'POST without the "schemas" attribute answers 400',
+    { rfc: 7643, section: '3', quote: 'The "schemas" attribute is a REQUIRED attribute and is an array of Strings containing URIs.' },
+    (ctx) => {
+      const body: Record<string, unknown> = { ...ctx.fixtures.userBody() };
+      for (const k of Object.keys(body)) if (k.toLowerCase() === 'schemas') delete body[k];
+      return body;
+    },
+  ),
+  rejects(
+    'validation.schemas.foreign-core',
+    'POST to /Users whose schemas names only the Group schema answers 400',
+    { rfc: 7643, section: '3', quote: 'schemas: ... URIs that are used to indicate the namespaces of the SCIM schemas that define the attributes present in the current JSON structure.' },
+    (ctx) => ({ ...ctx.fixtures.userBody(), schemas: [SCHEMA_URN.group] }),
+    undefined,
+    'SHOULD',
+  ),
+  {
+    id: 'validation.unknown-attribute.ignored',
+    title: 'An attribute no schema defines is ignored on create (201, not echoed)',
+    area: 'validation',
+    cite: { rfc: 7644, section: '3.3', quote: 'Since the server is free to alter and/or ignore POSTed content (e.g., read-only attributes) ...' },
+    level: 'SHOULD',
+    requires: ['write'],
+    async run(ctx) {
+      const res = await postUser(ctx, ctx.fixtures.userBody({ scimcheckUnknownAttribute: 'ignored-please' }));
+      expectNot5xx(ctx, res, 'POST /Users with an unknown attribute');
+      ctx.expectStatus(res, 201, 'POST /Users with an unknown attribute');
+      ctx.expectTrue(attr(res.json, 'scimcheckUnknownAttribute') === undefined, 'the unknown attribute should not be stored or echoed', {
+        expected: '(absent)',
+        actual: attr(res.json, 'scimcheckUnknownAttribute'),
+      });
+    },
+  },
+  {
+    id: 'validation.coercion.active-string',
+    title: 'active "True" as a string is coerced to true or refused with 400, never stored as a string or a 5xx',
+    area: 'validation',
+    cite: { rfc: 7643, section: '2.3.2', quote: 'Boolean: The literal "true" or "false".' },
+    level: 'SHOULD',
+    requires: ['write'],
+    async run(ctx) {
+      const res = await postUser(ctx, ctx.fixtures.userBody({ active: 'True' }));
+      expectNot5xx(ctx, res, 'POST /Users with active "True"');
+      if (res.status === 400) return;
+      ctx.expectStatus(res, [201, 400], 'POST /Users with active "True"');
+      const stored = attr(await currentUser(ctx, String(attr(res.json, 'id'))), 'active');
+      ctx.expectEqual(stored, true, 'active stored after sending "True"');
+    },
+  },
+  {
+    id: 'validation.multivalued.two-primary',
+    title: 'Two emails both marked primary are refused with 400 (or stored with at most one primary)',
+    area: 'validation',
+    cite: { rfc: 7643, section: '2.4', quote: 'The primary attribute value "true" MUST appear no more than once.' },
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const a = `${ctx.fixtures.uniqueName('pa')}@example.com`.toLowerCase();
+      const b = `${ctx.fixtures.uniqueName('pb')}@example.com`.toLowerCase();
+      const res = await postUser(ctx, ctx.fixtures.userBody({ emails: [{ value: a, primary: true }, { value: b, primary: true }] }));
+      expectNot5xx(ctx, res, 'POST /Users with two primary emails');
+      if (res.status === 400) return;
+      ctx.expectStatus(res, [400, 201], 'POST /Users with two primary emails');
+      const emails = (attr(await currentUser(ctx, String(attr(res.json, 'id'))), 'emails') ?? []) as unknown[];
+      const primaries = emails.filter((e) => attr(e, 'primary') === true).length;
+      ctx.expectTrue(primaries <= 1, 'at most one email may be primary', { expected: '<= 1 primary', actual: emails });
+    },
+  },
+  {
+    id: 'validation.datetime.invalid-value',
+    title: 'A writable dateTime attribute given a non-dateTime string answers 400',
+    area: 'validation',
+    cite: { rfc: 7643, section: '2.3.5', quote: 'A DateTime value (e.g., 2008-01-23T04:56:22Z) MUST be encoded as a valid xsd:dateTime.' },
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const target = writableDateTime(ctx);
+      if (!target) ctx.skip('the User schema and its extensions define no writable dateTime attribute');
+      const body: Record<string, any> = { ...ctx.fixtures.userBody() };
+      const value = target.sub ? { [target.sub]: 'next tuesday' } : 'next tuesday';
+      if (target.schema.toLowerCase() === SCHEMA_URN.user.toLowerCase()) {
+        body[target.attr] = value;
+      } else {
+        body.schemas = [...new Set([...(body.schemas ?? [SCHEMA_URN.user]), target.schema])];
+        body[target.schema] = { ...(body[target.schema] ?? {}), [target.attr]: value };
+      }
+      const res = await postUser(ctx, body);
+      expectNot5xx(ctx, res, 'POST /Users with an invalid dateTime');
+      ctx.expectScimError(res, 400);
+    },
+  },
+  {
+    id: 'validation.datetime.invalid-filter-value',
+    title: 'A filter comparing meta.lastModified with a non-dateTime answers 400',
+    area: 'validation',
+    cite: { rfc: 7643, section: '2.3.5', quote: 'A DateTime value (e.g., 2008-01-23T04:56:22Z) MUST be encoded as a valid xsd:dateTime.' },
+    // The RFC does not name the answer to a malformed comparison value; refusing it is the safe reading.
+    level: 'SHOULD',
+    requires: ['filter'],
+    async run(ctx) {
+      const res = await ctx.http.send({ method: 'GET', path: usersPath(ctx), query: { filter: 'meta.lastModified gt "last tuesday"' } });
+      expectNot5xx(ctx, res, 'GET /Users?filter=meta.lastModified gt "last tuesday"');
+      ctx.expectTrue(res.status === 400, 'a dateTime comparison with a non-dateTime value should be refused with 400', {
+        expected: 400,
+        actual: brief(res),
+      });
+    },
+  },
+  {
+    id: 'validation.readonly.meta-created-ignored',
+    title: 'meta.created sent on create is ignored: the server sets its own',
+    area: 'validation',
+    cite: { rfc: 7643, section: '3.1', quote: 'meta: ... This attribute SHALL be ignored when provided by clients.' },
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const res = await postUser(ctx, ctx.fixtures.userBody({ meta: { created: '2001-01-01T00:00:00Z', lastModified: '2001-01-01T00:00:00Z' } }));
+      ctx.expectStatus(res, 201, 'POST /Users with a client-supplied meta.created');
+      const got = await currentUser(ctx, String(attr(res.json, 'id')));
+      const created = attrPath(got, 'meta.created');
+      ctx.expectTrue(created === undefined || Date.parse(created) !== Date.parse('2001-01-01T00:00:00Z'), 'meta.created should be the server\'s, not the client\'s', {
+        expected: 'a server-assigned timestamp',
+        actual: created,
+      });
+    },
+  },
+];
