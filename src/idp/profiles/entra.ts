@@ -77,6 +77,7 @@ export function makeEntra(flag: boolean): Profile {
   return {
     id: flag ? 'entra-2020' : 'entra',
     title: flag ? 'Microsoft Entra ID (aadOptscim062020 flag)' : 'Microsoft Entra ID (default scim job)',
+    idStyle: 'guid',
     headers: {
       // Entra does not document its User-Agent; this names it plainly. Its doc samples send application/json.
       'User-Agent': 'Microsoft Entra ID SCIM Client (scimcheck mock)',

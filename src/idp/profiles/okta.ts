@@ -27,6 +27,7 @@ function oktaUserBody(u: DirUser): ScimResource {
 export const okta: Profile = {
   id: 'okta',
   title: 'Okta (SCIM 2.0 app, OIN template)',
+  idStyle: 'okta',
   headers: {
     // Okta protocol reference shows every request with this agent.
     'User-Agent': 'Okta SCIM Client 1.0.0',

@@ -33,6 +33,7 @@ export function makeOneLogin(opts: OneLoginOptions = {}): Profile {
   return {
     id: 'onelogin',
     title: 'OneLogin (SCIM Provisioner with SAML, SCIM v2 Enterprise)',
+    idStyle: 'number',
     headers: {
       // OneLogin does not document its User-Agent; this names it plainly.
       'User-Agent': 'OneLogin SCIM Provisioner (scimcheck mock)',

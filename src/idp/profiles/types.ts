@@ -32,6 +32,8 @@ export interface ConnectionProbe {
 export interface Profile {
   id: string;
   title: string;
+  /** How the IdP's own object ids look (Okta 00u…, Entra GUIDs, OneLogin numbers), for realistic transcripts. */
+  idStyle: 'okta' | 'guid' | 'number';
   /** Header values the IdP sends on every request. */
   headers: { 'User-Agent': string; Accept: string; 'Content-Type': string };
   /** Authentication schemes the IdP's admin UI offers. */

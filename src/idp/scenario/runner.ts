@@ -1,0 +1,452 @@
+/**
+ * Plays one scenario with one profile against a target: the engine sends the IdP's traffic, a neutral
+ * verifier reads the target back through SCIM, and everything created is deleted at the end (also after
+ * a failure). Produces a verdict per step and a redacted transcript.
+ */
+import type { TranscriptEntry } from '../../harness/check.ts';
+import { isScimError } from '../../scim/errors.ts';
+import { SCHEMA_URN, type ScimResource } from '../../scim/types.ts';
+import { idpIdFor, type DirUser } from '../directory.ts';
+import { SyncEngine, describe, type ActionResult } from '../engine.ts';
+import { IdpHttp, TargetUnreachable, type IdpRequest, type IdpResponse } from '../http.ts';
+import { filterEq, type Profile } from '../profiles/types.ts';
+import type { Action, Expectation, Scenario, Step, UserFields } from './model.ts';
+import { readPath } from './read-path.ts';
+
+export interface RunOptions {
+  profile: Profile;
+  baseUrl: string;
+  authorization?: string;
+  fetch?: typeof fetch;
+  timeoutMs: number;
+  prefix: string;
+  deprovision: 'delete' | 'disable';
+  signal?: AbortSignal;
+  onExchange?: (entry: TranscriptEntry, purpose?: string) => void;
+  onStep?: (verdict: StepVerdict) => void;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface StepVerdict {
+  index: number;
+  label: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface ScenarioRun {
+  scenario: string;
+  profile: string;
+  rfc: string;
+  ok: boolean;
+  steps: StepVerdict[];
+  /** The first failed step's explanation. */
+  failure?: string;
+  /** The target could not be reached or refused our credentials. */
+  unreachable?: string;
+  /** Cleanup requests that did not succeed (resources possibly left behind). */
+  cleanupProblems: string[];
+  transcript: TranscriptEntry[];
+  durationMs: number;
+}
+
+/** A step failed; `message` is the readable reason. */
+class StepFailed extends Error {}
+
+const VERIFIER_HEADERS = { 'User-Agent': 'scimcheck-verifier', Accept: 'application/scim+json', 'Content-Type': 'application/scim+json' };
+
+function expand(value: string, prefix: string): string {
+  return value.replaceAll('{{prefix}}', prefix);
+}
+
+function expandFields(fields: UserFields, prefix: string): UserFields {
+  const out: UserFields = {};
+  for (const [k, v] of Object.entries(fields)) out[k as keyof UserFields] = k === 'manager' ? v : expand(v!, prefix);
+  return out;
+}
+
+function label(step: Step, i: number): string {
+  const a = step.action as any;
+  const who = a.user ?? a.group ?? a.batch ?? a.expect?.user ?? a.expect?.group ?? a.expect?.userName ?? '';
+  return step.title ?? (`${a.kind} ${who}`.trim() || `step ${i}`);
+}
+
+const fmt = (v: unknown) => JSON.stringify(v);
+
+class Play {
+  readonly transcript: TranscriptEntry[] = [];
+  readonly engine: SyncEngine;
+  readonly admin: IdpHttp;
+  readonly preexisting = new Map<string, string>();
+  readonly batches = new Map<string, string[]>();
+  readonly groupIds = new Map<string, string>();
+  readonly extraUserIds = new Set<string>();
+
+  constructor(readonly sc: Scenario, readonly o: RunOptions) {
+    const http = new IdpHttp({
+      baseUrl: o.baseUrl,
+      authorization: o.authorization,
+      fetch: o.fetch,
+      timeoutMs: o.timeoutMs,
+      headers: { ...o.profile.headers },
+      retry: o.profile.retry,
+      signal: o.signal,
+      onExchange: o.onExchange,
+      sleep: o.sleep,
+      transcript: this.transcript,
+    });
+    this.admin = new IdpHttp({
+      baseUrl: o.baseUrl,
+      authorization: o.authorization,
+      fetch: o.fetch,
+      timeoutMs: o.timeoutMs,
+      headers: VERIFIER_HEADERS,
+      retry: { limit: 1, baseDelayMs: 200, maxDelayMs: 5000, honorRetryAfter: true },
+      signal: o.signal,
+      onExchange: (e) => o.onExchange?.(e, 'verify'),
+      sleep: o.sleep,
+      transcript: this.transcript,
+    });
+    this.engine = new SyncEngine({ profile: o.profile, http, baseUrl: o.baseUrl, deprovision: o.deprovision });
+  }
+
+  private async adminSend(req: IdpRequest): Promise<IdpResponse> {
+    const res = await this.admin.send(req);
+    // RFC 7644 §3.12: 401 means the credentials are refused; nothing else the run does can succeed.
+    if (res.status === 401) throw new TargetUnreachable(`${describe(req, res)}: credentials rejected`);
+    return res;
+  }
+
+  private dirUser(key: string, fields: UserFields): DirUser {
+    return {
+      key,
+      idpId: idpIdFor(this.o.profile.idStyle, `${this.o.prefix}/${this.o.profile.id}/${key}`),
+      active: true,
+      ...expandFields(fields, this.o.prefix),
+      userName: expand(fields.userName!, this.o.prefix),
+    };
+  }
+
+  private allow(step: Step, defaults: string[], r: ActionResult, what: string): string {
+    const allowed = step.outcome ?? defaults;
+    if (r.outcome === 'failed' && r.reason?.includes('→ 401')) throw new TargetUnreachable(r.reason);
+    if (!allowed.includes(r.outcome)) {
+      throw new StepFailed(`${what}: expected ${allowed.join(' or ')}, got ${r.outcome}${r.reason ? ` — ${r.reason}` : ''}`);
+    }
+    return `${r.outcome}${r.reason ? ` (${r.reason})` : ''}`;
+  }
+
+  async act(step: Step): Promise<string> {
+    const a: Action = step.action;
+    const e = this.engine;
+    switch (a.kind) {
+      case 'connect':
+        return this.allow(step, ['ok'], await e.testConnection(), 'connection test');
+      case 'assign': {
+        const r = await e.assign(this.dirUser(a.user, a.fields), a.matchBy);
+        if (a.fields.manager && !e.userLinks.get(a.fields.manager)) throw new StepFailed(`manager '${a.fields.manager}' is not provisioned`);
+        return this.allow(step, ['created', 'linked'], r, `assign ${a.user}`);
+      }
+      case 'assignMany': {
+        const keys: string[] = [];
+        for (let i = 1; i <= a.count; i++) {
+          const key = `${a.batch}-${i}`;
+          const name = `{{prefix}}-${a.batch}-${i}@example.test`;
+          const r = await e.assign(this.dirUser(key, { userName: name, email: name, givenName: 'Bulk', familyName: `Member${i}`, displayName: `Bulk Member ${i}` }));
+          this.allow(step, ['created', 'linked'], r, `assign ${key}`);
+          keys.push(key);
+        }
+        this.batches.set(a.batch, keys);
+        return `${a.count} users provisioned`;
+      }
+      case 'update':
+        return this.allow(step, ['updated'], await e.update(a.user, expandFields(a.fields, this.o.prefix)), `update ${a.user}`);
+      case 'deactivate':
+        return this.allow(step, ['deactivated'], await e.setActive(a.user, false), `deactivate ${a.user}`);
+      case 'reactivate':
+        return this.allow(step, ['reactivated'], await e.setActive(a.user, true), `reactivate ${a.user}`);
+      case 'delete':
+        return this.allow(step, ['deleted', 'deactivated'], await e.remove(a.user), `delete ${a.user} in the IdP`);
+      case 'cycle': {
+        const results = await e.cycle();
+        const lines = Object.entries(results).map(([k, r]) => `${k}: ${this.allow(step, ['created', 'recreated', 'linked'], r, `next cycle, ${k}`)}`);
+        return lines.length ? lines.join('; ') : 'nothing pending';
+      }
+      case 'createGroup': {
+        const members = [...(a.members ?? []), ...(a.membersOf ? this.batches.get(a.membersOf) ?? [] : [])];
+        const g = { key: a.group, idpId: idpIdFor(this.o.profile.idStyle, `${this.o.prefix}/g/${a.group}`), displayName: expand(a.displayName, this.o.prefix), members };
+        const r = await e.pushGroup(g);
+        const id = e.groupLinks.get(a.group);
+        if (id) this.groupIds.set(a.group, id);
+        return this.allow(step, ['created', 'linked'], r, `push group ${a.group}`);
+      }
+      case 'addMembers':
+        return this.allow(step, ['updated'], await e.addMembers(a.group, a.members), `add members to ${a.group}`);
+      case 'removeMembers':
+        return this.allow(step, ['updated'], await e.removeMembers(a.group, a.members), `remove members from ${a.group}`);
+      case 'renameGroup':
+        return this.allow(step, ['updated'], await e.renameGroup(a.group, expand(a.displayName, this.o.prefix)), `rename ${a.group}`);
+      case 'deleteGroup':
+        return this.allow(step, ['deleted'], await e.deleteGroup(a.group), `delete group ${a.group}`);
+      case 'targetCreateUser':
+        return this.targetCreate(a.user, a.fields);
+      case 'targetDeleteUser':
+        return this.targetDelete(a.user);
+      case 'expect':
+        return this.verify(a.expect);
+    }
+  }
+
+  /** An admin creates the account directly in the target (the premise of match-and-link). */
+  private async targetCreate(key: string, fields: UserFields): Promise<string> {
+    const f = expandFields(fields, this.o.prefix);
+    const body = {
+      schemas: [SCHEMA_URN.user],
+      userName: f.userName,
+      name: { givenName: f.givenName, familyName: f.familyName },
+      displayName: f.displayName,
+      emails: f.email ? [{ value: f.email, type: 'work', primary: true }] : undefined,
+      active: true,
+    };
+    const req: IdpRequest = { method: 'POST', path: '/Users', body, purpose: 'admin creates in target' };
+    const res = await this.adminSend(req);
+    // RFC 7644 §3.3: 201 with the new resource's id.
+    if (res.status !== 201 || typeof res.json?.id !== 'string') throw new StepFailed(`premise: ${describe(req, res)}, expected 201`);
+    this.preexisting.set(key, res.json.id);
+    this.extraUserIds.add(res.json.id);
+    return `created ${res.json.id} directly in the target`;
+  }
+
+  /** An admin deletes the account in the target behind the IdP's back. */
+  private async targetDelete(key: string): Promise<string> {
+    const id = this.engine.userLinks.get(key);
+    if (!id) throw new StepFailed(`premise: '${key}' is not linked, nothing to delete`);
+    const req: IdpRequest = { method: 'DELETE', path: `/Users/${id}`, purpose: 'admin deletes in target' };
+    const res = await this.adminSend(req);
+    // RFC 7644 §3.6: 204 on delete, and the resource is gone afterwards.
+    if (res.status !== 204) throw new StepFailed(`premise: ${describe(req, res)}, expected 204`);
+    const after = await this.adminSend({ method: 'GET', path: `/Users/${id}`, purpose: 'verify' });
+    if (after.status !== 404) throw new StepFailed(`premise: after DELETE /Users/${id} answered 204, GET still answers ${after.status}; RFC 7644 §3.6 requires 404`);
+    return `deleted ${id} in the target`;
+  }
+
+  private currentId(key: string): string | undefined {
+    return this.engine.userLinks.get(key) ?? this.engine.idHistory.get(key)?.at(-1);
+  }
+
+  private async getUser(id: string): Promise<IdpResponse> {
+    return this.adminSend({ method: 'GET', path: `/Users/${id}`, purpose: 'verify' });
+  }
+
+  private async verify(x: Expectation): Promise<string> {
+    const problems: string[] = [];
+    const seen: string[] = [];
+    if (x.user) await this.verifyUser(x.user, x, problems, seen);
+    if (x.userName !== undefined && !x.user) await this.verifyFilter(x, problems, seen);
+    if (x.group) await this.verifyGroup(x, problems, seen);
+    if (problems.length) throw new StepFailed(problems.join('; '));
+    return seen.join('; ') || 'ok';
+  }
+
+  private async verifyUser(key: string, x: Expectation, problems: string[], seen: string[]): Promise<void> {
+    const e = this.engine;
+    const id = this.currentId(key);
+    if (x.linked !== undefined && Boolean(e.userLinks.get(key)) !== x.linked) {
+      problems.push(`${key}: the IdP should ${x.linked ? '' : 'not '}hold a link to a target user (outcomes so far: ${(e.outcomes.get(key) ?? []).join(', ')})`);
+    }
+    const history = e.idHistory.get(key) ?? [];
+    if (x.idUnchanged && (history.length !== 1 || id !== history[0])) problems.push(`${key}: expected the same target id throughout, ids were ${fmt(history)}`);
+    if (x.newId && !(history.length > 1 && id !== history[0])) problems.push(`${key}: expected a new target id after re-provisioning, ids were ${fmt(history)}`);
+    if (x.sameIdAs && id !== this.currentId(x.sameIdAs)) problems.push(`${key}: expected the same target user as ${x.sameIdAs} (${this.currentId(x.sameIdAs)}), got ${id}`);
+    if (x.differentIdFrom && (!id || id === this.currentId(x.differentIdFrom))) problems.push(`${key}: expected a target user distinct from ${x.differentIdFrom}'s (${this.currentId(x.differentIdFrom)}), got ${id} (merged)`);
+    if (x.preexisting && id !== this.preexisting.get(key)) problems.push(`${key}: expected the IdP to link the pre-existing target user ${this.preexisting.get(key)}, it uses ${id} (duplicate)`);
+    if (x.deprovisioned) await this.verifyDeprovisioned(key, id, problems, seen);
+    const needRead = x.exists !== undefined || x.active !== undefined || x.attributes || x.groups;
+    if (!needRead) return;
+    if (!id) {
+      if (x.exists === false) return;
+      problems.push(`${key}: no target user is linked (outcomes: ${(e.outcomes.get(key) ?? []).join(', ') || 'none'})`);
+      return;
+    }
+    const res = await this.getUser(id);
+    if (x.exists === false) {
+      // RFC 7644 §3.6: a deleted resource answers 404.
+      if (res.status !== 404) problems.push(`${key}: expected GET /Users/${id} → 404, got ${res.status}`);
+      else seen.push(`${key} gone`);
+      return;
+    }
+    // RFC 7644 §3.4.1: a resource is retrieved with GET on its URI, 200.
+    if (res.status !== 200) {
+      problems.push(`${key}: GET /Users/${id} → ${res.status}, expected 200`);
+      return;
+    }
+    const u: ScimResource = res.json ?? {};
+    // RFC 7643 §4.1.1: active is a boolean.
+    if (x.active !== undefined && u.active !== x.active) problems.push(`${key}: expected active ${x.active}, the target shows ${fmt(u.active)}`);
+    for (const [path, want] of Object.entries(x.attributes ?? {})) {
+      const expected = typeof want === 'string' ? expand(want, this.o.prefix) : want;
+      const got = readPath(u, path);
+      if (got !== expected) problems.push(`${key}: expected ${path} ${fmt(expected)}, the target shows ${fmt(got)}`);
+    }
+    if (x.groups) {
+      // RFC 7643 §4.1.2: groups is read-only and derived from the Group resources' members.
+      const known = new Set(this.groupIds.values());
+      const got = ((u.groups as { value?: string }[] | undefined) ?? []).map((g) => g.value).filter((v): v is string => !!v && known.has(v)).sort();
+      const want = x.groups.map((g) => this.groupIds.get(g) ?? `(unpushed ${g})`).sort();
+      if (fmt(got) !== fmt(want)) problems.push(`${key}: expected groups ${fmt(x.groups)} (${fmt(want)}), the target's groups attribute shows ${fmt(got)}`);
+    }
+    if (!problems.length) seen.push(`${key} (${id}) as expected`);
+  }
+
+  private async verifyDeprovisioned(key: string, id: string | undefined, problems: string[], seen: string[]): Promise<void> {
+    if (!id) return void problems.push(`${key}: was never provisioned`);
+    const res = await this.getUser(id);
+    if (this.engine.wasDeleted(key)) {
+      // RFC 7644 §3.6: after DELETE the resource answers 404 and is no longer returned by queries.
+      if (res.status !== 404) return void problems.push(`${key}: the IdP deleted it (DELETE /Users/${id}) but GET still answers ${res.status}, expected 404 (RFC 7644 §3.6)`);
+      const user = this.engine.users.get(key)!;
+      const q = await this.adminSend({ method: 'GET', path: '/Users', query: { filter: filterEq('userName', user.userName) }, purpose: 'verify' });
+      if (q.json?.totalResults !== 0) return void problems.push(`${key}: deleted, but a filter on its userName still finds ${q.json?.totalResults}`);
+      // The userName must be free again: a new account with it can be created.
+      const probe = await this.adminSend({ method: 'POST', path: '/Users', body: { schemas: [SCHEMA_URN.user], userName: user.userName }, purpose: 'verify userName is free' });
+      if (typeof probe.json?.id === 'string') this.extraUserIds.add(probe.json.id);
+      if (probe.status !== 201) return void problems.push(`${key}: deleted, but creating a new user named ${user.userName} answers ${probe.status}; the name is not free (RFC 7643 §4.1.1 uniqueness)`);
+      seen.push(`${key} deleted, 404, name free`);
+    } else {
+      // RFC 7643 §4.1.1: a deactivated account stays readable with active false.
+      if (res.status !== 200) return void problems.push(`${key}: deactivated by the IdP, but GET /Users/${id} answers ${res.status}; a deactivated user stays readable`);
+      if (res.json?.active !== false) return void problems.push(`${key}: deactivated by the IdP, but the target shows active ${fmt(res.json?.active)}`);
+      seen.push(`${key} readable with active:false`);
+    }
+  }
+
+  private async verifyFilter(x: Expectation, problems: string[], seen: string[]): Promise<void> {
+    const name = expand(x.userName!, this.o.prefix);
+    const res = await this.adminSend({ method: 'GET', path: '/Users', query: { filter: filterEq('userName', name) }, purpose: 'verify' });
+    // RFC 7644 §3.4.2: 200 and a ListResponse.
+    if (res.status !== 200) return void problems.push(`filter userName eq ${fmt(name)} → ${res.status}, expected 200`);
+    const n = res.json?.totalResults;
+    if (x.matches !== undefined && n !== x.matches) problems.push(`filter userName eq ${fmt(name)} found ${n}, expected ${x.matches}`);
+    if (x.sameIdAs && res.json?.Resources?.[0]?.id !== this.currentId(x.sameIdAs)) {
+      problems.push(`filter userName eq ${fmt(name)} found ${res.json?.Resources?.[0]?.id}, expected ${x.sameIdAs}'s ${this.currentId(x.sameIdAs)}`);
+    }
+    if (!problems.length) seen.push(`userName ${name}: ${n} match(es)`);
+  }
+
+  private async verifyGroup(x: Expectation, problems: string[], seen: string[]): Promise<void> {
+    const id = this.groupIds.get(x.group!);
+    if (!id) return void problems.push(`group ${x.group} was never pushed`);
+    const res = await this.adminSend({ method: 'GET', path: `/Groups/${id}`, purpose: 'verify' });
+    if (x.exists === false) {
+      // RFC 7644 §3.6: a deleted group answers 404.
+      if (res.status !== 404) problems.push(`group ${x.group}: expected GET /Groups/${id} → 404 after delete, got ${res.status}`);
+      else seen.push(`group ${x.group} gone`);
+      return;
+    }
+    if (res.status !== 200) return void problems.push(`group ${x.group}: GET /Groups/${id} → ${res.status}, expected 200`);
+    const g: ScimResource = res.json ?? {};
+    if (x.displayName !== undefined && g.displayName !== expand(x.displayName, this.o.prefix)) {
+      problems.push(`group ${x.group}: expected displayName ${fmt(expand(x.displayName, this.o.prefix))}, the target shows ${fmt(g.displayName)}`);
+    }
+    const memberIds = ((g.members as { value?: string }[] | undefined) ?? []).map((m) => m.value).filter((v): v is string => !!v);
+    if (x.members || x.membersOf) {
+      const keys = [...(x.members ?? []), ...(x.membersOf ? this.batches.get(x.membersOf) ?? [] : [])];
+      const want = keys.map((k) => this.currentId(k) ?? `(unlinked ${k})`).sort();
+      const got = [...memberIds].sort();
+      if (fmt(got) !== fmt(want)) {
+        const missing = want.filter((w) => !got.includes(w));
+        const extra = got.filter((v) => !want.includes(v));
+        problems.push(`group ${x.group}: members differ (RFC 7643 §4.2): missing ${fmt(missing.slice(0, 5))}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}, unexpected ${fmt(extra.slice(0, 5))}${extra.length > 5 ? ` and ${extra.length - 5} more` : ''}`);
+      }
+    }
+    if (x.memberCount !== undefined && memberIds.length !== x.memberCount) problems.push(`group ${x.group}: expected ${x.memberCount} members, the target shows ${memberIds.length}`);
+    if (x.agree) {
+      // RFC 7643 §4.1.2: each member's groups attribute names the group.
+      for (const mid of memberIds) {
+        const u = await this.getUser(mid);
+        const has = ((u.json?.groups as { value?: string }[] | undefined) ?? []).some((gr) => gr.value === id);
+        if (!has) {
+          problems.push(`group ${x.group}: member ${mid}'s groups attribute does not list the group (GET /Users/${mid} → ${u.status})`);
+          break;
+        }
+      }
+    }
+    if (!problems.length) seen.push(`group ${x.group} (${id}) as expected, ${memberIds.length} members`);
+  }
+
+  /** Deletes everything the run created: groups first, then users, then a prefix sweep. */
+  async cleanup(): Promise<string[]> {
+    const problems: string[] = [];
+    const del = async (path: string) => {
+      try {
+        const res = await this.admin.send({ method: 'DELETE', path, purpose: 'cleanup' });
+        if (res.status !== 204 && res.status !== 200 && res.status !== 404) problems.push(`DELETE ${path} → ${res.status}`);
+      } catch (e) {
+        problems.push(`DELETE ${path}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    for (const id of new Set([...this.groupIds.values(), ...this.engine.groupLinks.values()])) await del(`/Groups/${id}`);
+    const users = new Set<string>(this.extraUserIds);
+    for (const h of this.engine.idHistory.values()) h.forEach((id) => users.add(id));
+    for (const id of users) await del(`/Users/${id}`);
+    // A sweep by prefix catches anything created whose id the run never saw (RFC 7644 §3.4.2.2 "sw").
+    for (const [path, attr] of [['/Users', 'userName'], ['/Groups', 'displayName']] as const) {
+      for (let round = 0; round < 10; round++) {
+        let res: IdpResponse;
+        try {
+          res = await this.admin.send({ method: 'GET', path, query: { filter: `${attr} sw ${JSON.stringify(this.o.prefix)}`, count: '200' }, purpose: 'cleanup sweep' });
+        } catch {
+          break;
+        }
+        const ids: string[] = (res.json?.Resources ?? []).map((r: ScimResource) => r.id).filter(Boolean);
+        if (res.status !== 200 || ids.length === 0) break;
+        for (const id of ids) await del(`${path}/${id}`);
+      }
+    }
+    return problems;
+  }
+}
+
+export async function runScenario(scenario: Scenario, o: RunOptions): Promise<ScenarioRun> {
+  const started = performance.now();
+  const play = new Play(scenario, o);
+  const steps: StepVerdict[] = [];
+  let failure: string | undefined;
+  let unreachable: string | undefined;
+  let cleanupProblems: string[] = [];
+  try {
+    for (const [i, step] of scenario.steps.entries()) {
+      const name = label(step, i + 1);
+      try {
+        const detail = await play.act(step);
+        const v = { index: i + 1, label: name, ok: true, detail };
+        steps.push(v);
+        o.onStep?.(v);
+      } catch (e) {
+        if (!(e instanceof StepFailed) && !isScimError(e)) throw e;
+        if (e instanceof TargetUnreachable) unreachable = e.detail;
+        const detail = e.message;
+        const v = { index: i + 1, label: name, ok: false, detail };
+        steps.push(v);
+        o.onStep?.(v);
+        failure = `step ${i + 1} (${name}): ${detail}`;
+        break;
+      }
+    }
+  } finally {
+    // Every resource the run created is deleted, also after a failure or an internal error.
+    cleanupProblems = await play.cleanup();
+  }
+  return {
+    scenario: scenario.name,
+    profile: o.profile.id,
+    rfc: scenario.rfc,
+    ok: !failure,
+    steps,
+    failure,
+    unreachable,
+    cleanupProblems,
+    transcript: play.transcript,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
