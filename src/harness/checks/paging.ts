@@ -188,7 +188,7 @@ export const checks: Check[] = [
     level: 'MUST',
     async run(ctx) {
       const max = ctx.target.limits.maxResults;
-      if (typeof max !== 'number' || max < 1) ctx.skip('the target does not advertise filter.maxResults');
+      if (typeof max !== 'number' || max < 1) return ctx.skip('the target does not advertise filter.maxResults');
       const path = usersPath(ctx);
       // Read-only: a large count over whatever the target holds must still be a successful, capped answer.
       const res = await ctx.http.send({ method: 'GET', path, query: { count: max + 50 } });
@@ -208,7 +208,7 @@ export const checks: Check[] = [
     requires: ['filter', 'write'],
     async run(ctx) {
       const max = ctx.target.limits.maxResults;
-      if (typeof max !== 'number' || max < 1) ctx.skip('the target does not advertise filter.maxResults');
+      if (typeof max !== 'number' || max < 1) return ctx.skip('the target does not advertise filter.maxResults');
       if (max > 50) ctx.skip(`filter.maxResults is ${max}: exceeding it would need too many users for one check`);
       const set = await createNamedUsers(ctx, Array.from({ length: max + 1 }, (_, i) => `m${i}`));
       const { json, resources } = await page(ctx, set.scope, 1, max + 1);
