@@ -210,7 +210,7 @@ export const checks: Check[] = [
     requires: ['write'],
     async run(ctx) {
       const target = writableDateTime(ctx);
-      if (!target) ctx.skip('the User schema and its extensions define no writable dateTime attribute');
+      if (!target) return ctx.skip('the User schema and its extensions define no writable dateTime attribute');
       const body: Record<string, any> = { ...ctx.fixtures.userBody() };
       const value = target.sub ? { [target.sub]: 'next tuesday' } : 'next tuesday';
       if (target.schema.toLowerCase() === SCHEMA_URN.user.toLowerCase()) {
