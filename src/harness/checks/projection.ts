@@ -1,3 +1,271 @@
-import type { Check } from '../check.ts';
+/**
+ * RFC 7644 §3.4.2.5 and §3.9: `attributes` / `excludedAttributes` on GET, list, POST, PUT and PATCH.
+ * Attributes the target's schema marks returned "always" are never held against it.
+ */
+import type { Check, CheckContext } from '../check.ts';
+import { SCHEMA_URN } from '../../scim/types.ts';
+import {
+  alwaysReturned,
+  attr,
+  attrPath,
+  brief,
+  createNamedUsers,
+  expectListResponse,
+  expectPatchOk,
+  extension,
+  groupPath,
+  hasAttr,
+  hasEnterpriseExtension,
+  isObject,
+  patchUser,
+  read,
+  resourcesOf,
+  userBodyWith,
+  userPath,
+  usersPath,
+} from './support/checks-b.ts';
 
-export const checks: Check[] = [];
+const ATTRIBUTES_QUOTE = 'attributes: A multi-valued list of strings indicating the names of resource attributes to return in the response, overriding the set of attributes that would be returned by default.';
+const EXCLUDED_QUOTE = 'excludedAttributes: A multi-valued list of strings indicating the names of resource attributes to be removed from the default set of attributes to return.';
+const OPS_QUOTE = 'Clients MAY request a partial resource representation on any operation that returns a resource within the response';
+
+/** A user with every attribute these checks look for: emails, name, title, displayName. */
+function richUser(ctx: CheckContext) {
+  return ctx.fixtures.createUser({
+    name: { givenName: 'Pat', familyName: 'Projection' },
+    displayName: 'Pat Projection',
+    title: 'Analyst',
+    emails: [{ value: `${crypto.randomUUID().slice(0, 8)}.proj@example.com`, type: 'work', primary: true }],
+  });
+}
+
+/**
+ * Fails unless `resource` holds id and `keep`, and none of `drop` except those the schema returns "always".
+ */
+function expectProjected(ctx: CheckContext, resource: unknown, keep: string[], drop: string[], what: string): void {
+  if (!isObject(resource)) ctx.fail(`${what}: no resource in the response`, { expected: 'a resource', actual: resource });
+  const always = alwaysReturned(ctx, SCHEMA_URN.user);
+  // RFC 7643 §3.1: id is returned "always".
+  if (!hasAttr(resource, 'id')) ctx.fail(`${what}: id is returned always and must be present`, { expected: 'id', actual: Object.keys(resource) });
+  for (const k of keep) {
+    const v = k.includes('.') ? attrPath(resource, k) : attr(resource, k);
+    if (v === undefined || v === null) ctx.fail(`${what}: ${k} was asked for but is missing`, { expected: k, actual: Object.keys(resource) });
+  }
+  const extra = drop.filter((k) => !always.has(k.toLowerCase()) && (k.includes('.') ? attrPath(resource, k) !== undefined : hasAttr(resource, k)));
+  if (extra.length > 0) ctx.fail(`${what}: attributes that were not asked for came back`, { expected: `none of ${drop.join(', ')}`, actual: extra });
+}
+
+export const checks: Check[] = [
+  {
+    id: 'projection.attributes.single',
+    title: 'attributes=userName returns id, schemas and userName only (plus always-returned)',
+    area: 'projection',
+    cite: { rfc: 7644, section: '3.4.2.5', quote: ATTRIBUTES_QUOTE },
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const u = await richUser(ctx);
+      const got = await read(ctx, userPath(ctx, u.id), { attributes: 'userName' });
+      expectProjected(ctx, got, ['userName'], ['emails', 'name', 'title', 'displayName'], 'GET ?attributes=userName');
+    },
+  },
+  {
+    id: 'projection.attributes.sub-attribute',
+    title: 'attributes=name.givenName returns that sub-attribute and not its siblings',
+    area: 'projection',
+    cite: { rfc: 7644, section: '3.4.2.5', quote: 'Attribute names MUST be in standard attribute notation (Section 3.10) form.' },
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const u = await richUser(ctx);
+      const got = await read(ctx, userPath(ctx, u.id), { attributes: 'name.givenName' });
+      expectProjected(ctx, got, ['name.givenName'], ['name.familyName', 'emails', 'title'], 'GET ?attributes=name.givenName');
+    },
+  },
+  {
+    id: 'projection.attributes.several',
+    title: 'attributes=userName,title returns both and nothing else of the defaults',
+    area: 'projection',
+    cite: { rfc: 7644, section: '3.4.2.5', quote: ATTRIBUTES_QUOTE },
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const u = await richUser(ctx);
+      const got = await read(ctx, userPath(ctx, u.id), { attributes: 'userName,title' });
+      expectProjected(ctx, got, ['userName', 'title'], ['emails', 'name', 'displayName'], 'GET ?attributes=userName,title');
+    },
+  },
+  {
+    id: 'projection.excluded.emails',
+    title: 'excludedAttributes=emails drops emails and keeps the other defaults',
+    area: 'projection',
+    cite: { rfc: 7644, section: '3.4.2.5', quote: EXCLUDED_QUOTE },
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const u = await richUser(ctx);
+      const got = await read(ctx, userPath(ctx, u.id), { excludedAttributes: 'emails' });
+      expectProjected(ctx, got, ['userName', 'title'], ['emails'], 'GET ?excludedAttributes=emails');
+    },
+  },
+  {
+    id: 'projection.excluded.id-kept',
+    title: 'excludedAttributes cannot remove id (returned always)',
+    area: 'projection',
+    cite: { rfc: 7644, section: '3.4.2.5', quote: 'This parameter SHALL have no effect on attributes whose schema "returned" setting is "always"' },
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const u = await richUser(ctx);
+      const got = await read(ctx, userPath(ctx, u.id), { excludedAttributes: 'id,emails' });
+      ctx.expectEqual(attr(got, 'id'), u.id, 'id with excludedAttributes=id');
+      ctx.expectTrue(!hasAttr(got, 'emails'), 'emails is excluded alongside', { expected: 'no emails', actual: attr(got, 'emails') });
+    },
+  },
+  {
+    id: 'projection.list.attributes',
+    title: 'attributes applies to every resource of a list response',
+    area: 'projection',
+    cite: { rfc: 7644, section: '3.4.2.5', quote: ATTRIBUTES_QUOTE },
+    level: 'MUST',
+    requires: ['write', 'filter'],
+    async run(ctx) {
+      const set = await createNamedUsers(ctx, ['x1', 'x2'], () => ({ title: 'Analyst' }));
+      const path = usersPath(ctx);
+      const res = await ctx.http.send({ method: 'GET', path, query: { filter: set.scope, attributes: 'userName' } });
+      const resources = resourcesOf(expectListResponse(ctx, res, `GET ${path}?filter=...&attributes=userName`));
+      ctx.expectEqual(resources.length, 2, 'number of resources listed');
+      for (const r of resources) expectProjected(ctx, r, ['userName'], ['emails', 'title'], 'a listed resource with attributes=userName');
+    },
+  },
+  {
+    id: 'projection.list.excluded',
+    title: 'excludedAttributes applies to every resource of a list response',
+    area: 'projection',
+    cite: { rfc: 7644, section: '3.4.2.5', quote: EXCLUDED_QUOTE },
+    level: 'MUST',
+    requires: ['write', 'filter'],
+    async run(ctx) {
+      const set = await createNamedUsers(ctx, ['y1', 'y2'], () => ({ title: 'Analyst' }));
+      const path = usersPath(ctx);
+      const res = await ctx.http.send({ method: 'GET', path, query: { filter: set.scope, excludedAttributes: 'emails' } });
+      const resources = resourcesOf(expectListResponse(ctx, res, `GET ${path}?filter=...&excludedAttributes=emails`));
+      ctx.expectEqual(resources.length, 2, 'number of resources listed');
+      for (const r of resources) expectProjected(ctx, r, ['userName', 'title'], ['emails'], 'a listed resource with excludedAttributes=emails');
+    },
+  },
+  {
+    id: 'projection.post.attributes',
+    title: 'attributes on POST shapes the created resource in the response',
+    area: 'projection',
+    cite: { rfc: 7644, section: '3.9', quote: OPS_QUOTE },
+    level: 'SHOULD',
+    requires: ['write'],
+    async run(ctx) {
+      const body = userBodyWith(ctx, { title: 'Analyst' });
+      const res = await ctx.http.send({ method: 'POST', path: usersPath(ctx), body, query: { attributes: 'userName' } });
+      const id = attr(res.json, 'id');
+      if (typeof id === 'string' && res.status >= 200 && res.status < 300) ctx.fixtures.track('user', id);
+      ctx.expectStatus(res, 201, 'POST ?attributes=userName');
+      expectProjected(ctx, res.json, ['userName'], ['emails', 'title', 'name'], 'POST response with attributes=userName');
+    },
+  },
+  {
+    id: 'projection.put.attributes',
+    title: 'attributes on PUT shapes the replaced resource in the response',
+    area: 'projection',
+    cite: { rfc: 7644, section: '3.9', quote: OPS_QUOTE },
+    level: 'SHOULD',
+    requires: ['write'],
+    async run(ctx) {
+      const u = await richUser(ctx);
+      const body: Record<string, unknown> = { ...u };
+      delete body.meta;
+      delete body.groups;
+      body.title = 'Lead Analyst';
+      const res = await ctx.http.send({ method: 'PUT', path: userPath(ctx, u.id), body, query: { attributes: 'title' } });
+      ctx.expectStatus(res, 200, 'PUT ?attributes=title');
+      expectProjected(ctx, res.json, ['title'], ['emails', 'name', 'userName'], 'PUT response with attributes=title');
+    },
+  },
+  {
+    id: 'projection.patch.attributes',
+    title: 'attributes on PATCH shapes the resource in a 200 response',
+    area: 'projection',
+    cite: { rfc: 7644, section: '3.5.2', quote: 'the server either MUST return a 200 OK response code and the entire resource within the response body, subject to the "attributes" query parameter' },
+    level: 'MUST',
+    requires: ['write', 'patch'],
+    async run(ctx) {
+      const u = await richUser(ctx);
+      const res = await patchUser(ctx, u.id, [{ op: 'replace', path: 'title', value: 'Senior Analyst' }], { attributes: 'title' });
+      expectPatchOk(ctx, res, 'PATCH ?attributes=title');
+      // 204 carries no body, so there is nothing to project: the RFC allows it.
+      if (res.status === 204) return;
+      expectProjected(ctx, res.json, ['title'], ['emails', 'name', 'userName'], 'PATCH response with attributes=title');
+      ctx.expectEqual(attr(res.json, 'title'), 'Senior Analyst', 'title in the PATCH response');
+    },
+  },
+  {
+    id: 'projection.groups.excluded-members',
+    title: 'excludedAttributes=members leaves members out of a Group',
+    area: 'projection',
+    cite: { rfc: 7644, section: '3.4.2.5', quote: EXCLUDED_QUOTE },
+    level: 'MUST',
+    requires: ['write', 'groups'],
+    async run(ctx) {
+      const u = await ctx.fixtures.createUser();
+      const g = await ctx.fixtures.createGroup({ members: [{ value: u.id }] });
+      const got = await read(ctx, groupPath(ctx, g.id), { excludedAttributes: 'members' });
+      ctx.expectTrue(!hasAttr(got, 'members'), 'no members with excludedAttributes=members', { expected: 'no members', actual: attr(got, 'members') });
+      ctx.expectTrue(typeof attr(got, 'displayName') === 'string', 'displayName is still returned', { expected: 'displayName', actual: Object.keys(got) });
+    },
+  },
+  {
+    id: 'projection.attributes.enterprise-urn',
+    title: 'attributes with a URN-prefixed enterprise attribute returns it',
+    area: 'projection',
+    cite: { rfc: 7644, section: '3.10', quote: 'attributes are uniquely identified by prefixing the attribute name with its schema URN separated by a colon' },
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      if (!hasEnterpriseExtension(ctx)) ctx.skip('the User resource type does not offer the enterprise extension');
+      const u = await ctx.fixtures.createUser(
+        userBodyWith(ctx, { title: 'Analyst', [SCHEMA_URN.enterpriseUser]: { department: 'Finance', employeeNumber: '9001' } }) as Record<string, unknown>,
+      );
+      const got = await read(ctx, userPath(ctx, u.id), { attributes: `${SCHEMA_URN.enterpriseUser}:department` });
+      ctx.expectEqual(attr(extension(got, SCHEMA_URN.enterpriseUser), 'department'), 'Finance', 'the enterprise department');
+      ctx.expectTrue(attr(extension(got, SCHEMA_URN.enterpriseUser), 'employeeNumber') === undefined, 'employeeNumber was not asked for', {
+        expected: undefined,
+        actual: attr(extension(got, SCHEMA_URN.enterpriseUser), 'employeeNumber'),
+      });
+      ctx.expectTrue(!hasAttr(got, 'title'), 'title was not asked for', { expected: undefined, actual: attr(got, 'title') });
+    },
+  },
+  {
+    id: 'projection.attributes.urn-core',
+    title: 'attributes with a URN-prefixed core attribute (…:User:userName) returns it',
+    area: 'projection',
+    cite: { rfc: 7644, section: '3.10', quote: 'attributes are uniquely identified by prefixing the attribute name with its schema URN separated by a colon' },
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const u = await richUser(ctx);
+      const got = await read(ctx, userPath(ctx, u.id), { attributes: `${SCHEMA_URN.user}:userName` });
+      expectProjected(ctx, got, ['userName'], ['emails', 'title', 'name'], 'GET ?attributes=<core URN>:userName');
+    },
+  },
+  {
+    id: 'projection.excluded.case-insensitive-name',
+    title: 'excludedAttributes names are case-insensitive (EMAILS)',
+    area: 'projection',
+    cite: { rfc: 7643, section: '2.1', quote: 'Attribute names are case insensitive' },
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const u = await richUser(ctx);
+      const res = await ctx.http.send({ method: 'GET', path: userPath(ctx, u.id), query: { excludedAttributes: 'EMAILS' } });
+      if (res.status !== 200) ctx.fail('GET ?excludedAttributes=EMAILS should answer 200', { expected: 200, actual: brief(res) });
+      expectProjected(ctx, res.json, ['userName'], ['emails'], 'GET ?excludedAttributes=EMAILS');
+    },
+  },
+];
