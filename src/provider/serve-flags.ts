@@ -1,0 +1,89 @@
+/** The flags of `scimcheck serve`, parsed with node:util parseArgs; any mistake is a UsageError (exit 2). */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../usage-error.ts';
+import { FAULTS } from './faults.ts';
+
+export const HELP = `usage: scimcheck serve [flags]
+
+Starts the reference SCIM 2.0 service provider (RFC 7643 / RFC 7644).
+
+  --port N            port to listen on (default 8080; 0 picks a free one)
+  --host H            address to bind (default 127.0.0.1)
+  --token T           accept this bearer token (repeatable)
+  --basic USER:PASS   accept these Basic credentials (repeatable)
+  --base-path P       where the endpoints live (default /scim/v2)
+  --public-discovery  serve /ServiceProviderConfig, /Schemas, /ResourceTypes without credentials
+  --state FILE        load the store from FILE and rewrite it after every change
+  --fault NAME        a deliberately broken behaviour (repeatable); one of:
+${Object.entries(FAULTS)
+  .map(([name, what]) => `                        ${name.padEnd(28)} ${what}`)
+  .join('\n')}
+  --policy FILE       Files.com-style provisioning policy (not yet supported)
+  --help              this text
+
+With neither --token nor --basic a random bearer token is generated and printed:
+the provider never serves without authentication.`;
+
+export interface ServeFlags {
+  port: number;
+  host: string;
+  tokens: string[];
+  basic: { user: string; password: string }[];
+  basePath: string;
+  publicDiscovery: boolean;
+  statePath?: string;
+  faults: string[];
+  help: boolean;
+}
+
+export function parseServeFlags(argv: string[]): ServeFlags {
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        token: { type: 'string', multiple: true },
+        basic: { type: 'string', multiple: true },
+        'base-path': { type: 'string' },
+        'public-discovery': { type: 'boolean' },
+        state: { type: 'string' },
+        fault: { type: 'string', multiple: true },
+        policy: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]!);
+  }
+  if (values.policy !== undefined) throw new UsageError('--policy is not yet supported');
+  const portText = (values.port as string | undefined) ?? '8080';
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got '${portText}'`);
+  const basic = ((values.basic as string[] | undefined) ?? []).map((b) => {
+    const colon = b.indexOf(':');
+    if (colon <= 0 || colon === b.length - 1) throw new UsageError(`--basic must be USER:PASS, got '${b}'`);
+    return { user: b.slice(0, colon), password: b.slice(colon + 1) };
+  });
+  const tokens = (values.token as string[] | undefined) ?? [];
+  if (tokens.some((t) => t.trim() === '')) throw new UsageError('--token must not be empty');
+  const basePath = (values['base-path'] as string | undefined) ?? '/scim/v2';
+  if (!basePath.startsWith('/') || /\s/.test(basePath)) throw new UsageError(`--base-path must start with / and contain no spaces, got '${basePath}'`);
+  const faults = (values.fault as string[] | undefined) ?? [];
+  const unknown = faults.filter((f) => !Object.hasOwn(FAULTS, f));
+  if (unknown.length > 0) throw new UsageError(`unknown fault '${unknown.join("', '")}' (valid: ${Object.keys(FAULTS).join(', ')})`);
+  return {
+    port: Number(portText),
+    host: (values.host as string | undefined) ?? '127.0.0.1',
+    tokens,
+    basic,
+    basePath: basePath.replace(/\/+$/, '') || '/',
+    publicDiscovery: values['public-discovery'] === true,
+    statePath: values.state as string | undefined,
+    faults,
+    help: values.help === true,
+  };
+}
+
