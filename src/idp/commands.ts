@@ -1,0 +1,135 @@
+/**
+ * `scimcheck idp --profile P --scenario NAME|all --target URL`: replays one or more IdP profiles' traffic for
+ * the lifecycle scenarios, printing each exchange as it happens and a verdict per step.
+ * Exit codes (DESIGN.md): 0 every step passed, 1 a step failed, 2 bad usage, 3 target unreachable or 401.
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import type { TranscriptEntry } from '../harness/check.ts';
+import { UsageError } from '../usage-error.ts';
+import { getProfile } from './profiles/index.ts';
+import { resolveProfiles, toCheckResult } from './scenario-suite.ts';
+import { loadScenarios } from './scenario/load.ts';
+import { runScenario, type StepVerdict } from './scenario/runner.ts';
+
+const USAGE = `usage: scimcheck idp --profile okta|entra|entra-2020|onelogin --scenario NAME|all --target URL [flags]
+
+  --profile P[,P]        IdP profile(s) to play (default: all)
+  --scenario NAME[,…]    scenario name(s) from scenarios/, a path to a .yaml file, or all (default: all)
+  --target URL           the SCIM base URL, e.g. https://sp.example/scim/v2
+  --auth-bearer TOKEN    bearer token (or SCIMCHECK_TOKEN)
+  --auth-basic USER:PASS basic credentials (or SCIMCHECK_BASIC)
+  --deprovision MODE     the target's policy: disable (default) or delete
+  --timeout MS           per-request timeout (default 15000)
+  --prefix P             prefix of every name the run creates (default: scimcheck-idp-<random>)
+  --quiet                print only step verdicts, not each request and response
+  --json FILE            write the results as report.json`;
+
+export interface IdpCommandIO {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: Record<string, string | undefined>;
+  fetch?: typeof fetch;
+}
+
+function printExchange(out: (l: string) => void, e: TranscriptEntry, purpose?: string): void {
+  const cut = (s?: string) => (s && s.length > 1500 ? `${s.slice(0, 1500)}… (${s.length} chars)` : s);
+  out(`  → ${e.request.method} ${e.request.url}${purpose ? `   [${purpose}]` : ''}`);
+  if (e.request.body) out(`    ${cut(e.request.body)}`);
+  if ('error' in e.response) out(`  ← ${e.response.error}`);
+  else {
+    out(`  ← ${e.response.status}`);
+    if (e.response.body) out(`    ${cut(e.response.body)}`);
+  }
+}
+
+export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {}): Promise<number> {
+  const out = io.out ?? ((l: string) => console.log(l));
+  const env = io.env ?? process.env;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        profile: { type: 'string' },
+        scenario: { type: 'string' },
+        target: { type: 'string' },
+        'auth-bearer': { type: 'string' },
+        'auth-basic': { type: 'string' },
+        deprovision: { type: 'string' },
+        timeout: { type: 'string' },
+        prefix: { type: 'string' },
+        quiet: { type: 'boolean' },
+        json: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+  }
+  if (values.help) {
+    out(USAGE);
+    return 0;
+  }
+  const target = values.target as string | undefined;
+  if (!target) throw new UsageError(`--target URL is required\n${USAGE}`);
+  if (!/^https?:\/\/[^/]/i.test(target)) throw new UsageError(`--target must be an http(s) URL, got '${target}'`);
+  const profiles = resolveProfiles(((values.profile as string | undefined) ?? '').split(',').filter(Boolean));
+  const deprovision = (values.deprovision as string | undefined) ?? 'disable';
+  if (deprovision !== 'disable' && deprovision !== 'delete') throw new UsageError(`--deprovision must be disable or delete, got '${deprovision}'`);
+  const timeoutMs = values.timeout === undefined ? 15000 : Number(values.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a positive number of milliseconds, got '${values.timeout}'`);
+  const bearer = (values['auth-bearer'] as string | undefined) ?? (values['auth-basic'] ? undefined : env.SCIMCHECK_TOKEN);
+  const basic = (values['auth-basic'] as string | undefined) ?? (bearer ? undefined : env.SCIMCHECK_BASIC);
+  if (values['auth-bearer'] && values['auth-basic']) throw new UsageError('give either --auth-bearer or --auth-basic, not both');
+  if (basic !== undefined && !basic.includes(':')) throw new UsageError('--auth-basic must be USER:PASS');
+  const authorization = bearer ? `Bearer ${bearer}` : basic ? `Basic ${Buffer.from(basic).toString('base64')}` : undefined;
+  const scenarios = await loadScenarios(((values.scenario as string | undefined) ?? 'all').split(',').filter(Boolean));
+  const quiet = Boolean(values.quiet);
+  const prefix = (values.prefix as string | undefined) ?? `scimcheck-idp-${Math.random().toString(36).slice(2, 8)}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(prefix)) throw new UsageError(`--prefix may hold letters, digits, '.', '_' and '-' only`);
+
+  const startedAt = new Date();
+  const results = [];
+  let failed = 0;
+  let unreachable = false;
+  for (const [pi, p] of profiles.entries()) {
+    const profile = getProfile(p)!;
+    if (authorization && !profile.auth.includes(authorization.startsWith('Basic') ? 'basic' : 'bearer')) {
+      out(`note: ${profile.title} does not offer ${authorization.split(' ')[0]} authentication; sending it anyway`);
+    }
+    for (const [si, sc] of scenarios.entries()) {
+      out(`\n== ${profile.id} · ${sc.name}: ${sc.title}`);
+      const run = await runScenario(sc, {
+        profile,
+        baseUrl: target,
+        authorization,
+        fetch: io.fetch,
+        timeoutMs,
+        prefix: profiles.length * scenarios.length > 1 ? `${prefix}-p${pi}s${si}` : prefix,
+        deprovision,
+        onExchange: quiet ? undefined : (e, purpose) => printExchange(out, e, purpose),
+        onStep: (v: StepVerdict) => out(`${v.ok ? '✔' : '✘'} step ${v.index} ${v.label}: ${v.detail}`),
+      });
+      out(run.ok ? `PASS ${profile.id} · ${sc.name}` : `FAIL ${profile.id} · ${sc.name}: ${run.failure}`);
+      if (run.cleanupProblems.length) out(`  cleanup: ${run.cleanupProblems.join('; ')}`);
+      results.push(toCheckResult(sc, run));
+      if (!run.ok) failed++;
+      if (run.unreachable) {
+        unreachable = true;
+        break;
+      }
+    }
+    if (unreachable) break;
+  }
+  const summary = { passed: results.filter((r) => r.status === 'passed').length, failed, warned: 0, skipped: 0, errored: 0 };
+  out(`\n${summary.passed} passed, ${summary.failed} failed`);
+  if (values.json) {
+    const { version } = await import('../version.ts');
+    const report = { tool: 'scimcheck', version, target, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), seed: 0, summary, results };
+    await writeFile(values.json as string, `${JSON.stringify(report, null, 2)}\n`);
+  }
+  if (unreachable) return 3;
+  return failed ? 1 : 0;
+}
