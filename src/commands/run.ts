@@ -1,0 +1,444 @@
+/**
+ * `scimcheck run`: flags → settings → (embedded provider when no --target) → discovery → checks and suites →
+ * reports → exit code (DESIGN.md: 0 pass, 1 a check failed, 2 bad usage, 3 target unreachable/unauthenticated).
+ *
+ * This CLI layer is the only place that may start the reference provider and hand its URL and token to the
+ * harness; src/harness/** never imports src/provider.
+ */
+import { parseArgs } from 'node:util';
+import { randomBytes, randomInt } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { UsageError } from '../usage-error.ts';
+import { version } from '../version.ts';
+import type { CheckResult, RunReport } from '../harness/check.ts';
+import { allChecks } from '../harness/checks/index.ts';
+import { applyPreset, loadConfig, type HarnessConfig } from '../harness/config.ts';
+import { discover, TargetUnavailable } from '../harness/discovery.ts';
+import { createFixtureRegistry, runPrefix } from '../harness/fixtures.ts';
+import { authorizationHeader, createHttpClient, secretsOf, type AuthConfig } from '../harness/http-client.ts';
+import { buildReport, runSuites, type ExtraSuite } from '../harness/runner.ts';
+import { splitPatterns } from '../harness/glob.ts';
+import { baselineFrom, compareToBaseline, exitCodeFor, readBaseline, writeBaseline, type Baseline } from '../harness/baseline.ts';
+import { createConsoleReporter, type ConsoleReporter } from '../harness/reporters/console.ts';
+import { writeReports } from '../harness/reporters/write.ts';
+
+const SUITES = ['conformance', 'scenarios', 'properties'] as const;
+type SuiteName = (typeof SUITES)[number];
+/** Used when src/idp/profiles cannot be loaded; the IdP module is the authority when it is there. */
+const FALLBACK_PROFILES = ['okta', 'entra', 'entra-2020', 'onelogin'];
+
+const HELP = `usage: scimcheck run [--target URL] [flags]
+
+Without --target, starts the embedded reference provider on 127.0.0.1 and runs every suite against it.
+
+target and auth
+  --target URL            SCIM base URL, e.g. https://sp.example/scim/v2
+  --auth-bearer TOKEN     bearer token (or env SCIMCHECK_TOKEN)
+  --auth-basic USER:PASS  basic credentials (or env SCIMCHECK_BASIC)
+  --config FILE           scimcheck.config.json (default: ./scimcheck.config.json when present)
+  --preset NAME           target preset: files-com
+  --read-only             no writes to the target: discovery and GET checks only
+selection
+  --suite LIST            conformance,scenarios,properties (default: conformance + every available suite)
+  --profile LIST          IdP profiles for scenarios: okta,entra,entra-2020,onelogin (default: all)
+  --only GLOB             only check ids matching (repeatable, comma-separated; 'users' = 'users.*')
+  --exclude GLOB          leave out check ids matching
+output
+  --out DIR               report directory (default reports/latest)
+  --json FILE --junit FILE --html FILE   extra copies of report.json / junit.xml / report.html
+  --baseline FILE         known failures: { "checks": { "<id>": "reason" } }
+  --update-baseline       write the current failures into --baseline FILE
+  --quiet                 print only the verdict line
+execution
+  --seed N                seed for names and property suites (default random)
+  --num-runs N            property suite runs per property
+  --timeout MS            per-request timeout (default 10000)
+  --concurrency N         checks run in parallel (default 4)
+  --self-test             run the suite against every embedded provider fault and show which checks catch it
+
+exit codes: 0 pass, 1 a check failed (beyond the baseline), 2 bad usage, 3 target unreachable or credentials rejected`;
+
+const OPTIONS = {
+  target: { type: 'string' },
+  'auth-bearer': { type: 'string' },
+  'auth-basic': { type: 'string' },
+  suite: { type: 'string' },
+  profile: { type: 'string' },
+  only: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  json: { type: 'string' },
+  junit: { type: 'string' },
+  html: { type: 'string' },
+  baseline: { type: 'string' },
+  'update-baseline': { type: 'boolean' },
+  seed: { type: 'string' },
+  'num-runs': { type: 'string' },
+  timeout: { type: 'string' },
+  concurrency: { type: 'string' },
+  'read-only': { type: 'boolean' },
+  config: { type: 'string' },
+  preset: { type: 'string' },
+  quiet: { type: 'boolean' },
+  'self-test': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export interface RunSettings {
+  /** Undefined: the embedded provider. */
+  target?: string;
+  auth: AuthConfig;
+  config: HarnessConfig;
+  suites: SuiteName[];
+  /** True when --suite named the suites (missing ones are then an error, not silently left out). */
+  suitesExplicit: boolean;
+  profiles: string[];
+  only: string[];
+  exclude: string[];
+  out: string;
+  json?: string;
+  junit?: string;
+  html?: string;
+  baseline?: string;
+  updateBaseline: boolean;
+  seed: number;
+  numRuns?: number;
+  timeoutMs: number;
+  concurrency: number;
+  readOnly: boolean;
+  quiet: boolean;
+  selfTest: boolean;
+}
+
+function intFlag(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${raw}'`);
+  }
+  return Number(raw);
+}
+
+function list(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+async function knownProfiles(): Promise<string[]> {
+  try {
+    const mod = (await import(new URL('../idp/profiles/index.ts', import.meta.url).href)) as { PROFILE_NAMES?: string[]; PROFILES?: Record<string, unknown> };
+    return mod.PROFILE_NAMES ?? Object.keys(mod.PROFILES ?? {});
+  } catch {
+    return FALLBACK_PROFILES;
+  }
+}
+
+function resolveAuth(values: { 'auth-bearer'?: string; 'auth-basic'?: string }, env: NodeJS.ProcessEnv): AuthConfig {
+  const bearer = values['auth-bearer'] ?? (values['auth-basic'] === undefined ? env.SCIMCHECK_TOKEN : undefined);
+  const basic = values['auth-basic'] ?? (values['auth-bearer'] === undefined ? env.SCIMCHECK_BASIC : undefined);
+  if (values['auth-bearer'] !== undefined && values['auth-basic'] !== undefined) {
+    throw new UsageError('give either --auth-bearer or --auth-basic, not both');
+  }
+  if (bearer !== undefined && basic !== undefined && bearer !== '' && basic !== '') {
+    throw new UsageError('both SCIMCHECK_TOKEN and SCIMCHECK_BASIC are set: choose one with --auth-bearer or --auth-basic');
+  }
+  if (bearer) return { kind: 'bearer', token: bearer };
+  if (basic) {
+    const at = basic.indexOf(':');
+    if (at <= 0) throw new UsageError('--auth-basic / SCIMCHECK_BASIC must be USER:PASS');
+    return { kind: 'basic', user: basic.slice(0, at), password: basic.slice(at + 1) };
+  }
+  return { kind: 'none' };
+}
+
+export async function parseRunFlags(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunSettings | 'help'> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad flags');
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+
+  let target = v.target;
+  if (target !== undefined) {
+    let u: URL;
+    try {
+      u = new URL(target);
+    } catch {
+      throw new UsageError(`--target must be an http(s) URL, got '${target}'`);
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--target must be an http(s) URL, got '${target}'`);
+    if (u.search || u.hash) throw new UsageError('--target must not carry a query string or fragment');
+    target = target.replace(/\/+$/, '');
+  }
+  const fileConfig = loadConfig(v.config);
+  const preset = applyPreset(v.preset, target, fileConfig);
+
+  const suites = list(v.suite);
+  for (const s of suites) if (!SUITES.includes(s as SuiteName)) throw new UsageError(`unknown suite '${s}' (known: ${SUITES.join(', ')})`);
+  const known = await knownProfiles();
+  const profiles = list(v.profile);
+  for (const p of profiles) if (!known.includes(p)) throw new UsageError(`unknown profile '${p}' (known: ${known.join(', ')})`);
+  if (v['update-baseline'] && !v.baseline) throw new UsageError('--update-baseline needs --baseline FILE to write to');
+
+  return {
+    target: preset.target,
+    auth: resolveAuth(v, env),
+    config: preset.config,
+    suites: (suites.length > 0 ? suites : [...SUITES]) as SuiteName[],
+    suitesExplicit: suites.length > 0,
+    profiles: profiles.length > 0 ? profiles : known,
+    only: splitPatterns(v.only),
+    exclude: splitPatterns(v.exclude),
+    out: v.out ?? 'reports/latest',
+    json: v.json,
+    junit: v.junit,
+    html: v.html,
+    baseline: v.baseline,
+    updateBaseline: !!v['update-baseline'],
+    seed: intFlag('seed', v.seed, 0, 2 ** 32 - 1) ?? randomInt(0, 2 ** 31),
+    numRuns: intFlag('num-runs', v['num-runs'], 1, 1_000_000),
+    timeoutMs: intFlag('timeout', v.timeout, 1, 3_600_000) ?? 10_000,
+    concurrency: intFlag('concurrency', v.concurrency, 1, 64) ?? 4,
+    readOnly: !!v['read-only'],
+    quiet: !!v.quiet,
+    selfTest: !!v['self-test'],
+  };
+}
+
+/** A running embedded reference provider on a free loopback port. */
+interface Embedded {
+  baseUrl: string;
+  token: string;
+  stop(): Promise<void>;
+}
+
+async function startEmbedded(faults: string[]): Promise<Embedded> {
+  const [{ createProvider }, { serve }] = await Promise.all([import('../provider/index.ts'), import('@hono/node-server')]);
+  const token = randomBytes(24).toString('hex');
+  const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token }] }, faults });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: provider.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/scim/v2`,
+    token,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await provider.close();
+    },
+  };
+}
+
+/** Loads an optional suite module; undefined when it does not exist yet (the lead wires it when it lands). */
+async function importOptional(relative: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (await import(new URL(relative, import.meta.url).href)) as Record<string, unknown>;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const file = relative.split('/').pop() as string;
+    if ((e.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url/i.test(e.message ?? '')) && (e.message ?? '').includes(file)) return undefined;
+    throw err;
+  }
+}
+
+async function loadExtraSuites(s: RunSettings, info: (line: string) => void): Promise<ExtraSuite[]> {
+  const out: ExtraSuite[] = [];
+  const wanted = s.suites.filter((x): x is 'scenarios' | 'properties' => x !== 'conformance');
+  for (const name of wanted) {
+    if (s.readOnly) {
+      // Scenarios and property suites create and change resources; --read-only promises no writes.
+      if (s.suitesExplicit) throw new UsageError(`suite ${name} writes to the target and cannot run with --read-only`);
+      info(`suite ${name} left out by --read-only`);
+      continue;
+    }
+    const mod =
+      name === 'scenarios' ? await importOptional('../idp/scenario-suite.ts') : await importOptional('../harness/properties/suite.ts');
+    const factory = mod?.[name === 'scenarios' ? 'scenarioSuite' : 'propertySuite'];
+    if (typeof factory !== 'function') {
+      if (s.suitesExplicit) throw new UsageError(`suite ${name} is not available yet`);
+      continue;
+    }
+    const suite =
+      name === 'scenarios'
+        ? factory({ profiles: s.profiles, deprovision: s.config.deprovision ?? 'delete' })
+        : factory({ seed: s.seed, numRuns: s.numRuns });
+    out.push(suite as ExtraSuite);
+  }
+  return out;
+}
+
+export interface RunOutcome {
+  report: RunReport;
+  exitCode: number;
+  written: string[];
+}
+
+/** One run against a reachable base URL. Throws TargetUnavailable (exit 3) when discovery cannot proceed. */
+export async function executeRun(
+  s: RunSettings,
+  where: { baseUrl: string; auth: AuthConfig },
+  reporter: ConsoleReporter,
+  signal: AbortSignal,
+  opts: { writeReports: boolean; extraSuites: ExtraSuite[] },
+): Promise<RunOutcome> {
+  const startedAt = new Date();
+  const prefix = runPrefix(s.seed);
+  const http = createHttpClient({ baseUrl: where.baseUrl, auth: where.auth, timeoutMs: s.timeoutMs, headers: s.config.headers, readOnly: s.readOnly }, [], signal);
+  const target = await discover(http, { baseUrl: where.baseUrl, config: s.config, readOnly: s.readOnly, prefix });
+  const checks = allChecks();
+  const fixtures = createFixtureRegistry(target, s.config);
+  const secrets = secretsOf(where.auth, s.config.headers);
+  const authorization = authorizationHeader(where.auth);
+  const outcome = await runSuites({
+    checks,
+    target,
+    http,
+    fixtures,
+    conformance: s.suites.includes('conformance'),
+    only: s.only,
+    exclude: s.exclude,
+    readOnly: s.readOnly,
+    concurrency: s.concurrency,
+    checkTimeoutMs: Math.max(60_000, s.timeoutMs * 12),
+    signal,
+    extraSuites: opts.extraSuites,
+    suiteEnv: { baseUrl: where.baseUrl, ...(authorization ? { authorization } : {}), timeoutMs: s.timeoutMs, prefix },
+    secrets,
+    onStart: (n) => reporter.onStart(n),
+    onResult: (r) => reporter.onResult(r),
+  });
+  const report = buildReport({ version, target: where.baseUrl, startedAt, seed: s.seed, results: outcome.results });
+
+  let baseline: Baseline | undefined;
+  if (s.baseline) {
+    if (s.updateBaseline) {
+      baseline = baselineFrom(report.results, tryReadBaseline(s.baseline));
+      writeBaseline(s.baseline, baseline);
+    } else {
+      baseline = readBaseline(s.baseline);
+    }
+    report.baseline = compareToBaseline(report.results, baseline);
+  }
+  const written = opts.writeReports
+    ? writeReports(report, s.out, { json: s.json, junit: s.junit, html: s.html }, baseline?.checks)
+    : [];
+  if (s.updateBaseline && s.baseline) written.push(s.baseline);
+  reporter.finish(report, { written, warnings: outcome.cleanupWarnings });
+  // A run cut short by Ctrl-C never passes: not every check ran.
+  const exitCode = outcome.interrupted ? 1 : exitCodeFor(report);
+  return { report, exitCode, written };
+}
+
+function tryReadBaseline(file: string): Baseline | undefined {
+  try {
+    return readBaseline(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Ctrl-C aborts the run; the runner still cleans up what the checks created (DESIGN.md). */
+function interruptible(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nscimcheck: interrupted, cleaning up (Ctrl-C again to quit now)\n');
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+function embeddedFaults(env: NodeJS.ProcessEnv): string[] {
+  return list(env.SCIMCHECK_EMBEDDED_FAULTS);
+}
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const settings = await parseRunFlags(argv);
+  if (settings === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  if (settings.selfTest) return selfTest(settings);
+  const reporter = createConsoleReporter({ quiet: settings.quiet });
+  const extraSuites = await loadExtraSuites(settings, (l) => reporter.info(l));
+  const { signal, dispose } = interruptible();
+  let embedded: Embedded | undefined;
+  try {
+    if (!settings.target) {
+      embedded = await startEmbedded(embeddedFaults(process.env));
+      reporter.info(`embedded reference provider at ${embedded.baseUrl}`);
+    }
+    const where = embedded ? { baseUrl: embedded.baseUrl, auth: { kind: 'bearer', token: embedded.token } as AuthConfig } : { baseUrl: settings.target as string, auth: settings.auth };
+    if (!embedded && where.auth.kind === 'none') reporter.info('note: no credentials given (--auth-bearer / --auth-basic / SCIMCHECK_TOKEN)');
+    const { exitCode } = await executeRun(settings, where, reporter, signal, { writeReports: true, extraSuites });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof TargetUnavailable) {
+      console.error(`scimcheck run: ${err.message}`);
+      return 3;
+    }
+    throw err;
+  } finally {
+    dispose();
+    await embedded?.stop();
+  }
+}
+
+/** A reporter that prints nothing (self-test runs print their own table). */
+const silent: ConsoleReporter = { onStart() {}, onResult() {}, finish() {}, info() {} };
+
+/**
+ * --self-test: proves the harness bites. The clean provider must pass every check; every fault must make at
+ * least one check fail or warn. Exit 1 otherwise.
+ */
+async function selfTest(s: RunSettings): Promise<number> {
+  const { FAULTS } = (await import('../provider/faults.ts')) as { FAULTS: Record<string, string> };
+  const settings: RunSettings = { ...s, suites: ['conformance'], baseline: undefined, updateBaseline: false };
+  const { signal, dispose } = interruptible();
+  const rows: { fault: string; caught: boolean; ids: string[]; errored: string[] }[] = [];
+  const runWith = async (faults: string[]): Promise<CheckResult[]> => {
+    const embedded = await startEmbedded(faults);
+    try {
+      const { report } = await executeRun(settings, { baseUrl: embedded.baseUrl, auth: { kind: 'bearer', token: embedded.token } }, silent, signal, {
+        writeReports: false,
+        extraSuites: [],
+      });
+      return report.results;
+    } finally {
+      await embedded.stop();
+    }
+  };
+  try {
+    const clean = await runWith([]);
+    const cleanFailures = clean.filter((r) => r.status === 'failed' || r.status === 'errored' || r.status === 'warned');
+    console.log(`clean provider: ${cleanFailures.length === 0 ? 'all checks pass' : `${cleanFailures.length} check(s) did not pass: ${cleanFailures.map((r) => `${r.id} (${r.status})`).join(', ')}`}`);
+    for (const fault of Object.keys(FAULTS)) {
+      if (signal.aborted) break;
+      const results = await runWith([fault]);
+      const ids = results.filter((r) => r.status === 'failed' || r.status === 'warned').map((r) => r.id);
+      const errored = results.filter((r) => r.status === 'errored').map((r) => r.id);
+      rows.push({ fault, caught: ids.length > 0, ids, errored });
+      if (!s.quiet) console.log(`${ids.length > 0 ? 'caught ' : 'MISSED '} ${fault.padEnd(30)} ${ids.join(', ') || '(no check failed)'}`);
+    }
+    const missed = rows.filter((r) => !r.caught);
+    const table = ['| fault | caught | failing checks |', '| --- | --- | --- |', ...rows.map((r) => `| ${r.fault} | ${r.caught ? 'yes' : '**no**'} | ${r.ids.join(', ')}${r.errored.length ? ` (errored: ${r.errored.join(', ')})` : ''} |`)];
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(s.out, { recursive: true });
+    writeFileSync(`${s.out}/self-test.md`, `${table.join('\n')}\n`);
+    writeFileSync(`${s.out}/self-test.json`, `${JSON.stringify({ clean: cleanFailures.map((r) => ({ id: r.id, status: r.status, message: r.message })), faults: rows }, null, 2)}\n`);
+    console.log(`self-test: ${rows.length - missed.length}/${rows.length} faults caught${missed.length ? `; missed: ${missed.map((r) => r.fault).join(', ')}` : ''}; clean provider ${cleanFailures.length === 0 ? 'passes' : 'FAILS'} (wrote ${s.out}/self-test.md)`);
+    return missed.length === 0 && cleanFailures.length === 0 && !signal.aborted ? 0 : 1;
+  } catch (err) {
+    if (err instanceof TargetUnavailable) {
+      console.error(`scimcheck run --self-test: ${err.message}`);
+      return 3;
+    }
+    throw err;
+  } finally {
+    dispose();
+  }
+}
