@@ -362,6 +362,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  // A bad baseline file is a usage error before the run, not after it.
+  if (settings.baseline && !settings.updateBaseline) readBaseline(settings.baseline);
   if (settings.selfTest) return selfTest(settings);
   const reporter = createConsoleReporter({ quiet: settings.quiet });
   const extraSuites = await loadExtraSuites(settings, (l) => reporter.info(l));

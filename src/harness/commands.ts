@@ -1,0 +1,68 @@
+/**
+ * `scimcheck list` (every check: id, RFC clause, level, title) and `scimcheck report FILE.json`
+ * (re-render HTML / JUnit / Markdown from a saved run).
+ */
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { UsageError } from '../usage-error.ts';
+import { allChecks } from './checks/index.ts';
+import { formatCite } from '../scim/citations.ts';
+import { parseReport } from './reporters/json.ts';
+import { writeReports } from './reporters/write.ts';
+
+function parse<T extends Parameters<typeof parseArgs>[0]['options']>(argv: string[], options: T, positionals: boolean) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: positionals });
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad flags');
+  }
+}
+
+export async function listCommand(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, false);
+  if (values.help) {
+    console.log('usage: scimcheck list [--json]\n\nevery conformance check: id, RFC clause, level (MUST/SHOULD/MAY), title');
+    return 0;
+  }
+  const rows = allChecks().map((c) => ({ id: c.id, rfc: formatCite(c.cite), level: c.level, area: c.area, title: c.title, requires: c.requires ?? [] }));
+  if (values.json) {
+    console.log(JSON.stringify(rows, null, 2));
+    return 0;
+  }
+  const idW = Math.max(2, ...rows.map((r) => r.id.length));
+  const rfcW = Math.max(3, ...rows.map((r) => r.rfc.length));
+  console.log(`${'id'.padEnd(idW)}  ${'RFC'.padEnd(rfcW)}  level   title`);
+  for (const r of rows) console.log(`${r.id.padEnd(idW)}  ${r.rfc.padEnd(rfcW)}  ${r.level.padEnd(6)}  ${r.title}`);
+  console.log(`\n${rows.length} checks`);
+  return 0;
+}
+
+export async function reportCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    argv,
+    { html: { type: 'string' }, junit: { type: 'string' }, md: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    true,
+  );
+  if (values.help) {
+    console.log('usage: scimcheck report FILE.json [--html OUT] [--junit OUT] [--md OUT]\n\nwithout outputs, writes report.html, junit.xml and summary.md next to FILE.json');
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('give exactly one report.json file');
+  const file = positionals[0] as string;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  const report = parseReport(text);
+  if (typeof report === 'string') throw new UsageError(`${file}: ${report}`);
+  const explicit = values.html || values.junit || values.md;
+  const dir = dirname(file);
+  const paths = explicit
+    ? { html: values.html, junit: values.junit, md: values.md }
+    : { html: join(dir, 'report.html'), junit: join(dir, 'junit.xml'), md: join(dir, 'summary.md') };
+  for (const f of writeReports(report, undefined, paths)) console.log(`wrote ${f}`);
+  return 0;
+}
