@@ -11,16 +11,19 @@ import { formatCite } from '../scim/citations.ts';
 import { parseReport } from './reporters/json.ts';
 import { writeReports } from './reporters/write.ts';
 
-function parse<T extends Parameters<typeof parseArgs>[0]['options']>(argv: string[], options: T, positionals: boolean) {
+/** Bad flags are usage errors (exit 2). */
+function asUsage<T>(parse: () => T): T {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: positionals });
+    return parse();
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad flags');
   }
 }
 
 export async function listCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, false);
+  const { values } = asUsage(() =>
+    parseArgs({ args: argv, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }),
+  );
   if (values.help) {
     console.log('usage: scimcheck list [--json]\n\nevery conformance check: id, RFC clause, level (MUST/SHOULD/MAY), title');
     return 0;
@@ -39,10 +42,13 @@ export async function listCommand(argv: string[]): Promise<number> {
 }
 
 export async function reportCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(
-    argv,
-    { html: { type: 'string' }, junit: { type: 'string' }, md: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    true,
+  const { values, positionals } = asUsage(() =>
+    parseArgs({
+      args: argv,
+      options: { html: { type: 'string' }, junit: { type: 'string' }, md: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    }),
   );
   if (values.help) {
     console.log('usage: scimcheck report FILE.json [--html OUT] [--junit OUT] [--md OUT]\n\nwithout outputs, writes report.html, junit.xml and summary.md next to FILE.json');
