@@ -1,3 +1,462 @@
-import type { Check } from '../check.ts';
+/**
+ * RFC 7644 §3.5.2 PATCH on Users. Every change is verified by reading the resource back with GET:
+ * the stored state is what counts, whatever the PATCH response carried (200 with the resource or 204).
+ */
+import type { Check, CheckContext, HttpResponse } from '../check.ts';
+import { SCHEMA_URN } from '../../scim/types.ts';
+import {
+  attr,
+  attrPath,
+  brief,
+  expectListResponse,
+  expectPatchOk,
+  extension,
+  hasAttr,
+  hasEnterpriseExtension,
+  isObject,
+  lit,
+  multi,
+  nameVariant,
+  patchUser,
+  read,
+  resourcesOf,
+  idsOf,
+  unknownId,
+  userBodyWith,
+  userPath,
+  usersPath,
+} from './support/checks-b.ts';
 
-export const checks: Check[] = [];
+type Op = { op: string; path?: string; value?: unknown };
+
+/** A user with a work and a home email, a title and a name. */
+async function patchUserFixture(ctx: CheckContext) {
+  const tag = crypto.randomUUID().slice(0, 8);
+  return ctx.fixtures.createUser({
+    name: { givenName: 'Pat', familyName: 'Original' },
+    displayName: 'Pat Original',
+    title: 'Original Title',
+    active: true,
+    emails: [
+      { value: `work.${tag}@example.com`, type: 'work', primary: true },
+      { value: `home.${tag}@example.org`, type: 'home' },
+    ],
+  });
+}
+
+/** PATCHes, requires 200/204, and returns the user as stored afterwards. */
+async function patchAndRead(ctx: CheckContext, id: string, ops: Op[], what: string): Promise<Record<string, any>> {
+  const res = await patchUser(ctx, id, ops);
+  expectPatchOk(ctx, res, what);
+  return read(ctx, userPath(ctx, id));
+}
+
+function emailOfType(user: unknown, type: string): any {
+  return multi(user, 'emails').find((e) => String(attr(e, 'type')).toLowerCase() === type);
+}
+
+/** Fails unless the PATCH was refused with a 400 SCIM error (and the given scimType, when one is named). */
+function expect400(ctx: CheckContext, res: HttpResponse, scimType: string | undefined, what: string): void {
+  if (res.status !== 400) ctx.fail(`${what}: expected 400${scimType ? ` ${scimType}` : ''}`, { expected: 400, actual: brief(res) });
+  ctx.expectScimError(res, 400, scimType);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const checks: Check[] = [
+  {
+    id: 'patch.add.single-valued',
+    title: 'add with a path sets a single-valued attribute',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.1', quote: 'If the target location does not exist, the attribute and value are added.' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const got = await patchAndRead(ctx, u.id, [{ op: 'add', path: 'nickName', value: 'Patsy' }], 'PATCH add nickName');
+      ctx.expectEqual(attr(got, 'nickName'), 'Patsy', 'nickName after add');
+    },
+  },
+  {
+    id: 'patch.add.single-valued-replaces',
+    title: 'add on a single-valued attribute that has a value replaces it',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.1', quote: 'If the target location specifies a single-valued attribute, the existing value is replaced.' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const got = await patchAndRead(ctx, u.id, [{ op: 'add', path: 'title', value: 'Added Title' }], 'PATCH add title');
+      ctx.expectEqual(attr(got, 'title'), 'Added Title', 'title after add over an existing value');
+    },
+  },
+  {
+    id: 'patch.add.multivalued-append',
+    title: 'add to a multi-valued attribute appends and keeps the existing values',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.1', quote: 'If the target location specifies a multi-valued attribute, a new value is added to the attribute.' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const extra = `other.${crypto.randomUUID().slice(0, 8)}@example.net`;
+      const got = await patchAndRead(ctx, u.id, [{ op: 'add', path: 'emails', value: [{ value: extra, type: 'other' }] }], 'PATCH add emails');
+      const values = multi(got, 'emails').map((e) => String(attr(e, 'value')).toLowerCase());
+      const before = multi(u, 'emails').map((e) => String(attr(e, 'value')).toLowerCase());
+      ctx.expectTrue(values.includes(extra) && before.every((v) => values.includes(v)), 'the new email is added and the old ones stay', {
+        expected: [...before, extra],
+        actual: values,
+      });
+    },
+  },
+  {
+    id: 'patch.add.no-path',
+    title: 'add without a path merges the attributes of the value object',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.1', quote: 'If omitted, the target location is assumed to be the resource itself. The "value" parameter contains a set of attributes to be added to the resource.' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const got = await patchAndRead(ctx, u.id, [{ op: 'add', value: { nickName: 'NoPath', profileUrl: 'https://example.com/p/1' } }], 'PATCH add without path');
+      ctx.expectEqual(attr(got, 'nickName'), 'NoPath', 'nickName after add without path');
+      ctx.expectEqual(attr(got, 'profileUrl'), 'https://example.com/p/1', 'profileUrl after add without path');
+      ctx.expectEqual(attr(got, 'title'), 'Original Title', 'title (not in the value) is untouched');
+    },
+  },
+  {
+    id: 'patch.replace.with-path',
+    title: 'replace with a path sets the attribute',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.3', quote: 'The "replace" operation replaces the value at the target location specified by the "path".' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const got = await patchAndRead(ctx, u.id, [{ op: 'replace', path: 'displayName', value: 'Pat Replaced' }], 'PATCH replace displayName');
+      ctx.expectEqual(attr(got, 'displayName'), 'Pat Replaced', 'displayName after replace');
+    },
+  },
+  {
+    id: 'patch.replace.no-path',
+    title: 'replace without a path replaces each attribute of the value object',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.3', quote: 'If the "path" parameter is omitted, the target is assumed to be the resource itself. In this case, the "value" attribute SHALL contain a list of one or more attributes that are to be replaced.' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const got = await patchAndRead(ctx, u.id, [{ op: 'replace', value: { displayName: 'Pat NoPath', title: 'New Title' } }], 'PATCH replace without path');
+      ctx.expectEqual(attr(got, 'displayName'), 'Pat NoPath', 'displayName after replace without path');
+      ctx.expectEqual(attr(got, 'title'), 'New Title', 'title after replace without path');
+    },
+  },
+  {
+    id: 'patch.replace.sub-attribute',
+    title: 'replace name.familyName changes that sub-attribute and keeps its siblings',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.3', quote: 'If the target location specifies a complex attribute, a set of sub-attributes SHALL be specified in the "value" parameter, which replaces any existing values or adds where an attribute did not previously exist.' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const got = await patchAndRead(ctx, u.id, [{ op: 'replace', path: 'name.familyName', value: 'Renamed' }], 'PATCH replace name.familyName');
+      ctx.expectEqual(attrPath(got, 'name.familyName'), 'Renamed', 'name.familyName after replace');
+      ctx.expectEqual(attrPath(got, 'name.givenName'), 'Pat', 'name.givenName is kept');
+    },
+  },
+  {
+    id: 'patch.replace.value-filter',
+    title: 'replace emails[type eq "work"].value changes only the matching element',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.3', quote: 'If the target location is a multi-valued attribute and a value selection ("valuePath") filter is specified that matches one or more values of the multi-valued attribute, then all matching record values SHALL be replaced.' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const fresh = `new.${crypto.randomUUID().slice(0, 8)}@example.com`;
+      const got = await patchAndRead(ctx, u.id, [{ op: 'replace', path: 'emails[type eq "work"].value', value: fresh }], 'PATCH replace emails[type eq "work"].value');
+      ctx.expectEqual(String(attr(emailOfType(got, 'work'), 'value')).toLowerCase(), fresh, 'the work email value');
+      ctx.expectEqual(attr(emailOfType(got, 'home'), 'value'), attr(emailOfType(u, 'home'), 'value'), 'the home email is untouched');
+    },
+  },
+  {
+    id: 'patch.replace.multivalued-whole',
+    title: 'replace emails with a path replaces the whole list',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.3', quote: 'If the target location is a multi-valued attribute and no filter is specified, the attribute and all values are replaced.' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const only = `only.${crypto.randomUUID().slice(0, 8)}@example.com`;
+      const got = await patchAndRead(ctx, u.id, [{ op: 'replace', path: 'emails', value: [{ value: only, type: 'work', primary: true }] }], 'PATCH replace emails');
+      const values = multi(got, 'emails').map((e) => String(attr(e, 'value')).toLowerCase());
+      ctx.expectEqual(values, [only], 'emails after replacing the list');
+    },
+  },
+  {
+    id: 'patch.remove.attribute',
+    title: 'remove with a path clears the attribute',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.2', quote: 'If the target location is a single-value attribute, the attribute and its associated value is removed, and the attribute SHALL be considered unassigned.' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const got = await patchAndRead(ctx, u.id, [{ op: 'remove', path: 'title' }], 'PATCH remove title');
+      ctx.expectTrue(!hasAttr(got, 'title'), 'title is gone after remove', { expected: undefined, actual: attr(got, 'title') });
+    },
+  },
+  {
+    id: 'patch.remove.value-filter',
+    title: 'remove emails[type eq "home"] removes only the matching element',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.2', quote: 'If the target location is a multi-valued attribute and a complex filter is specified comparing a "value", the values matched by the filter are removed.' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const got = await patchAndRead(ctx, u.id, [{ op: 'remove', path: 'emails[type eq "home"]' }], 'PATCH remove emails[type eq "home"]');
+      ctx.expectTrue(emailOfType(got, 'home') === undefined, 'the home email is removed', { expected: 'no home email', actual: attr(got, 'emails') });
+      ctx.expectTrue(emailOfType(got, 'work') !== undefined, 'the work email stays', { expected: 'a work email', actual: attr(got, 'emails') });
+    },
+  },
+  {
+    id: 'patch.remove.no-path',
+    title: 'remove without a path is refused with 400 noTarget',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.2', quote: 'If "path" is unspecified, the operation fails with HTTP status code 400 and a "scimType" error code of "noTarget".' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const res = await patchUser(ctx, u.id, [{ op: 'remove' }]);
+      expect400(ctx, res, 'noTarget', 'PATCH remove without path');
+    },
+  },
+  {
+    id: 'patch.invalid.path',
+    title: 'a malformed path is refused with 400 invalidPath',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.12', quote: 'invalidPath: The "path" attribute was invalid or malformed (see Figure 7).' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const res = await patchUser(ctx, u.id, [{ op: 'replace', path: 'emails[type eq "work"', value: 'x@example.com' }]);
+      expect400(ctx, res, 'invalidPath', 'PATCH with an unclosed value filter in path');
+    },
+  },
+  {
+    id: 'patch.invalid.op',
+    title: 'an unknown op is refused with 400',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2', quote: 'Each PATCH operation object MUST have exactly one "op" member, whose value indicates the operation to perform and MAY be one of "add", "remove", or "replace".' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const res = await patchUser(ctx, u.id, [{ op: 'merge', path: 'title', value: 'Merged' }]);
+      expect400(ctx, res, undefined, 'PATCH with op "merge"');
+      const got = await read(ctx, userPath(ctx, u.id));
+      ctx.expectEqual(attr(got, 'title'), 'Original Title', 'title after a refused PATCH');
+    },
+  },
+  {
+    id: 'patch.invalid.missing-schemas',
+    title: 'a PATCH body without the PatchOp schema is refused with 400',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2', quote: 'The body of each request MUST contain the "schemas" attribute with the URI value of "urn:ietf:params:scim:api:messages:2.0:PatchOp".' },
+    // The MUST binds the client; a strict server refuses, a lenient one may process the operations.
+    level: 'SHOULD',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const res = await ctx.http.send({ method: 'PATCH', path: userPath(ctx, u.id), body: { Operations: [{ op: 'replace', path: 'title', value: 'NoSchemas' }] } });
+      expect400(ctx, res, undefined, 'PATCH without schemas');
+    },
+  },
+  {
+    id: 'patch.op.case-insensitive',
+    title: 'an op written "Replace" is accepted (IdP interop)',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2', quote: 'whose value indicates the operation to perform and MAY be one of "add", "remove", or "replace"' },
+    // The RFC spells the ops in lower case; Microsoft Entra sends "Replace"/"Add". Accepting them is interop, not a MUST.
+    level: 'SHOULD',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const got = await patchAndRead(ctx, u.id, [{ op: 'Replace', path: 'title', value: 'Capitalised Op' }], 'PATCH with op "Replace"');
+      ctx.expectEqual(attr(got, 'title'), 'Capitalised Op', 'title after op "Replace"');
+    },
+  },
+  {
+    id: 'patch.extension.urn-path',
+    title: 'replace with an enterprise extension URN path sets the extension attribute',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2', quote: 'The "path" attribute value is a String containing an attribute path describing the target of the operation.' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      if (!hasEnterpriseExtension(ctx)) ctx.skip('the User resource type does not offer the enterprise extension');
+      const u = await patchUserFixture(ctx);
+      const got = await patchAndRead(ctx, u.id, [{ op: 'replace', path: `${SCHEMA_URN.enterpriseUser}:department`, value: 'Patched Dept' }], 'PATCH replace enterprise department');
+      ctx.expectEqual(attr(extension(got, SCHEMA_URN.enterpriseUser), 'department'), 'Patched Dept', 'enterprise department after replace');
+    },
+  },
+  {
+    id: 'patch.atomic.failing-last-op',
+    title: 'a PATCH whose last op fails leaves the resource and meta.version unchanged',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2', quote: 'A PATCH request, regardless of the number of operations, SHALL be treated as atomic. If a single operation encounters an error condition, the original SCIM resource MUST be restored' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const before = await read(ctx, userPath(ctx, u.id));
+      const res = await patchUser(ctx, u.id, [
+        { op: 'replace', path: 'title', value: 'Must Not Stick' },
+        { op: 'replace', path: 'displayName', value: 'Must Not Stick Either' },
+        { op: 'remove' }, // RFC 7644 §3.5.2.2: no path on remove → 400 noTarget
+      ]);
+      if (res.status < 400) ctx.fail('the PATCH with a failing last op should be refused', { expected: '4xx', actual: brief(res) });
+      const after = await read(ctx, userPath(ctx, u.id));
+      ctx.expectEqual(attr(after, 'title'), attr(before, 'title'), 'title after the refused PATCH');
+      ctx.expectEqual(attr(after, 'displayName'), attr(before, 'displayName'), 'displayName after the refused PATCH');
+      const v0 = attrPath(before, 'meta.version');
+      if (v0 !== undefined) ctx.expectEqual(attrPath(after, 'meta.version'), v0, 'meta.version after the refused PATCH');
+    },
+  },
+  {
+    id: 'patch.active.deactivate-idempotent',
+    title: 'replace active=false deactivates, and repeating it still succeeds',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.3', quote: 'The "replace" operation replaces the value at the target location specified by the "path".' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      await patchAndRead(ctx, u.id, [{ op: 'replace', path: 'active', value: false }], 'first PATCH active=false');
+      const got = await patchAndRead(ctx, u.id, [{ op: 'replace', path: 'active', value: false }], 'second PATCH active=false');
+      ctx.expectEqual(attr(got, 'active'), false, 'active after deactivating twice');
+    },
+  },
+  {
+    id: 'patch.active.reactivate',
+    title: 'a deactivated user can be reactivated with replace active=true',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.3', quote: 'The "replace" operation replaces the value at the target location specified by the "path".' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      await patchAndRead(ctx, u.id, [{ op: 'replace', path: 'active', value: false }], 'PATCH active=false');
+      const got = await patchAndRead(ctx, u.id, [{ op: 'replace', value: { active: true } }], 'PATCH active=true');
+      ctx.expectEqual(attr(got, 'active'), true, 'active after reactivating');
+    },
+  },
+  {
+    id: 'patch.response.body-or-204',
+    title: 'a successful PATCH answers 200 with the resource or 204, never 200 with an empty body',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2', quote: 'On successful completion, the server either MUST return a 200 OK response code and the entire resource within the response body ... or MAY return HTTP status code 204 (No Content)' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const res = await patchUser(ctx, u.id, [{ op: 'replace', path: 'title', value: 'Response Shape' }]);
+      expectPatchOk(ctx, res, 'PATCH replace title');
+      if (res.status === 204) return;
+      if (!isObject(res.json) || attr(res.json, 'id') !== u.id) {
+        ctx.fail('a 200 PATCH response must carry the entire resource', { expected: { id: u.id }, actual: brief(res) });
+      }
+      ctx.expectEqual(attr(res.json, 'title'), 'Response Shape', 'title in the 200 PATCH response');
+    },
+  },
+  {
+    id: 'patch.readonly.id',
+    title: 'replacing id (readOnly) is refused with 400 mutability and the id stays',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2', quote: 'An operation that is not compatible with an attribute\'s mutability or schema SHALL return the appropriate HTTP response status code and a JSON detail error response' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const res = await patchUser(ctx, u.id, [{ op: 'replace', path: 'id', value: crypto.randomUUID() }]);
+      expect400(ctx, res, 'mutability', 'PATCH replace id');
+      const got = await read(ctx, userPath(ctx, u.id));
+      ctx.expectEqual(attr(got, 'id'), u.id, 'id after the refused PATCH');
+    },
+  },
+  {
+    id: 'patch.meta.last-modified-advances',
+    title: 'a PATCH moves meta.lastModified forward',
+    area: 'patch',
+    cite: { rfc: 7643, section: '3.1', quote: 'lastModified: The most recent DateTime that the details of this resource were updated at the service provider.' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const before = attrPath(u, 'meta.lastModified');
+      if (typeof before !== 'string' || Number.isNaN(Date.parse(before))) {
+        ctx.fail('a created user should carry meta.lastModified', { expected: 'dateTime', actual: before });
+      }
+      // Let the clock pass a whole second so even second-precision timestamps must differ (not a timing assertion).
+      await sleep(1100);
+      const got = await patchAndRead(ctx, u.id, [{ op: 'replace', path: 'title', value: 'Later Title' }], 'PATCH replace title');
+      const after = attrPath(got, 'meta.lastModified');
+      ctx.expectTrue(typeof after === 'string' && Date.parse(after) > Date.parse(before), 'meta.lastModified is later than before the PATCH', {
+        expected: `> ${before}`,
+        actual: after,
+      });
+    },
+  },
+  {
+    id: 'patch.unknown-id',
+    title: 'PATCH of an unknown id answers 404',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.12', quote: '404 Not Found: Specified resource (e.g., User) or endpoint does not exist.' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const res = await patchUser(ctx, unknownId(), [{ op: 'replace', path: 'title', value: 'Nobody' }]);
+      ctx.expectScimError(res, 404);
+    },
+  },
+  {
+    id: 'patch.username.rename-then-filter',
+    title: 'after a userName change via PATCH, a filter finds the new name and not the old one',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.3', quote: 'The "replace" operation replaces the value at the target location specified by the "path".' },
+    level: 'MUST',
+    requires: ['patch', 'write', 'filter'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const oldName = String(attr(u, 'userName'));
+      const newName = nameVariant(oldName, 'renamed');
+      await patchAndRead(ctx, u.id, [{ op: 'replace', path: 'userName', value: newName }], 'PATCH replace userName');
+      const path = usersPath(ctx);
+      const found = await ctx.http.send({ method: 'GET', path, query: { filter: `userName eq ${lit(newName)}` } });
+      ctx.expectEqual(idsOf(resourcesOf(expectListResponse(ctx, found, 'filter on the new userName'))), [u.id], 'ids found by the new userName');
+      const gone = await ctx.http.send({ method: 'GET', path, query: { filter: `userName eq ${lit(oldName)}` } });
+      ctx.expectEqual(idsOf(resourcesOf(expectListResponse(ctx, gone, 'filter on the old userName'))), [], 'ids found by the old userName');
+    },
+  },
+  {
+    id: 'patch.remove.multivalued-all',
+    title: 'remove with the path of a multi-valued attribute removes all its values',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.2', quote: 'If the target location is a multi-valued attribute and no filter is specified, the attribute and all values are removed, and the attribute SHALL be considered unassigned.' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      // Use phoneNumbers rather than emails: some targets require an email.
+      const u = await ctx.fixtures.createUser(
+        userBodyWith(ctx, { phoneNumbers: [{ value: '+1 555 0100', type: 'work' }, { value: '+1 555 0101', type: 'mobile' }] }) as Record<string, unknown>,
+      );
+      const got = await patchAndRead(ctx, u.id, [{ op: 'remove', path: 'phoneNumbers' }], 'PATCH remove phoneNumbers');
+      ctx.expectTrue(!hasAttr(got, 'phoneNumbers'), 'phoneNumbers is unassigned', { expected: undefined, actual: attr(got, 'phoneNumbers') });
+    },
+  },
+];
