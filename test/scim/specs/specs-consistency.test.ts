@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { lint, loadConfig } from '@redocly/openapi-core';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -84,6 +85,12 @@ describe('JSON Schemas agree with the SCIM schema representations', () => {
 
 describe('specs/openapi.yaml covers the SCIM HTTP API (RFC 7644 §3)', () => {
   const doc = parse(read('specs/openapi.yaml'));
+
+  it('lints clean with the recommended OpenAPI rules', async () => {
+    const config = await loadConfig({});
+    const problems = await lint({ ref: resolve(REPO_ROOT, 'specs/openapi.yaml'), config });
+    expect(problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location?.[0]?.pointer}`)).toEqual([]);
+  }, 60_000);
 
   it('is OpenAPI 3.1 with bearer and basic security schemes', () => {
     expect(doc.openapi).toMatch(/^3\.1\./);
