@@ -1,3 +1,205 @@
-import type { Check } from '../check.ts';
+/**
+ * Error response checks (RFC 7644 §3.12): every error is a JSON body with the Error schema URN, the HTTP
+ * status repeated as a string, a valid scimType when one is given, and human-readable detail.
+ */
+import type { Check, CheckContext, HttpResponse } from '../check.ts';
+import { SCHEMA_URN } from '../../scim/types.ts';
+import { attr, brief, expectNot5xx, isScimErrorBody, postUser, SCIM_TYPES, unknownId, userPath } from './support/checks-a.ts';
 
-export const checks: Check[] = [];
+const CITE_BODY = {
+  rfc: 7644 as const,
+  section: '3.12',
+  quote: 'In addition to returning an HTTP response code, implementers MUST return the errors in the body of the response in a JSON format.',
+};
+const CITE_STATUS = {
+  rfc: 7644 as const,
+  section: '3.12',
+  quote: 'status: The HTTP status code (see Section 6 of [RFC7231]) expressed as a JSON string. REQUIRED.',
+};
+
+/** Fails unless the body's status is the HTTP status as a JSON string. */
+function expectStatusString(ctx: CheckContext, res: HttpResponse, what: string): void {
+  const status = attr(res.json, 'status');
+  ctx.expectTrue(status === String(res.status), `${what}: the error body's status should be the string "${res.status}"`, {
+    expected: String(res.status),
+    actual: status === undefined ? '(absent)' : status,
+  });
+}
+
+/** Error answers a target gives without writing anything. */
+async function readOnlyErrors(ctx: CheckContext): Promise<HttpResponse[]> {
+  return [
+    await ctx.http.send({ method: 'GET', path: userPath(ctx, unknownId()) }),
+    await ctx.http.send({ method: 'GET', path: '/ScimcheckNoSuchEndpoint' }),
+    await ctx.http.send({ method: 'GET', path: ctx.target.endpoints.users, auth: 'none' }),
+  ];
+}
+
+/** Bad stack-trace-like fragments: file:line frames, exception class names, interpreter tracebacks. */
+const STACK_MARKERS: RegExp[] = [
+  /\bat [\w$.<>]+ \(.*:\d+:\d+\)/, // node/V8 frame
+  /\bat [\w$.]+\([\w$]+\.java:\d+\)/, // JVM frame
+  /Traceback \(most recent call last\)/, // Python
+  /\b[\w.]+(Exception|Error): .*\n\s+at /, // a class name followed by frames
+  /node_modules\//,
+  /\.(ts|js|py|java|rb|go|cs):\d+/,
+  /System\.[A-Z]\w+Exception/, // .NET
+  /\b(NullPointerException|TypeError|ReferenceError|SyntaxError: Unexpected token)\b/,
+];
+
+export const checks: Check[] = [
+  {
+    id: 'errors.body.error-schema',
+    title: 'Error answers carry the Error schema URN in schemas',
+    area: 'errors',
+    cite: CITE_BODY,
+    level: 'MUST',
+    async run(ctx) {
+      for (const res of await readOnlyErrors(ctx)) {
+        ctx.expectTrue(isScimErrorBody(res.json), `an HTTP ${res.status} answer should carry a SCIM Error body`, {
+          expected: { schemas: [SCHEMA_URN.error] },
+          actual: brief(res),
+        });
+      }
+    },
+  },
+  {
+    id: 'errors.body.status-string-404',
+    title: 'A 404 error body carries status "404" as a string',
+    area: 'errors',
+    cite: CITE_STATUS,
+    level: 'MUST',
+    async run(ctx) {
+      const res = await ctx.http.send({ method: 'GET', path: userPath(ctx, unknownId()) });
+      ctx.expectStatus(res, 404, 'GET of an unknown user');
+      expectStatusString(ctx, res, 'GET of an unknown user');
+    },
+  },
+  {
+    id: 'errors.body.status-string-400',
+    title: 'A 400 error body carries status "400" as a string',
+    area: 'errors',
+    cite: CITE_STATUS,
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const res = await postUser(ctx, '{"userName": [', { headers: { 'Content-Type': 'application/scim+json' } });
+      ctx.expectStatus(res, 400, 'POST of malformed JSON');
+      expectStatusString(ctx, res, 'POST of malformed JSON');
+    },
+  },
+  {
+    id: 'errors.body.status-string-409',
+    title: 'A 409 error body carries status "409" as a string',
+    area: 'errors',
+    cite: CITE_STATUS,
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const first = await ctx.fixtures.createUser();
+      const res = await postUser(ctx, ctx.fixtures.userBody({ userName: attr(first, 'userName') }));
+      expectNot5xx(ctx, res, 'duplicate POST /Users');
+      ctx.expectStatus(res, 409, 'duplicate POST /Users');
+      expectStatusString(ctx, res, 'duplicate POST /Users');
+    },
+  },
+  {
+    id: 'errors.body.status-string-401',
+    title: 'A 401 error body carries status "401" as a string',
+    area: 'errors',
+    cite: CITE_STATUS,
+    level: 'MUST',
+    async run(ctx) {
+      const res = await ctx.http.send({ method: 'GET', path: ctx.target.endpoints.users, auth: 'none' });
+      ctx.expectStatus(res, 401, 'GET /Users without credentials');
+      expectStatusString(ctx, res, 'GET /Users without credentials');
+    },
+  },
+  {
+    id: 'errors.body.detail-present',
+    title: 'Error bodies carry a human-readable detail',
+    area: 'errors',
+    cite: { rfc: 7644, section: '3.12', quote: 'detail: A detailed human-readable message. OPTIONAL.' },
+    level: 'MAY',
+    async run(ctx) {
+      for (const res of await readOnlyErrors(ctx)) {
+        const detail = attr(res.json, 'detail');
+        ctx.expectTrue(typeof detail === 'string' && detail.trim() !== '', `the HTTP ${res.status} error should say what went wrong in detail`, {
+          expected: 'detail: "<message>"',
+          actual: detail ?? '(absent)',
+        });
+      }
+    },
+  },
+  {
+    id: 'errors.scimtype.valid-keyword',
+    title: 'scimType, when present on a 400, is one of the RFC 7644 Table 9 keywords',
+    area: 'errors',
+    cite: { rfc: 7644, section: '3.12', quote: 'scimType: A SCIM detail error keyword. See Table 9. OPTIONAL.' },
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const bodies: unknown[] = ['{"userName": ', { schemas: [SCHEMA_URN.user] }, ctx.fixtures.userBody({ active: 42 })];
+      for (const body of bodies) {
+        const res = typeof body === 'string' ? await postUser(ctx, body, { headers: { 'Content-Type': 'application/scim+json' } }) : await postUser(ctx, body);
+        ctx.expectStatus(res, 400, 'POST /Users with an invalid body');
+        const t = attr(res.json, 'scimType');
+        if (t === undefined) continue;
+        ctx.expectTrue(typeof t === 'string' && SCIM_TYPES.includes(t), 'scimType should be a Table 9 keyword', { expected: SCIM_TYPES, actual: t });
+      }
+    },
+  },
+  {
+    id: 'errors.unknown-endpoint.scim-404',
+    title: 'An unknown endpoint answers 404 with a SCIM error body',
+    area: 'errors',
+    cite: { rfc: 7644, section: '3.12', quote: '404 NOT FOUND: Specified resource (e.g., User) or endpoint does not exist.' },
+    level: 'MUST',
+    async run(ctx) {
+      ctx.expectScimError(await ctx.http.send({ method: 'GET', path: '/ScimcheckNoSuchEndpoint' }), 404);
+    },
+  },
+  {
+    id: 'errors.detail.no-stack-trace',
+    title: 'Error details never carry stack traces, source paths or exception names',
+    area: 'errors',
+    cite: { rfc: 7644, section: '3.12', quote: 'detail: A detailed human-readable message.' },
+    level: 'SHOULD',
+    requires: ['write'],
+    async run(ctx) {
+      const answers: HttpResponse[] = [
+        ...(await readOnlyErrors(ctx)),
+        await postUser(ctx, '{"userName": {{', { headers: { 'Content-Type': 'application/scim+json' } }),
+        await postUser(ctx, ctx.fixtures.userBody({ name: ['x'], emails: 'x', userName: { a: [1] } })),
+        await ctx.http.send({ method: 'PUT', path: userPath(ctx, unknownId()), body: '[[[' }),
+        await ctx.http.send({ method: 'GET', path: ctx.target.endpoints.users, query: { filter: 'userName eq' } }),
+      ];
+      for (const res of answers) {
+        const leak = STACK_MARKERS.find((re) => re.test(res.text));
+        ctx.expectTrue(!leak, `the HTTP ${res.status} answer should not expose internals`, {
+          expected: 'a plain human-readable detail',
+          actual: res.text.slice(0, 500),
+        });
+      }
+    },
+  },
+  {
+    id: 'errors.me.unsupported-501',
+    title: '/Me answers with the authenticated user or 501 Not Implemented',
+    area: 'errors',
+    cite: {
+      rfc: 7644,
+      section: '3.11',
+      quote: 'A service provider that does NOT support this feature SHOULD respond with HTTP status code 501 (Not Implemented).',
+    },
+    level: 'SHOULD',
+    async run(ctx) {
+      const res = await ctx.http.send({ method: 'GET', path: '/Me' });
+      // RFC 7644 §3.11: supporting /Me means answering the subject (200) or redirecting to it (308).
+      ctx.expectTrue([200, 307, 308, 501].includes(res.status), '/Me should be supported or answer 501', {
+        expected: [200, 308, 501],
+        actual: brief(res),
+      });
+    },
+  },
+];

@@ -1,3 +1,301 @@
-import type { Check } from '../check.ts';
+/**
+ * Security checks: password is writeOnly / returned never (RFC 7643 §4.1.1, §7), User.groups is readOnly
+ * (RFC 7643 §4.1.2), and error answers do not reflect credentials (RFC 7644 §7).
+ */
+import type { Check, CheckContext, HttpResponse } from '../check.ts';
+import { SCHEMA_URN } from '../../scim/types.ts';
+import {
+  attr,
+  brief,
+  containsPassword,
+  currentUser,
+  expectNot5xx,
+  filterString,
+  getUser,
+  patchBody,
+  postUser,
+  putBodyFrom,
+  userPath,
+  usersPath,
+} from './support/checks-a.ts';
 
-export const checks: Check[] = [];
+const CITE_NEVER = {
+  rfc: 7643 as const,
+  section: '7',
+  quote: 'writeOnly: The attribute MAY be updated at any time. Attribute values SHALL NOT be returned (e.g., because the value is a stored hash).',
+};
+const CITE_PASSWORD = {
+  rfc: 7643 as const,
+  section: '4.1.1',
+  quote: 'The cleartext value or the hashed value of a password SHALL NOT be returnable by a service provider.',
+};
+const CITE_GROUPS_READONLY = {
+  rfc: 7643 as const,
+  section: '4.1.2',
+  quote: 'groups: ... Since this attribute has a mutability of "readOnly", group membership changes MUST be applied via the "Group" Resource.',
+};
+
+/** Skips unless the target's User schema defines a password attribute. */
+function requirePassword(ctx: CheckContext): void {
+  const user = ctx.target.schemas.find((s) => s.id.toLowerCase() === SCHEMA_URN.user.toLowerCase());
+  if (!user?.attributes.some((a) => a.name.toLowerCase() === 'password')) ctx.skip('the target\'s User schema defines no password attribute');
+}
+
+/** A password no policy should refuse, unique per call. */
+function strongPassword(): string {
+  return `Sc1m!check-${crypto.randomUUID()}`;
+}
+
+function expectNoPassword(ctx: CheckContext, res: HttpResponse, secret: string, what: string): void {
+  ctx.expectTrue(!containsPassword(res.json) && !res.text.includes(secret), `${what} should not return the password`, {
+    expected: 'no "password" attribute and no password value',
+    actual: 'a password attribute or value is present in the answer (redacted in the transcript)',
+  });
+}
+
+async function userWithPassword(ctx: CheckContext): Promise<{ id: string; secret: string; res: HttpResponse }> {
+  requirePassword(ctx);
+  const secret = strongPassword();
+  const res = await postUser(ctx, ctx.fixtures.userBody({ password: secret }));
+  ctx.expectStatus(res, 201, 'POST /Users with a password');
+  return { id: String(attr(res.json, 'id')), secret, res };
+}
+
+export const checks: Check[] = [
+  {
+    id: 'security.password.not-returned-post',
+    title: 'The POST answer does not return the password',
+    area: 'security',
+    cite: CITE_PASSWORD,
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const { res, secret } = await userWithPassword(ctx);
+      expectNoPassword(ctx, res, secret, 'the POST answer');
+    },
+  },
+  {
+    id: 'security.password.not-returned-get',
+    title: 'GET of a user does not return the password',
+    area: 'security',
+    cite: CITE_PASSWORD,
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const { id, secret } = await userWithPassword(ctx);
+      const res = await getUser(ctx, id);
+      ctx.expectStatus(res, 200, 'GET of the user');
+      expectNoPassword(ctx, res, secret, 'GET of the user');
+    },
+  },
+  {
+    id: 'security.password.not-returned-list',
+    title: 'A filtered list of users does not return the password',
+    area: 'security',
+    cite: CITE_PASSWORD,
+    level: 'MUST',
+    requires: ['write', 'filter'],
+    async run(ctx) {
+      const { id, secret } = await userWithPassword(ctx);
+      const userName = String(attr(await currentUser(ctx, id), 'userName'));
+      const res = await ctx.http.send({ method: 'GET', path: usersPath(ctx), query: { filter: `userName eq ${filterString(userName)}` } });
+      ctx.expectStatus(res, 200, 'GET /Users?filter=userName eq ...');
+      ctx.expectEqual(attr(res.json, 'totalResults'), 1, 'users found by userName');
+      expectNoPassword(ctx, res, secret, 'the list answer');
+    },
+  },
+  {
+    id: 'security.password.not-returned-put',
+    title: 'The PUT answer does not return the password',
+    area: 'security',
+    cite: CITE_PASSWORD,
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const { id } = await userWithPassword(ctx);
+      const secret = strongPassword();
+      const res = await ctx.http.send({ method: 'PUT', path: userPath(ctx, id), body: { ...putBodyFrom(await currentUser(ctx, id)), password: secret } });
+      ctx.expectStatus(res, 200, 'PUT with a new password');
+      expectNoPassword(ctx, res, secret, 'the PUT answer');
+    },
+  },
+  {
+    id: 'security.password.not-returned-patch',
+    title: 'The PATCH answer does not return the password',
+    area: 'security',
+    cite: CITE_PASSWORD,
+    level: 'MUST',
+    requires: ['write', 'patch'],
+    async run(ctx) {
+      const { id } = await userWithPassword(ctx);
+      const secret = strongPassword();
+      const res = await ctx.http.send({ method: 'PATCH', path: userPath(ctx, id), body: patchBody([{ op: 'replace', path: 'password', value: secret }]) });
+      ctx.expectStatus(res, [200, 204], 'PATCH replacing the password');
+      expectNoPassword(ctx, res, secret, 'the PATCH answer');
+    },
+  },
+  {
+    id: 'security.password.not-returned-when-requested',
+    title: 'GET with attributes=password still does not return the password',
+    area: 'security',
+    cite: CITE_NEVER,
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      const { id, secret } = await userWithPassword(ctx);
+      const res = await getUser(ctx, id, { query: { attributes: 'password' } });
+      ctx.expectStatus(res, 200, 'GET ?attributes=password');
+      expectNoPassword(ctx, res, secret, 'GET ?attributes=password');
+    },
+  },
+  {
+    id: 'security.password.not-returned-search',
+    title: 'POST /Users/.search asking for password does not return it',
+    area: 'security',
+    cite: CITE_NEVER,
+    level: 'MUST',
+    requires: ['write', 'filter'],
+    async run(ctx) {
+      const { id, secret } = await userWithPassword(ctx);
+      const userName = String(attr(await currentUser(ctx, id), 'userName'));
+      const res = await ctx.http.send({
+        method: 'POST',
+        path: `${usersPath(ctx)}/.search`,
+        body: { schemas: [SCHEMA_URN.searchRequest], filter: `userName eq ${filterString(userName)}`, attributes: ['userName', 'password'] },
+      });
+      // RFC 7644 §3.4.3: a target without /.search answers 404/405/501; there is then nothing to leak.
+      if ([404, 405, 501].includes(res.status)) ctx.skip(`the target does not support POST /.search (HTTP ${res.status})`);
+      ctx.expectStatus(res, 200, 'POST /Users/.search');
+      expectNoPassword(ctx, res, secret, 'the /.search answer');
+    },
+  },
+  {
+    id: 'security.password.filter-no-prefix-oracle',
+    title: 'A prefix (sw) filter on password never matches: the password cannot be guessed piece by piece',
+    area: 'security',
+    // RFC 7643 §4.1.1 allows comparing a password for equality only; a prefix match would make it readable.
+    cite: { rfc: 7643, section: '4.1.1', quote: 'This attribute is intended to be used as a means to set, replace, or compare (i.e., filter for equality) a password.' },
+    level: 'MUST',
+    requires: ['write', 'filter'],
+    async run(ctx) {
+      const { id, secret } = await userWithPassword(ctx);
+      const userName = String(attr(await currentUser(ctx, id), 'userName'));
+      const filter = `userName eq ${filterString(userName)} and password sw ${filterString(secret.slice(0, 8))}`;
+      const res = await ctx.http.send({ method: 'GET', path: usersPath(ctx), query: { filter } });
+      expectNot5xx(ctx, res, 'GET /Users?filter=... password sw ...');
+      if (res.status === 400 || res.status === 403) return;
+      ctx.expectStatus(res, [200, 400, 403], 'GET /Users?filter=... password sw ...');
+      ctx.expectEqual(attr(res.json, 'totalResults'), 0, 'users matched by a prefix of their password (a match reveals the password)');
+    },
+  },
+  {
+    id: 'security.password.filter-never-5xx',
+    title: 'A filter on password is answered without a server error (refused with 400/403, or evaluated)',
+    area: 'security',
+    cite: { rfc: 7643, section: '4.1.1', quote: 'This attribute is intended to be used as a means to set, replace, or compare (i.e., filter for equality) a password.' },
+    level: 'MUST',
+    requires: ['filter'],
+    async run(ctx) {
+      const res = await ctx.http.send({ method: 'GET', path: usersPath(ctx), query: { filter: 'password eq "guess"' } });
+      expectNot5xx(ctx, res, 'GET /Users?filter=password eq "guess"');
+      ctx.expectTrue([200, 400, 403].includes(res.status), 'a filter on password should be refused (400/403) or evaluated (200)', {
+        expected: [200, 400, 403],
+        actual: brief(res),
+      });
+      if (res.status === 200) expectNoPassword(ctx, res, 'guess', 'the list answer');
+    },
+  },
+  {
+    id: 'security.password.not-echoed-in-errors',
+    title: 'A refused POST does not echo the password in the error',
+    area: 'security',
+    cite: CITE_NEVER,
+    level: 'MUST',
+    requires: ['write'],
+    async run(ctx) {
+      requirePassword(ctx);
+      const secret = strongPassword();
+      const body: Record<string, unknown> = { ...ctx.fixtures.userBody({ password: secret }) };
+      for (const k of Object.keys(body)) if (k.toLowerCase() === 'username') delete body[k];
+      const res = await postUser(ctx, body);
+      ctx.expectStatus(res, 400, 'POST /Users without userName');
+      ctx.expectTrue(!res.text.includes(secret), 'the error should not repeat the password', { expected: 'no password value', actual: '(password value present; redacted)' });
+    },
+  },
+  {
+    id: 'security.groups.readonly-on-create',
+    title: 'groups sent on POST /Users is ignored or refused: it never makes the user a member',
+    area: 'security',
+    cite: CITE_GROUPS_READONLY,
+    level: 'MUST',
+    requires: ['write', 'groups'],
+    async run(ctx) {
+      const group = await ctx.fixtures.createGroup();
+      const res = await postUser(ctx, ctx.fixtures.userBody({ groups: [{ value: group.id }] }));
+      expectNot5xx(ctx, res, 'POST /Users with groups');
+      if (res.status === 400) return;
+      ctx.expectStatus(res, [201, 400], 'POST /Users with groups');
+      const id = String(attr(res.json, 'id'));
+      const members = (attr((await ctx.http.send({ method: 'GET', path: `${ctx.target.endpoints.groups}/${encodeURIComponent(group.id)}` })).json, 'members') ?? []) as unknown[];
+      ctx.expectTrue(!members.some((m) => attr(m, 'value') === id), 'the group should not gain the user through User.groups', {
+        expected: 'no membership',
+        actual: members,
+      });
+    },
+  },
+  {
+    id: 'security.groups.readonly-on-patch',
+    title: 'PATCH adding to User.groups answers 400 (mutability) and changes no membership',
+    area: 'security',
+    cite: { rfc: 7644, section: '3.12', quote: 'mutability: The attempted modification is not compatible with the target attribute\'s mutability or current state.' },
+    level: 'MUST',
+    requires: ['write', 'groups', 'patch'],
+    async run(ctx) {
+      const group = await ctx.fixtures.createGroup();
+      const user = await ctx.fixtures.createUser();
+      const res = await ctx.http.send({ method: 'PATCH', path: userPath(ctx, user.id), body: patchBody([{ op: 'add', path: 'groups', value: [{ value: group.id }] }]) });
+      ctx.expectScimError(res, 400);
+      const t = attr(res.json, 'scimType');
+      ctx.expectTrue(t === undefined || t === 'mutability', 'the scimType for a readOnly target should be mutability', { expected: 'mutability', actual: t });
+      const members = (attr((await ctx.http.send({ method: 'GET', path: `${ctx.target.endpoints.groups}/${encodeURIComponent(group.id)}` })).json, 'members') ?? []) as unknown[];
+      ctx.expectTrue(!members.some((m) => attr(m, 'value') === user.id), 'the group should not gain the user', { expected: 'no membership', actual: members });
+    },
+  },
+  {
+    id: 'security.groups.readonly-on-put',
+    title: 'groups in a PUT body is ignored or refused: it never changes membership',
+    area: 'security',
+    cite: { rfc: 7644, section: '3.5.1', quote: 'readOnly: Any values provided SHALL be ignored.' },
+    level: 'MUST',
+    requires: ['write', 'groups'],
+    async run(ctx) {
+      const group = await ctx.fixtures.createGroup();
+      const user = await ctx.fixtures.createUser();
+      const res = await ctx.http.send({ method: 'PUT', path: userPath(ctx, user.id), body: { ...putBodyFrom(await currentUser(ctx, user.id)), groups: [{ value: group.id }] } });
+      expectNot5xx(ctx, res, 'PUT with groups');
+      ctx.expectStatus(res, [200, 400], 'PUT with groups');
+      const members = (attr((await ctx.http.send({ method: 'GET', path: `${ctx.target.endpoints.groups}/${encodeURIComponent(group.id)}` })).json, 'members') ?? []) as unknown[];
+      ctx.expectTrue(!members.some((m) => attr(m, 'value') === user.id), 'the group should not gain the user through User.groups', {
+        expected: 'no membership',
+        actual: members,
+      });
+    },
+  },
+  {
+    id: 'security.auth.token-not-echoed',
+    title: 'A 401 answer does not repeat the presented token',
+    area: 'security',
+    cite: { rfc: 7644, section: '7.4', quote: 'Since the possession of a bearer token or cookie MAY authorize the holder to potentially read, modify, or delete resources ...' },
+    level: 'SHOULD',
+    async run(ctx) {
+      const token = `scimcheck-secret-${crypto.randomUUID()}`;
+      const res = await ctx.http.send({ method: 'GET', path: usersPath(ctx), auth: { authorization: `Bearer ${token}` } });
+      ctx.expectStatus(res, 401, 'GET /Users with a wrong token');
+      const inHeaders = Object.values(res.headers).some((v) => v.includes(token));
+      ctx.expectTrue(!res.text.includes(token) && !inHeaders, 'the answer should not reflect the Authorization header', {
+        expected: 'no trace of the presented token',
+        actual: '(token reflected; redacted)',
+      });
+    },
+  },
+];
