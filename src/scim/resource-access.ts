@@ -51,24 +51,51 @@ export function resolvePath(path: AttrPath, ctx: ResourceContext): ResolvedAttr 
   return undefined;
 }
 
+/**
+ * Where a path's attribute lives: the top level (undefined), or the extension object under a URN key.
+ * `known` says the registry placed it there; an unknown URN may also just be the core schema's.
+ */
+interface Place {
+  key?: string;
+  known: boolean;
+}
+
+function placeOf(path: AttrPath, ctx?: ResourceContext): Place {
+  const resolved = ctx ? resolvePath(path, ctx) : undefined;
+  if (resolved) return { key: resolved.isExtension ? resolved.schemaUrn : undefined, known: true };
+  return { key: path.schema, known: false };
+}
+
+function containerIn(resource: unknown, place: Place): unknown {
+  if (place.key === undefined) return resource;
+  const found = findKey(resource, place.key);
+  if (found !== undefined) return (resource as Record<string, unknown>)[found];
+  // A known extension the resource does not carry holds nothing; an unknown URN falls back to the top level.
+  return place.known ? undefined : resource;
+}
+
 /** The object that holds a path's attribute: the resource itself, or its extension object. */
 export function containerOf(resource: unknown, path: AttrPath, ctx?: ResourceContext): unknown {
-  const resolved = ctx ? resolvePath(path, ctx) : undefined;
-  if (resolved) return resolved.isExtension ? getMember(resource, resolved.schemaUrn) : resource;
-  // Unknown to the registry: an explicit URN that is a key of the resource names an extension object.
-  if (path.schema !== undefined && findKey(resource, path.schema) !== undefined) return getMember(resource, path.schema);
-  return resource;
+  return containerIn(resource, placeOf(path, ctx));
 }
 
 /**
- * Every value at `path` in the resource, flattened: `emails.type` gives the type of each email,
- * `name.givenName` one string, an absent attribute nothing.
+ * A reader for `path`, resolved against the registry once and applied to many resources:
+ * every value at the path, flattened (`emails.type` gives the type of each email, an absent
+ * attribute nothing).
  */
-export function getPathValues(resource: unknown, path: AttrPath, ctx?: ResourceContext): unknown[] {
-  const container = containerOf(resource, path, ctx);
-  const values = flattenValues(getMember(container, path.attr));
-  if (path.subAttr === undefined) return values;
+export function pathReader(path: AttrPath, ctx?: ResourceContext): (resource: unknown) => unknown[] {
+  const place = placeOf(path, ctx);
   const sub = path.subAttr;
-  // RFC 7644 §3.4.2.2: a sub-attribute of a multi-valued attribute is read from every element.
-  return values.flatMap((v) => (isPlainObject(v) ? flattenValues(getMember(v, sub)) : []));
+  return (resource) => {
+    const values = flattenValues(getMember(containerIn(resource, place), path.attr));
+    if (sub === undefined) return values;
+    // RFC 7644 §3.4.2.2: a sub-attribute of a multi-valued attribute is read from every element.
+    return values.flatMap((v) => (isPlainObject(v) ? flattenValues(getMember(v, sub)) : []));
+  };
+}
+
+/** Every value at `path` in the resource, flattened (see pathReader). */
+export function getPathValues(resource: unknown, path: AttrPath, ctx?: ResourceContext): unknown[] {
+  return pathReader(path, ctx)(resource);
 }

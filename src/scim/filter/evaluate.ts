@@ -14,8 +14,8 @@ import { compareStrings, foldCase, parseInstant } from '../compare.ts';
 import {
   flattenValues,
   getMember,
-  getPathValues,
   isPlainObject,
+  pathReader,
   resolvePath,
   type ResourceContext,
 } from '../resource-access.ts';
@@ -188,49 +188,82 @@ function validateComparison(op: CompareOp, def: AttributeDef, value: FilterValue
 }
 
 // ---------------------------------------------------------------------------------------------
-// Evaluation.
+// Evaluation: a filter is compiled once (names resolved against the registry), then run per resource.
+
+export type ResourceMatcher = (resource: ScimResource) => boolean;
+type Matcher = (subject: unknown) => boolean;
+
+/**
+ * Resolves the filter's attributes once and returns a predicate to run on many resources of the
+ * context's type. Does not validate: call validateFilter first for a clean invalidFilter error.
+ */
+export function compileFilter(node: FilterNode, ctx: FilterContext): ResourceMatcher {
+  return compile(node, ctx, undefined);
+}
 
 /** True when the resource satisfies the filter. Call validateFilter first for a clean error. */
 export function matchesFilter(node: FilterNode, resource: ScimResource, ctx: FilterContext): boolean {
-  return evalNode(node, resource, ctx, undefined);
+  return compile(node, ctx, undefined)(resource);
 }
 
 /**
- * True when one element of a multi-valued complex attribute (e.g. one of `members`) satisfies the
+ * A predicate on the elements of a multi-valued complex attribute (e.g. each of `members`) for the
  * inner filter of a PATCH value path `parent[filter]` (RFC 7644 §3.5.2).
  */
-export function matchesValueFilter(filter: FilterNode, element: unknown, parent: AttrPath, ctx: FilterContext): boolean {
-  return evalNode(filter, element, ctx, parent);
+export function compileValueFilter(filter: FilterNode, parent: AttrPath, ctx: FilterContext): (element: unknown) => boolean {
+  return compile(filter, ctx, parent);
 }
 
-function evalNode(node: FilterNode, subject: unknown, ctx: FilterContext, parent: AttrPath | undefined): boolean {
+/** True when one element of `parent` satisfies the inner filter of `parent[filter]` (RFC 7644 §3.5.2). */
+export function matchesValueFilter(filter: FilterNode, element: unknown, parent: AttrPath, ctx: FilterContext): boolean {
+  return compile(filter, ctx, parent)(element);
+}
+
+function compile(node: FilterNode, ctx: FilterContext, parent: AttrPath | undefined): Matcher {
   switch (node.op) {
     // RFC 7644 §3.4.2.2 Table 4: logical and / or / not.
-    case 'and':
-      return evalNode(node.left, subject, ctx, parent) && evalNode(node.right, subject, ctx, parent);
-    case 'or':
-      return evalNode(node.left, subject, ctx, parent) || evalNode(node.right, subject, ctx, parent);
-    case 'not':
-      return !evalNode(node.filter, subject, ctx, parent);
+    case 'and': {
+      const [l, r] = [compile(node.left, ctx, parent), compile(node.right, ctx, parent)];
+      return (s) => l(s) && r(s);
+    }
+    case 'or': {
+      const [l, r] = [compile(node.left, ctx, parent), compile(node.right, ctx, parent)];
+      return (s) => l(s) || r(s);
+    }
+    case 'not': {
+      const inner = compile(node.filter, ctx, parent);
+      return (s) => !inner(s);
+    }
     case 'valuePath': {
+      const read = reader(node.path, ctx, parent);
+      const inner = compile(node.filter, ctx, node.path);
       // RFC 7644 §3.4.2.2: the inner filter must hold for ONE element as a whole, so
       // emails[type eq "work" and value co "@x"] does not match a work email plus another @x email.
-      const elements = valuesAt(subject, node.path, ctx, parent);
-      return elements.some((el) => isPlainObject(el) && evalNode(node.filter, el, ctx, node.path));
+      return (s) => read(s).some((el) => isPlainObject(el) && inner(el));
     }
-    case 'pr':
+    case 'pr': {
+      const read = reader(node.path, ctx, parent);
       // RFC 7644 §3.4.2.2 Table 3: "If the attribute has a non-empty value, or if it contains a
       // non-empty node for complex attributes, there is a match."
-      return valuesAt(subject, node.path, ctx, parent).some(isNonEmpty);
+      return (s) => read(s).some(isNonEmpty);
+    }
     default:
-      return evalComparison(node.op, node.path, node.value, subject, ctx, parent);
+      return compileComparison(node.op, node.path, node.value, ctx, parent);
   }
 }
 
-function valuesAt(subject: unknown, path: AttrPath, ctx: FilterContext, parent: AttrPath | undefined): unknown[] {
-  if (!parent) return getPathValues(subject, path, ctx);
-  // Inside parent[...] the subject is one element and names are its sub-attributes.
-  return flattenValues(getMember(subject, path.attr));
+/**
+ * Reads the values a path names in a subject: the resource, or (inside parent[...]) one element
+ * whose keys are the sub-attributes. Never-returned attributes read as absent, so even an unvalidated
+ * filter cannot probe a password (RFC 7643 §4.1.1).
+ */
+function reader(path: AttrPath, ctx: FilterContext, parent: AttrPath | undefined): (subject: unknown) => unknown[] {
+  const resolved = resolveForFilter(fullPath(path, parent), ctx);
+  if (resolved && [resolved.attr, resolved.sub].some((d) => d && (d.mutability === 'writeOnly' || d.returned === 'never'))) {
+    return () => [];
+  }
+  if (!parent) return pathReader(path, ctx);
+  return (subject) => flattenValues(getMember(subject, path.attr));
 }
 
 function isNonEmpty(v: unknown): boolean {
@@ -241,33 +274,33 @@ function isNonEmpty(v: unknown): boolean {
   return true;
 }
 
-function definitionOf(path: AttrPath, ctx: FilterContext, parent: AttrPath | undefined): AttributeDef | undefined {
-  const resolved = resolveForFilter(fullPath(path, parent), ctx);
-  return resolved ? (resolved.sub ?? resolved.attr) : undefined;
-}
-
-function evalComparison(
+function compileComparison(
   op: CompareOp,
   path: AttrPath,
   operand: FilterValue,
-  subject: unknown,
   ctx: FilterContext,
   parent: AttrPath | undefined,
-): boolean {
-  let def = definitionOf(path, ctx, parent);
-  let values = valuesAt(subject, path, ctx, parent);
-  if (values.some(isPlainObject)) {
-    // RFC 7643 §2.4: a multi-valued complex attribute without a sub-attribute compares its "value".
-    values = values.flatMap((v) => (isPlainObject(v) ? flattenValues(getMember(v, 'value')) : [v]));
-    def = def ? hasValueSub(def) : undefined;
-  }
-  if (values.length === 0) {
-    // Absent (see the header): nothing is identical to the operand, so only ne and "eq null" hold.
-    return operand === null ? op === 'eq' : op === 'ne';
-  }
-  if (operand === null) return op === 'ne';
-  // RFC 7644 §3.4.2.2: "the filter matches if any of the values of the specified attribute match".
-  return values.some((v) => compareOne(op, v, operand, def));
+): Matcher {
+  const resolved = resolveForFilter(fullPath(path, parent), ctx);
+  const def = resolved ? (resolved.sub ?? resolved.attr) : undefined;
+  const valueDef = def ? hasValueSub(def) : undefined;
+  const read = reader(path, ctx, parent);
+  return (subject) => {
+    let values = read(subject);
+    let typeDef = def;
+    if (values.some(isPlainObject)) {
+      // RFC 7643 §2.4: a multi-valued complex attribute without a sub-attribute compares its "value".
+      values = values.flatMap((v) => (isPlainObject(v) ? flattenValues(getMember(v, 'value')) : [v]));
+      typeDef = valueDef;
+    }
+    if (values.length === 0) {
+      // Absent (see the header): nothing is identical to the operand, so only ne and "eq null" hold.
+      return operand === null ? op === 'eq' : op === 'ne';
+    }
+    if (operand === null) return op === 'ne';
+    // RFC 7644 §3.4.2.2: "the filter matches if any of the values of the specified attribute match".
+    return values.some((v) => compareOne(op, v, operand, typeDef));
+  };
 }
 
 /** One attribute value against the operand (RFC 7644 §3.4.2.2 Table 3), by the attribute's type. */

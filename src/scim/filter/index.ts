@@ -2,4 +2,13 @@
 export { parseFilter, parseFilterRange } from './parse.ts';
 export { printFilter, printValue } from './print.ts';
 export { tokenize, type Token } from './lexer.ts';
-export { validateFilter, validateValueFilter, matchesFilter, matchesValueFilter, type FilterContext } from './evaluate.ts';
+export {
+  validateFilter,
+  validateValueFilter,
+  compileFilter,
+  compileValueFilter,
+  matchesFilter,
+  matchesValueFilter,
+  type FilterContext,
+  type ResourceMatcher,
+} from './evaluate.ts';

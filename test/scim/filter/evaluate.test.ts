@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFilter } from '../../../src/scim/filter/parse.ts';
-import { matchesFilter, matchesValueFilter, validateFilter, validateValueFilter } from '../../../src/scim/filter/evaluate.ts';
+import { compileFilter, matchesFilter, matchesValueFilter, validateFilter, validateValueFilter } from '../../../src/scim/filter/evaluate.ts';
 import { parsePatchPath } from '../../../src/scim/attribute-path.ts';
 import { isScimError } from '../../../src/scim/errors.ts';
 import type { ScimResource } from '../../../src/scim/types.ts';
@@ -197,5 +197,21 @@ describe('validateFilter rejects with invalidFilter (RFC 7644 §3.12 Table 9)', 
 
   it('rejects user attributes on groups', () => {
     expect(invalid('userName eq "x"', groupCtx).detail).toContain("unknown attribute 'userName' for resource type Group");
+  });
+});
+
+describe('compileFilter', () => {
+  it('gives the same answers as matchesFilter, resolving names once', () => {
+    const node = parseFilter('emails[type eq "work"] and not (userType eq "Intern")');
+    const matcher = compileFilter(node, userCtx);
+    expect(Object.values(users).map(matcher)).toEqual(Object.values(users).map((u) => matchesFilter(node, u, userCtx)));
+    expect(Object.values(users).map(matcher)).toEqual([true, false, true, false]);
+  });
+
+  it('reads a never-returned attribute as absent even when the filter was not validated (RFC 7643 §4.1.1)', () => {
+    const withPassword = { userName: 'x', password: 'hunter2' };
+    expect(matchesFilter(parseFilter('password eq "hunter2"'), withPassword, userCtx)).toBe(false);
+    expect(matchesFilter(parseFilter('password sw "h"'), withPassword, userCtx)).toBe(false);
+    expect(matchesFilter(parseFilter('password pr'), withPassword, userCtx)).toBe(false);
   });
 });

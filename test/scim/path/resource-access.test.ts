@@ -53,3 +53,11 @@ describe('getPathValues', () => {
     expect(resolvePath({ attr: 'nope' }, ctx)).toBeUndefined();
   });
 });
+
+describe('containerOf', () => {
+  it('finds nothing for an extension attribute when the resource has no extension object', () => {
+    const plain = { userName: 'x', employeeNumber: 'top-level, not the extension' };
+    expect(getPathValues(plain, { schema: ENTERPRISE, attr: 'employeeNumber' }, ctx)).toEqual([]);
+    expect(getPathValues(plain, { attr: 'employeeNumber' }, ctx)).toEqual([]);
+  });
+});
