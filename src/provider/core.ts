@@ -3,7 +3,7 @@
  * filter, PATCH, validation, projection, sort and paging passes through here, so a change in a core
  * signature is fixed in one file.
  */
-export { parseFilter, validateFilter, matchesFilter } from '../scim/filter/index.ts';
+export { parseFilter, validateFilter, compileFilter } from '../scim/filter/index.ts';
 export { parseAttrPath, parsePatchPath } from '../scim/attribute-path.ts';
 export { normalizeResource, readOnlyAttributesPresent } from '../scim/validate-resource.ts';
 export { applyPatch } from '../scim/patch.ts';

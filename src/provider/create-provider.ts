@@ -95,18 +95,19 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     const view = await present(kind, r, { store, faults, baseUrl });
     const attributes = url.searchParams.get('attributes');
     const excluded = faults.has('excluded-attributes-ignored') ? null : url.searchParams.get('excludedAttributes');
-    const shaped =
-      attributes !== null || excluded !== null
-        ? projectResource(
-            view,
-            {
-              attributes: attributes !== null ? parseAttributeList(attributes) : undefined,
-              excludedAttributes: excluded !== null ? parseAttributeList(excluded) : undefined,
-            },
-            { registry, resourceType: kind },
-          )
-        : view;
-    if (faults.has('password-echoed') && echoedPassword !== undefined) shaped.password = echoedPassword;
+    // Always projected: it also drops returned "never" / "request" attributes (RFC 7643 §2.2).
+    const shaped = projectResource(
+      view,
+      {
+        attributes: attributes !== null ? parseAttributeList(attributes) : undefined,
+        excludedAttributes: excluded !== null ? parseAttributeList(excluded) : undefined,
+      },
+      { registry, resourceType: kind },
+    );
+    if (faults.has('password-echoed')) {
+      const echoed = echoedPassword ?? r.password;
+      if (echoed !== undefined) shaped.password = echoed;
+    }
     return shaped;
   }
 

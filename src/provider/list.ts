@@ -5,7 +5,7 @@
 import { scimError, isScimError } from '../scim/errors.ts';
 import { SchemaRegistry } from '../scim/schema-registry.ts';
 import { SCHEMA_URN, type FilterNode, type ListQuery, type ListResponse, type ScimResource, type AttrPath } from '../scim/types.ts';
-import { matchesFilter, normalizePaging, pageOf, projectResource, sortResources, validateFilter } from './core.ts';
+import { compileFilter, normalizePaging, pageOf, projectResource, sortResources, validateFilter } from './core.ts';
 import type { FaultSet } from './faults.ts';
 import type { IndexedAttr, ResourceKind, ResourceStore } from './store.ts';
 import type { Stored } from './resources.ts';
@@ -108,8 +108,10 @@ export async function listResources(kinds: ResourceKind[], query: ListQuery, ctx
   for (const kind of usable) {
     const candidates = await candidatesOf(kind, filter, ctx);
     if (!filter) matched.push(...candidates);
-    else for (const c of candidates) {
-      if (matchesFilter(filter, await viewOf(c, ctx), { registry: ctx.filterRegistry, resourceType: c.kind })) matched.push(c);
+    else {
+      // Compiled once per request and kind, then run over every candidate.
+      const matches = compileFilter(filter, { registry: ctx.filterRegistry, resourceType: kind });
+      for (const c of candidates) if (matches(await viewOf(c, ctx))) matched.push(c);
     }
   }
 

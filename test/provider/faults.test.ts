@@ -1,0 +1,130 @@
+/**
+ * Every fault is proven twice: its probe sees the misbehaviour with the fault on, and does not see it
+ * on the strict provider. A probe returns true when the bug shows.
+ */
+import { describe, expect, it } from 'vitest';
+import { FAULTS, type FaultName } from '../../src/provider/faults.ts';
+import { GROUP_SCHEMA, TOKEN, USER_SCHEMA, client, patchOp, type Client } from './helpers.ts';
+
+const q = (f: string) => `filter=${encodeURIComponent(f)}`;
+
+const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
+  'create-returns-200': async (c) => (await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'u' })).status === 200,
+  'filter-ignored': async (c) => {
+    await c.createUser('a');
+    await c.createUser('b');
+    return (await c.get(`/Users?${q('userName eq "a"')}`)).json.totalResults === 2;
+  },
+  'username-case-sensitive': async (c) => {
+    await c.createUser('Alice');
+    const dup = await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'alice' });
+    const found = (await c.get(`/Users?${q('userName eq "ALICE"')}`)).json.totalResults;
+    return dup.status === 201 && found === 0;
+  },
+  'filter-case-sensitive': async (c) => {
+    await c.createUser('carol', { title: 'Chief' });
+    return (await c.get(`/Users?${q('title eq "chief"')}`)).json.totalResults === 0;
+  },
+  'patch-ignored': async (c) => {
+    const u = await c.createUser('p');
+    const r = await c.patch(`/Users/${u.id}`, patchOp({ op: 'replace', path: 'title', value: 'X' }));
+    return r.status === 200 && r.json.title === undefined;
+  },
+  'member-removal-ignored': async (c) => {
+    const u = await c.createUser('m');
+    const g = await c.createGroup('g', [u.id]);
+    await c.patch(`/Groups/${g.id}`, patchOp({ op: 'remove', path: `members[value eq "${u.id}"]` }));
+    return (await c.get(`/Groups/${g.id}`)).json.members?.length === 1;
+  },
+  'delete-not-deleting': async (c) => {
+    const u = await c.createUser('d');
+    const d = await c.del(`/Users/${u.id}`);
+    return d.status === 204 && (await c.get(`/Users/${u.id}`)).status === 200;
+  },
+  'errors-plain-text': async (c) => (await c.get('/Users/nope')).headers.get('content-type')!.startsWith('text/plain'),
+  'password-echoed': async (c) => (await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'pw', password: 'hunter2' })).text.includes('hunter2'),
+  'total-results-wrong': async (c) => {
+    for (const n of ['a', 'b', 'c']) await c.createUser(n);
+    return (await c.get('/Users?count=1')).json.totalResults === 1;
+  },
+  'start-index-ignored': async (c) => {
+    for (const n of ['a', 'b', 'c']) await c.createUser(n);
+    const first = (await c.get('/Users?sortBy=userName&count=1')).json.Resources[0].id;
+    return (await c.get('/Users?sortBy=userName&count=1&startIndex=2')).json.Resources[0].id === first;
+  },
+  'conflict-as-500': async (c) => {
+    await c.createUser('dup');
+    return (await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'dup' })).status === 500;
+  },
+  'auth-not-enforced': async (c) => (await c.req('GET', '/Users', undefined, { authorization: '' })).status === 200,
+  'if-match-ignored': async (c) => {
+    const u = await c.createUser('im');
+    return (await c.patch(`/Users/${u.id}`, patchOp({ op: 'replace', path: 'title', value: 'X' }), { 'if-match': 'W/"stale"' })).status === 200;
+  },
+  'location-missing': async (c) => (await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'l' })).headers.get('location') === null,
+  'content-type-json': async (c) => (await c.get('/Users')).headers.get('content-type')!.startsWith('application/json'),
+  'put-merges': async (c) => {
+    const u = await c.createUser('pm', { title: 'Keep?' });
+    return (await c.put(`/Users/${u.id}`, { schemas: [USER_SCHEMA], userName: 'pm' })).json.title === 'Keep?';
+  },
+  'patch-not-atomic': async (c) => {
+    const u = await c.createUser('na');
+    const r = await c.patch(`/Users/${u.id}`, patchOp({ op: 'replace', path: 'title', value: 'Half' }, { op: 'remove', path: 'userName' }));
+    return r.status === 400 && (await c.get(`/Users/${u.id}`)).json.title === 'Half';
+  },
+  'excluded-attributes-ignored': async (c) => {
+    const u = await c.createUser('ex', { title: 'T' });
+    return (await c.get(`/Users/${u.id}?excludedAttributes=title`)).json.title === 'T';
+  },
+  'sort-ignored': async (c) => {
+    for (const n of ['b', 'c', 'a']) await c.createUser(n);
+    return (await c.get('/Users?sortBy=userName')).json.Resources[0].userName !== 'a';
+  },
+  'groups-writable': async (c) => {
+    const u = await c.createUser('gw');
+    const g = await c.createGroup('gg');
+    return (await c.patch(`/Users/${u.id}`, patchOp({ op: 'add', path: 'groups', value: [{ value: g.id }] }))).status === 200;
+  },
+  'count-ignored': async (c) => {
+    for (const n of ['a', 'b', 'c']) await c.createUser(n);
+    return (await c.get('/Users?count=1')).json.Resources.length === 3;
+  },
+  'deleted-user-stays-member': async (c) => {
+    const u = await c.createUser('gone');
+    const g = await c.createGroup('stay', [u.id]);
+    await c.del(`/Users/${u.id}`);
+    return (await c.get(`/Groups/${g.id}`)).json.members?.some((m: any) => m.value === u.id) === true;
+  },
+  'version-unchanged': async (c) => {
+    const u = await c.createUser('v');
+    const r = await c.patch(`/Users/${u.id}`, patchOp({ op: 'replace', path: 'title', value: 'X' }));
+    return r.headers.get('etag') === u.meta.version;
+  },
+  'id-from-body': async (c) => (await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'i', id: 'my-own-id' })).json.id === 'my-own-id',
+  'empty-patch-body': async (c) => {
+    const u = await c.createUser('e');
+    const r = await c.patch(`/Users/${u.id}`, patchOp({ op: 'replace', path: 'title', value: 'X' }));
+    return r.status === 200 && r.text === '';
+  },
+};
+
+describe('faults (each a real-world SCIM server bug, for proving the harness)', () => {
+  it('every documented fault has a probe', () => {
+    expect(Object.keys(probes).sort()).toEqual(Object.keys(FAULTS).sort());
+  });
+
+  for (const name of Object.keys(FAULTS) as FaultName[]) {
+    it(`${name}: ${FAULTS[name]}`, async () => {
+      expect(await probes[name](client({ faults: [name] }))).toBe(true);
+      expect(await probes[name](client())).toBe(false);
+    });
+  }
+
+  it('faults are per provider: a faulty and a strict provider live in one process', async () => {
+    const faulty = client({ faults: ['create-returns-200'] });
+    const strict = client();
+    expect((await faulty.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'x' })).status).toBe(200);
+    expect((await strict.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'x' })).status).toBe(201);
+    expect(TOKEN).toBeTruthy();
+  });
+});
