@@ -78,14 +78,26 @@ export function retryAfterMs(value: string | null | undefined, now = Date.now())
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/**
+ * ky cancels its cloned request body after the answer, which never settles while the original body is
+ * unread; an in-process handler that answers without reading (e.g. 401) would hang the call. Reading the
+ * body here first keeps every fetch-style handler safe.
+ */
+async function drainingFetch(inner: typeof fetch, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  if (!(input instanceof Request)) return inner(input, init);
+  const body = input.body ? await input.arrayBuffer() : undefined;
+  return inner(input.url, { method: input.method, headers: input.headers, body, signal: init?.signal ?? input.signal });
+}
+
 export class IdpHttp {
   readonly transcript: TranscriptEntry[];
   private readonly client: typeof ky;
 
   constructor(private readonly opts: IdpHttpOptions) {
     this.transcript = opts.transcript ?? [];
+    const inner = opts.fetch ?? globalThis.fetch;
     this.client = ky.create({
-      fetch: opts.fetch ?? globalThis.fetch,
+      fetch: (input, init) => drainingFetch(inner, input, init),
       retry: 0, // retries are ours, so every attempt lands in the transcript
       throwHttpErrors: false,
       timeout: opts.timeoutMs,

@@ -21,7 +21,7 @@ export interface Validators {
 }
 
 export function makeValidators(): Validators {
-  const ajv = new Ajv({ allErrors: true, strict: true });
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
   return {
     file: ajv.compile(SCENARIO_SCHEMA),
     actions: Object.fromEntries(STEP_ACTIONS.map((a) => [a, ajv.compile(ACTION_SCHEMAS[a])])),
