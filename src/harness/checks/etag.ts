@@ -1,3 +1,315 @@
-import type { Check } from '../check.ts';
+/**
+ * ETag / versioning checks (RFC 7644 §3.14, RFC 7643 §3.1 meta.version), for targets that advertise
+ * etag.supported. Conditional requests follow RFC 7232 as RFC 7644 §3.14 prescribes.
+ */
+import type { Check, CheckContext, HttpResponse } from '../check.ts';
+import { attr, attrPath, brief, currentUser, getUser, header, patchBody, putBodyFrom, sameEtag, userPath, versionOf } from './support/checks-a.ts';
 
-export const checks: Check[] = [];
+const CITE_HEADER = {
+  rfc: 7644 as const,
+  section: '3.14',
+  quote: 'When supported, SCIM ETags MUST be specified as an HTTP header and SHOULD be specified within the "version" attribute contained in the resource\'s "meta" attribute.',
+};
+const CITE_412 = {
+  rfc: 7644 as const,
+  section: '3.12',
+  quote: '412 PRECONDITION FAILED: PUT, PATCH, DELETE. Failed to update. Resource has changed on the server.',
+};
+const CITE_IF_MATCH = {
+  rfc: 7644 as const,
+  section: '3.14',
+  quote: 'the client MAY supply an If-Match header for PUT and PATCH operations to ensure that the requested operation succeeds only if the supplied ETag matches the latest service provider resource',
+};
+
+/** A tag no resource can carry. */
+function staleTag(): string {
+  return `W/"scimcheck-stale-${crypto.randomUUID()}"`;
+}
+
+function expectEtagHeader(ctx: CheckContext, res: HttpResponse, what: string): string {
+  const etag = header(res, 'etag');
+  ctx.expectTrue(typeof etag === 'string' && /^(W\/)?".*"$/.test(etag.trim()), `${what} should carry an ETag header (a quoted entity tag)`, {
+    expected: 'ETag: W/"..."',
+    actual: etag ?? '(absent)',
+  });
+  return etag as string;
+}
+
+async function freshUser(ctx: CheckContext): Promise<{ id: string; res: HttpResponse }> {
+  const user = await ctx.fixtures.createUser();
+  const res = await getUser(ctx, user.id);
+  ctx.expectStatus(res, 200, 'GET of the created user');
+  return { id: user.id, res };
+}
+
+function put(ctx: CheckContext, id: string, body: unknown, headers: Record<string, string> = {}) {
+  return ctx.http.send({ method: 'PUT', path: userPath(ctx, id), body, headers });
+}
+
+export const checks: Check[] = [
+  {
+    id: 'etag.get.header',
+    title: 'GET of a user carries an ETag header',
+    area: 'etag',
+    cite: CITE_HEADER,
+    level: 'MUST',
+    requires: ['etag', 'write'],
+    async run(ctx) {
+      const { res } = await freshUser(ctx);
+      expectEtagHeader(ctx, res, 'GET of a user');
+    },
+  },
+  {
+    id: 'etag.get.meta-version',
+    title: 'GET of a user carries meta.version',
+    area: 'etag',
+    cite: CITE_HEADER,
+    level: 'SHOULD',
+    requires: ['etag', 'write'],
+    async run(ctx) {
+      const { res } = await freshUser(ctx);
+      const v = attrPath(res.json, 'meta.version');
+      ctx.expectTrue(typeof v === 'string' && v !== '', 'meta.version should be present', { expected: 'meta.version: "W/\\"...\\""', actual: v ?? '(absent)' });
+    },
+  },
+  {
+    id: 'etag.get.header-equals-meta-version',
+    title: 'The ETag header equals meta.version',
+    area: 'etag',
+    cite: { rfc: 7643, section: '3.1', quote: 'version: The version of the resource being returned. This value must have the same value as the "ETag" HTTP response header.' },
+    level: 'MUST',
+    requires: ['etag', 'write'],
+    async run(ctx) {
+      const { res } = await freshUser(ctx);
+      const v = attrPath(res.json, 'meta.version');
+      if (v === undefined) ctx.skip('the target does not return meta.version');
+      ctx.expectEqual(v, header(res, 'etag'), 'meta.version vs the ETag header');
+    },
+  },
+  {
+    id: 'etag.post.header',
+    title: 'The 201 answer to POST /Users carries an ETag header',
+    area: 'etag',
+    cite: CITE_HEADER,
+    level: 'MUST',
+    requires: ['etag', 'write'],
+    async run(ctx) {
+      const res = await ctx.http.send({ method: 'POST', path: ctx.target.endpoints.users, body: ctx.fixtures.userBody() });
+      if (res.status >= 200 && res.status < 300 && typeof attr(res.json, 'id') === 'string') ctx.fixtures.track('user', attr(res.json, 'id'));
+      ctx.expectStatus(res, 201, 'POST /Users');
+      expectEtagHeader(ctx, res, 'the POST answer');
+    },
+  },
+  {
+    id: 'etag.put.header',
+    title: 'The answer to PUT carries an ETag header',
+    area: 'etag',
+    cite: CITE_HEADER,
+    level: 'MUST',
+    requires: ['etag', 'write'],
+    async run(ctx) {
+      const { id, res } = await freshUser(ctx);
+      const answer = await put(ctx, id, { ...putBodyFrom(res.json), nickName: 'scimcheck-etag' });
+      ctx.expectStatus(answer, 200, 'PUT');
+      expectEtagHeader(ctx, answer, 'the PUT answer');
+    },
+  },
+  {
+    id: 'etag.patch.header',
+    title: 'A PATCH answer with the resource carries an ETag header',
+    area: 'etag',
+    cite: CITE_HEADER,
+    level: 'MUST',
+    requires: ['etag', 'write', 'patch'],
+    async run(ctx) {
+      const { id } = await freshUser(ctx);
+      const answer = await ctx.http.send({ method: 'PATCH', path: userPath(ctx, id), body: patchBody([{ op: 'replace', path: 'nickName', value: 'scimcheck-etag' }]) });
+      ctx.expectStatus(answer, [200, 204], 'PATCH');
+      if (answer.status === 204 && header(answer, 'etag') === undefined) ctx.skip('the target answered 204 without a representation');
+      expectEtagHeader(ctx, answer, 'the PATCH answer');
+    },
+  },
+  {
+    id: 'etag.get.stable',
+    title: 'Two GETs with no change in between give the same version',
+    area: 'etag',
+    cite: { rfc: 7643, section: '3.1', quote: 'version: The version of the resource being returned.' },
+    level: 'MUST',
+    requires: ['etag', 'write'],
+    async run(ctx) {
+      const { id, res } = await freshUser(ctx);
+      const again = await getUser(ctx, id);
+      ctx.expectTrue(sameEtag(versionOf(res), versionOf(again)), 'the version should not change when nothing changed', {
+        expected: versionOf(res),
+        actual: versionOf(again),
+      });
+    },
+  },
+  {
+    id: 'etag.put.version-changes',
+    title: 'PUT that changes the user gives it a new version',
+    area: 'etag',
+    cite: CITE_IF_MATCH,
+    level: 'MUST',
+    requires: ['etag', 'write'],
+    async run(ctx) {
+      const { id, res } = await freshUser(ctx);
+      const before = versionOf(res);
+      ctx.expectStatus(await put(ctx, id, { ...putBodyFrom(res.json), nickName: `scimcheck-${crypto.randomUUID().slice(0, 6)}` }), 200, 'PUT');
+      const after = versionOf(await getUser(ctx, id));
+      ctx.expectTrue(before !== undefined && after !== undefined && !sameEtag(before, after), 'the version should change after a modification', {
+        expected: `a version other than ${before}`,
+        actual: after,
+      });
+    },
+  },
+  {
+    id: 'etag.patch.version-changes',
+    title: 'PATCH that changes the user gives it a new version',
+    area: 'etag',
+    cite: CITE_IF_MATCH,
+    level: 'MUST',
+    requires: ['etag', 'write', 'patch'],
+    async run(ctx) {
+      const { id, res } = await freshUser(ctx);
+      const before = versionOf(res);
+      const answer = await ctx.http.send({
+        method: 'PATCH',
+        path: userPath(ctx, id),
+        body: patchBody([{ op: 'replace', path: 'nickName', value: `scimcheck-${crypto.randomUUID().slice(0, 6)}` }]),
+      });
+      ctx.expectStatus(answer, [200, 204], 'PATCH');
+      const after = versionOf(await getUser(ctx, id));
+      ctx.expectTrue(before !== undefined && after !== undefined && !sameEtag(before, after), 'the version should change after a modification', {
+        expected: `a version other than ${before}`,
+        actual: after,
+      });
+    },
+  },
+  {
+    id: 'etag.if-none-match.current-304',
+    title: 'GET with If-None-Match of the current version answers 304 Not Modified',
+    area: 'etag',
+    cite: {
+      rfc: 7644,
+      section: '3.14',
+      quote: 'If the resource has not changed, the service provider simply returns an empty body with a 304 "Not Modified" response code.',
+    },
+    level: 'SHOULD',
+    requires: ['etag', 'write'],
+    async run(ctx) {
+      const { id, res } = await freshUser(ctx);
+      const tag = versionOf(res);
+      if (!tag) ctx.fail('the user carries no ETag to send back', { expected: 'an ETag header', actual: '(absent)' });
+      const again = await getUser(ctx, id, { headers: { 'If-None-Match': tag as string } });
+      ctx.expectStatus(again, 304, 'GET with If-None-Match of the current version');
+    },
+  },
+  {
+    id: 'etag.if-none-match.stale-200',
+    title: 'GET with If-None-Match of another version answers 200 with the resource',
+    area: 'etag',
+    cite: {
+      rfc: 7644,
+      section: '3.14',
+      quote: 'If the resource has not changed, the service provider simply returns an empty body with a 304 "Not Modified" response code.',
+    },
+    level: 'MUST',
+    requires: ['etag', 'write'],
+    async run(ctx) {
+      const { id } = await freshUser(ctx);
+      const res = await getUser(ctx, id, { headers: { 'If-None-Match': staleTag() } });
+      ctx.expectStatus(res, 200, 'GET with a stale If-None-Match');
+      ctx.expectEqual(attr(res.json, 'id'), id, 'id of the resource returned');
+    },
+  },
+  {
+    id: 'etag.if-match.stale-put-412',
+    title: 'PUT with a stale If-Match answers 412 and leaves the user unchanged',
+    area: 'etag',
+    cite: CITE_412,
+    level: 'MUST',
+    requires: ['etag', 'write'],
+    async run(ctx) {
+      const { id, res } = await freshUser(ctx);
+      const answer = await put(ctx, id, { ...putBodyFrom(res.json), nickName: 'scimcheck-should-not-land' }, { 'If-Match': staleTag() });
+      ctx.expectScimError(answer, 412);
+      ctx.expectTrue(attr(await currentUser(ctx, id), 'nickName') !== 'scimcheck-should-not-land', 'the refused PUT should not change the user', {
+        expected: attr(res.json, 'nickName') ?? '(absent)',
+        actual: 'scimcheck-should-not-land',
+      });
+    },
+  },
+  {
+    id: 'etag.if-match.stale-patch-412',
+    title: 'PATCH with a stale If-Match answers 412 and leaves the user unchanged',
+    area: 'etag',
+    cite: CITE_412,
+    level: 'MUST',
+    requires: ['etag', 'write', 'patch'],
+    async run(ctx) {
+      const { id, res } = await freshUser(ctx);
+      const answer = await ctx.http.send({
+        method: 'PATCH',
+        path: userPath(ctx, id),
+        body: patchBody([{ op: 'replace', path: 'nickName', value: 'scimcheck-should-not-land' }]),
+        headers: { 'If-Match': staleTag() },
+      });
+      ctx.expectScimError(answer, 412);
+      const after = await currentUser(ctx, id);
+      ctx.expectTrue(attr(after, 'nickName') !== 'scimcheck-should-not-land', 'the refused PATCH should not change the user', {
+        expected: attr(res.json, 'nickName') ?? '(absent)',
+        actual: attr(after, 'nickName'),
+      });
+    },
+  },
+  {
+    id: 'etag.if-match.stale-delete-412',
+    title: 'DELETE with a stale If-Match answers 412 and the user remains',
+    area: 'etag',
+    cite: CITE_412,
+    level: 'MUST',
+    requires: ['etag', 'write'],
+    async run(ctx) {
+      const { id } = await freshUser(ctx);
+      const answer = await ctx.http.send({ method: 'DELETE', path: userPath(ctx, id), headers: { 'If-Match': staleTag() } });
+      ctx.expectScimError(answer, 412);
+      ctx.expectStatus(await getUser(ctx, id), 200, 'GET of the user after the refused DELETE');
+    },
+  },
+  {
+    id: 'etag.if-match.real-stale-after-change',
+    title: 'A version that was current before a PUT no longer satisfies If-Match',
+    area: 'etag',
+    cite: CITE_IF_MATCH,
+    level: 'MUST',
+    requires: ['etag', 'write'],
+    async run(ctx) {
+      const { id, res } = await freshUser(ctx);
+      const old = versionOf(res);
+      if (!old) ctx.fail('the user carries no ETag', { expected: 'an ETag header', actual: '(absent)' });
+      ctx.expectStatus(await put(ctx, id, { ...putBodyFrom(res.json), nickName: 'scimcheck-first-change' }), 200, 'first PUT');
+      const second = await put(ctx, id, { ...putBodyFrom(res.json), nickName: 'scimcheck-lost-update' }, { 'If-Match': old as string });
+      ctx.expectTrue(second.status === 412, 'a PUT with the pre-change version should be refused (no lost update)', {
+        expected: 412,
+        actual: brief(second),
+      });
+    },
+  },
+  {
+    id: 'etag.if-match.current-200',
+    title: 'PUT with If-Match of the current version succeeds',
+    area: 'etag',
+    cite: CITE_IF_MATCH,
+    level: 'MUST',
+    requires: ['etag', 'write'],
+    async run(ctx) {
+      const { id, res } = await freshUser(ctx);
+      const tag = versionOf(res);
+      if (!tag) ctx.fail('the user carries no ETag', { expected: 'an ETag header', actual: '(absent)' });
+      const answer = await put(ctx, id, { ...putBodyFrom(res.json), nickName: 'scimcheck-conditional' }, { 'If-Match': tag as string });
+      ctx.expectStatus(answer, 200, 'PUT with the current If-Match');
+      ctx.expectEqual(attr(await currentUser(ctx, id), 'nickName'), 'scimcheck-conditional', 'nickName after the conditional PUT');
+    },
+  },
+];
