@@ -8,11 +8,13 @@
  * - `schemas` is always kept (RFC 7643 §3: every representation carries it);
  * - when both `attributes` and `excludedAttributes` are given, `attributes` wins and the exclusions
  *   are ignored: RFC 7644 §3.4.2.5 gives no rule for the pair, and "attributes" is the narrower ask;
- * - unqualified names mean the core schema (RFC 7644 §3.10); an extension URN alone names all of
- *   that extension's attributes; names that match nothing select nothing (no error).
+ * - an unqualified name is looked up in the core schema, then in the extensions (as filters do,
+ *   src/scim/resource-access.ts resolvePath); an extension URN alone names all of that extension's
+ *   attributes; names that match nothing select nothing (no error).
  */
 import { parseAttrPath } from './attribute-path.ts';
 import { isScimError, scimError } from './errors.ts';
+import { resolvePath } from './resource-access.ts';
 import type { AttrPath, AttributeDef, ScimResource } from './types.ts';
 import { isPlainObject, resolveTopLevelKey, type AttrSlot, type ResourceContext } from './validate-resource.ts';
 
@@ -42,7 +44,8 @@ function select(paths: AttrPath[], ctx: ResourceContext): Selection {
         continue;
       }
     }
-    const resolved = ctx.registry.resolve(ctx.resourceType, path);
+    // Same resolution as filters: an unprefixed name the core schema lacks may name an extension attribute.
+    const resolved = resolvePath(path, ctx);
     if (!resolved) continue;
     const id = attrId(resolved.schemaUrn, resolved.attr.name);
     const prev = sel.attrs.get(id);

@@ -8,14 +8,10 @@
  */
 import { COMMON_ATTRIBUTES } from './core-attributes.ts';
 import { ScimError, scimError } from './errors.ts';
-import type { SchemaRegistry } from './schema-registry.ts';
+import { findKey, isPlainObject, type ResourceContext } from './resource-access.ts';
 import type { AttributeDef, ScimResource } from './types.ts';
 
-export interface ResourceContext {
-  registry: SchemaRegistry;
-  /** Resource type name ('User') or endpoint ('/Users'). */
-  resourceType: string;
-}
+export { isPlainObject, type ResourceContext };
 
 export interface NormalizeContext extends ResourceContext {
   mode: 'create' | 'replace';
@@ -30,16 +26,7 @@ export interface AttrSlot {
   attr: AttributeDef;
 }
 
-export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 const eqi = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
-/** The key of `obj` equal to `name` ignoring case (RFC 7643 §2.1: attribute names are case-insensitive). */
-export function keyOf(obj: Record<string, unknown>, name: string): string | undefined {
-  if (Object.hasOwn(obj, name)) return name;
-  return Object.keys(obj).find((k) => eqi(k, name));
-}
 
 /** How an attribute is named in messages: `emails`, `name.givenName`, `urn:...:User:manager`. */
 export function slotLabel(slot: AttrSlot, sub?: AttributeDef): string {
@@ -267,12 +254,12 @@ export function storedValue(resource: ScimResource | undefined, slot: AttrSlot):
   if (!resource) return undefined;
   let holder: Record<string, unknown> | undefined = resource;
   if (slot.isExtension) {
-    const k = keyOf(resource, slot.schemaUrn);
+    const k = findKey(resource, slot.schemaUrn);
     const ext = k === undefined ? undefined : resource[k];
     holder = isPlainObject(ext) ? ext : undefined;
   }
   if (!holder) return undefined;
-  const k = keyOf(holder, slot.attr.name);
+  const k = findKey(holder, slot.attr.name);
   return k === undefined ? undefined : holder[k];
 }
 
@@ -298,7 +285,7 @@ export function normalizeResource(body: unknown, ctx: NormalizeContext): ScimRes
   // RFC 7644 §3.3 / §3.5.1: the body is a JSON object representing the resource.
   if (!isPlainObject(body)) throw scimError.invalidSyntax('the request body must be a JSON object representing the resource');
   const { rt, owned, core } = requireResourceType(ctx);
-  const schemasKey = keyOf(body, 'schemas');
+  const schemasKey = findKey(body, 'schemas');
   const declared = schemasKey === undefined ? undefined : body[schemasKey];
   // RFC 7643 §3: "schemas" is REQUIRED, an array of strings, and includes the resource type's base schema.
   if (!Array.isArray(declared) || !declared.every((s) => typeof s === 'string')) {
@@ -406,7 +393,7 @@ export function readOnlyAttributesPresent(body: unknown, ctx: ResourceContext): 
       if (sub.mutability !== 'readOnly') continue;
       const given = items.some((i) => {
         if (!isPlainObject(i)) return false;
-        const k = keyOf(i, sub.name);
+        const k = findKey(i, sub.name);
         return k !== undefined && i[k] !== null && i[k] !== undefined;
       });
       if (given) out.push(slotLabel(slot, sub));

@@ -49,8 +49,9 @@ describe('projectResource (RFC 7644 §3.4.2.5, RFC 7643 §2.2 returned)', () => 
     const whole = projectResource(fullUser(), { attributes: list(ENTERPRISE) }, users);
     expect(whole[ENTERPRISE]).toEqual(fullUser()[ENTERPRISE]);
     expect(whole.userName).toBeUndefined();
-    // An unqualified name means the core schema (RFC 7644 §3.10): department is not a core attribute.
-    expect(projectResource(fullUser(), { attributes: list('department') }, users)[ENTERPRISE]).toBeUndefined();
+    // An unqualified name the core schema lacks is looked up in the extensions, as filters do.
+    expect(projectResource(fullUser(), { attributes: list('department') }, users)[ENTERPRISE]).toEqual({ department: 'Tour Operations' });
+    expect(projectResource(fullUser(), { attributes: list('shoeSize') }, users)).toEqual({ schemas: [USER, ENTERPRISE], id: fullUser().id });
   });
 
   it('excludedAttributes removes attributes, sub-attributes and extensions, but never id or schemas', () => {
