@@ -36,7 +36,7 @@ function fullPath(path: AttrPath, parent: AttrPath | undefined): AttrPath {
   return full;
 }
 
-function hasValueSub(def: AttributeDef): AttributeDef | undefined {
+function valueSubAttribute(def: AttributeDef): AttributeDef | undefined {
   return def.subAttributes?.find((s) => s.name.toLowerCase() === 'value');
 }
 
@@ -138,7 +138,7 @@ function comparedDef(resolved: ResolvedAttr, path: AttrPath, parent: AttrPath | 
   if (def.type !== 'complex') return def;
   // RFC 7643 §2.4: "value" is a multi-valued attribute's significant value, so `emails co "x"`
   // compares emails.value (RFC 7644 §3.4.2.2 example: `emails co "example.com"`).
-  const value = !resolved.sub && def.multiValued ? hasValueSub(def) : undefined;
+  const value = !resolved.sub && def.multiValued ? valueSubAttribute(def) : undefined;
   if (value) return value;
   // RFC 7644 §3.4.2.2: "For complex attributes, a fully qualified sub-attribute MUST be specified".
   const shown = formatAttrPath(fullPath(path, parent));
@@ -283,7 +283,7 @@ function compileComparison(
 ): Matcher {
   const resolved = resolveForFilter(fullPath(path, parent), ctx);
   const def = resolved ? (resolved.sub ?? resolved.attr) : undefined;
-  const valueDef = def ? hasValueSub(def) : undefined;
+  const valueDef = def ? valueSubAttribute(def) : undefined;
   const read = reader(path, ctx, parent);
   return (subject) => {
     let values = read(subject);
