@@ -1,0 +1,110 @@
+/**
+ * Every scenario × profile × deprovisioning policy against the reference provider (in process, through its
+ * fetch handler), and the provider faults that break a scenario's premise make that scenario fail readably.
+ */
+import { describe, expect, it } from 'vitest';
+import { PROFILE_NAMES, getProfile } from '../../src/idp/profiles/index.ts';
+import { scenarioSuite } from '../../src/idp/scenario-suite.ts';
+import { loadScenarios } from '../../src/idp/scenario/load.ts';
+import { runScenario, type ScenarioRun } from '../../src/idp/scenario/runner.ts';
+import { createProvider } from '../../src/provider/index.ts';
+
+const BASE = 'http://localhost/scim/v2';
+const scenarios = await loadScenarios(['all']);
+
+function target(faults: string[] = []) {
+  const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token: 'T' }] }, faults });
+  const f = ((input: RequestInfo | URL, init?: RequestInit) => provider.fetch(input instanceof Request ? input : new Request(input, init))) as typeof fetch;
+  return { fetch: f };
+}
+
+async function play(profile: string, scenario: string, deprovision: 'delete' | 'disable', faults: string[] = []): Promise<{ run: ScenarioRun; left: number }> {
+  const t = target(faults);
+  const sc = scenarios.find((s) => s.name === scenario)!;
+  const run = await runScenario(sc, {
+    profile: getProfile(profile)!,
+    baseUrl: BASE,
+    authorization: 'Bearer T',
+    fetch: t.fetch,
+    timeoutMs: 10000,
+    prefix: 'sc-t1',
+    deprovision,
+    sleep: async () => {},
+  });
+  const users = await (await t.fetch(`${BASE}/Users?count=1`, { headers: { authorization: 'Bearer T' } })).json();
+  const groups = await (await t.fetch(`${BASE}/Groups?count=1`, { headers: { authorization: 'Bearer T' } })).json();
+  return { run, left: users.totalResults + groups.totalResults };
+}
+
+describe.each(PROFILE_NAMES)('profile %s against the reference provider', (profile) => {
+  for (const deprovision of ['delete', 'disable'] as const) {
+    for (const sc of scenarios) {
+      // The 1,000-member push does not depend on the policy: it runs once per profile.
+      if (sc.name === 'push-groups' && deprovision === 'disable') continue;
+      it(`${sc.name} passes (deprovision: ${deprovision}) and leaves nothing behind`, { timeout: 300_000 }, async () => {
+        const { run, left } = await play(profile, sc.name, deprovision);
+        expect(run.failure).toBeUndefined();
+        expect(run.steps.every((s) => s.ok)).toBe(true);
+        expect(run.cleanupProblems).toEqual([]);
+        expect(left).toBe(0);
+      });
+    }
+  }
+});
+
+describe('provider faults that break a scenario premise fail it with a readable reason', () => {
+  it('username-case-sensitive breaks duplicate-upn', async () => {
+    for (const profile of ['okta', 'entra']) {
+      const { run } = await play(profile, 'duplicate-upn', 'delete', ['username-case-sensitive']);
+      expect(run.ok).toBe(false);
+      expect(run.failure).toMatch(/assign dana-upper: expected conflict, got created/);
+    }
+  });
+
+  it('member-removal-ignored breaks push-groups', async () => {
+    const { run } = await play('entra', 'push-groups', 'delete', ['member-removal-ignored']);
+    expect(run.ok).toBe(false);
+    expect(run.failure).toMatch(/group eng: members differ .*unexpected \["/);
+  });
+
+  it('delete-not-deleting breaks disable-vs-delete under the delete policy', async () => {
+    const { run } = await play('onelogin', 'disable-vs-delete', 'delete', ['delete-not-deleting']);
+    expect(run.ok).toBe(false);
+    expect(run.failure).toMatch(/the IdP deleted it \(DELETE \/Users\/.*\) but GET still answers 200, expected 404/);
+  });
+
+  it('patch-ignored breaks update-attributes for Entra (PATCH) and deactivation for Okta', async () => {
+    const e = await play('entra-2020', 'update-attributes', 'delete', ['patch-ignored']);
+    expect(e.run.ok).toBe(false);
+    expect(e.run.failure).toMatch(/expected name\.givenName "Robert", the target shows "Bob"/);
+    const o = await play('okta', 'disable-vs-delete', 'disable', ['patch-ignored']);
+    expect(o.run.ok).toBe(false);
+    expect(o.run.failure).toMatch(/expected active false, the target shows true/);
+  });
+});
+
+describe('scenarioSuite', () => {
+  it('gives one result per scenario × profile with stable ids', async () => {
+    const suite = scenarioSuite({ profiles: ['okta', 'onelogin'], scenarios: ['create-and-assign', 'rename-user'], deprovision: 'disable' });
+    const results = await suite.run({ baseUrl: BASE, authorization: 'Bearer T', fetch: target().fetch, timeoutMs: 10000, prefix: 'suite' });
+    expect(results.map((r) => r.id)).toEqual([
+      'scenario.okta.create-and-assign',
+      'scenario.okta.rename-user',
+      'scenario.onelogin.create-and-assign',
+      'scenario.onelogin.rename-user',
+    ]);
+    for (const r of results) {
+      expect(r).toMatchObject({ suite: 'scenarios', level: 'MUST', status: 'passed' });
+      expect(r.rfc).toMatch(/^RFC764[34] §/);
+      expect(r.transcript.length).toBeGreaterThan(0);
+      expect(JSON.stringify(r.transcript)).not.toMatch(/Bearer T"/);
+    }
+  });
+
+  it('fails a scenario against a faulty target with the failing step in the message', async () => {
+    const suite = scenarioSuite({ profiles: ['entra'], scenarios: ['update-attributes'], deprovision: 'delete' });
+    const [r] = await suite.run({ baseUrl: BASE, authorization: 'Bearer T', fetch: target(['patch-ignored']).fetch, timeoutMs: 10000, prefix: 'suite' });
+    expect(r.status).toBe('failed');
+    expect(r.message).toMatch(/^step 3 \(expect bob\): /);
+  });
+});
