@@ -25,6 +25,10 @@ import { near, tokenize, wordAsNumber, type Token } from './lexer.ts';
 // RFC 7644 §3.4.2.2 Table 3: the comparison operators (case-insensitive keywords, RFC 5234 §2.3).
 const COMPARE_OPS: ReadonlySet<string> = new Set<CompareOp>(['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le']);
 const OPERATOR_LIST = 'eq, ne, co, sw, ew, gt, ge, lt, le or pr';
+// Bounds that keep the recursive parser, validator and evaluator far from the stack limit: a hostile
+// filter becomes a 400, never a crash. Real IdP filters use a handful of expressions.
+export const MAX_FILTER_EXPRESSIONS = 1000;
+export const MAX_FILTER_NESTING = 50;
 
 /** Parses a filter expression (the `filter` query parameter or SearchRequest member). */
 export function parseFilter(text: string): FilterNode {
@@ -46,6 +50,8 @@ export function parseFilterRange(source: string, from: number, to: number, endNa
 
 class FilterParser {
   #pos = 0;
+  #expressions = 0;
+  #nesting = 0;
 
   constructor(
     private readonly source: string,
@@ -96,7 +102,19 @@ class FilterParser {
   }
 
   private unary(inBrackets: boolean): FilterNode {
+    this.#nesting++;
+    try {
+      return this.unaryInner(inBrackets);
+    } finally {
+      this.#nesting--;
+    }
+  }
+
+  private unaryInner(inBrackets: boolean): FilterNode {
     const t = this.peek();
+    if (this.#nesting > MAX_FILTER_NESTING) {
+      throw scimError.invalidFilter(`the filter nests deeper than ${MAX_FILTER_NESTING} levels ${near(this.source, t.start)}`);
+    }
     if (t.kind === '(') {
       this.next();
       const inner = this.orExpr(inBrackets);
@@ -135,6 +153,9 @@ class FilterParser {
   }
 
   private attrExpr(inBrackets: boolean): FilterNode {
+    if (++this.#expressions > MAX_FILTER_EXPRESSIONS) {
+      throw scimError.invalidFilter(`the filter has more than ${MAX_FILTER_EXPRESSIONS} expressions ${near(this.source, this.peek().start)}`);
+    }
     const pathTok = this.next() as Extract<Token, { kind: 'word' }>;
     const path = this.attrPath(pathTok);
     const t = this.peek();

@@ -219,3 +219,20 @@ describe('printFilter', () => {
     );
   });
 });
+
+describe('parseFilter: bounds', () => {
+  it('rejects hostile nesting and length with invalidFilter instead of exhausting the stack', () => {
+    const deep = `${'('.repeat(5000)}a pr${')'.repeat(5000)}`;
+    expect(errorOf(() => parseFilter(deep)).detail).toContain('nests deeper than 50 levels');
+    const notDeep = `${'not ('.repeat(5000)}a pr${')'.repeat(5000)}`;
+    expect(errorOf(() => parseFilter(notDeep)).scimType).toBe('invalidFilter');
+    const long = Array.from({ length: 1001 }, (_, i) => `a${i} pr`).join(' and ');
+    expect(errorOf(() => parseFilter(long)).detail).toContain('more than 1000 expressions');
+  });
+
+  it('accepts filters within the bounds', () => {
+    expect(parseFilter(`${'('.repeat(40)}a pr${')'.repeat(40)}`)).toEqual({ op: 'pr', path: { attr: 'a' } });
+    const long = Array.from({ length: 1000 }, (_, i) => `a${i} pr`).join(' or ');
+    expect(printFilter(parseFilter(long))).toBe(long);
+  });
+});
