@@ -59,6 +59,8 @@ export class SyncEngine {
   /** Users the IdP will retry at its next cycle (Entra's habit after errors). */
   readonly pending = new Set<string>();
   readonly outcomes = new Map<string, Outcome[]>();
+  /** A per-user matching attribute, kept for later cycles (the IdP's mapping does not change between cycles). */
+  private readonly matchBy = new Map<string, MatchAttribute>();
   private readonly ctx: BuildContext;
 
   constructor(private readonly opts: EngineOptions) {
@@ -109,12 +111,13 @@ export class SyncEngine {
   /** Assigning a person to the app: match before create, link or create (the profile's way). */
   async assign(user: DirUser, matchBy?: MatchAttribute): Promise<ActionResult> {
     this.users.set(user.key, { ...user });
+    if (matchBy) this.matchBy.set(user.key, matchBy);
     return this.record(user.key, await this.provision(user.key, matchBy, 'created'));
   }
 
   private async provision(key: string, matchBy: MatchAttribute | undefined, success: 'created' | 'recreated'): Promise<ActionResult> {
     const user = this.users.get(key)!;
-    const attr = matchBy ?? this.opts.matchingAttribute ?? this.profile.matching.default;
+    const attr = matchBy ?? this.matchBy.get(key) ?? this.opts.matchingAttribute ?? this.profile.matching.default;
     const lookup: IdpRequest = { method: 'GET', path: '/Users', query: this.profile.matching.query(attr, user), purpose: 'match-before-create' };
     const found = await this.send(lookup);
     if (found.status !== 200 || !Array.isArray(found.json?.Resources)) {
