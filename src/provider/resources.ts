@@ -178,8 +178,8 @@ export class ResourceService {
       if (members && members.length > 0) r.members = members;
       else delete r.members;
     }
-    const now = new Date().toISOString();
-    // RFC 7643 §3.1: meta is maintained by the service provider only.
+    // RFC 7643 §3.1: meta is maintained by the service provider only; a new resource was last modified when created.
+    const now = previous ? new Date().toISOString() : meta.created;
     r.meta = { resourceType: kind, created: meta.created, lastModified: now, version: meta.version };
     return r as Stored;
   }
@@ -267,8 +267,11 @@ export class ResourceService {
       } else {
         patched = applyPatch(base, effective, ctx);
       }
+      // RFC 7644 §3.5.2: the result must still be a valid resource (required attributes, types, immutables).
+      const checked = normalizeResource(patched, { registry: this.ctx.registry, resourceType: kind, mode: 'replace', existing: current });
+      if (kind === 'User' && checked.password === undefined && typeof patched.password === 'string') checked.password = patched.password;
       const version = this.has('version-unchanged') ? current.meta!.version! : newVersion();
-      const stored = await this.finish(kind, patched, id, { created: current.meta!.created!, version }, current);
+      const stored = await this.finish(kind, checked, id, { created: current.meta!.created!, version }, current);
       await this.assertUnique(kind, stored, id);
       await this.store.replace(kind, stored);
       const sentPassword = ops?.map((op) => (isObject(op) ? passwordIn(op) : undefined)).find((p) => p !== undefined);
