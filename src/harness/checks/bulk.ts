@@ -119,7 +119,7 @@ export const checks: Check[] = [
     id: 'bulk.bulk-id.reference-resolved',
     title: 'a Group created in the same request can reference a new User by bulkId',
     area: 'bulk',
-    cite: { rfc: 7644, section: '3.7.2', quote: 'A SCIM service provider MUST try to resolve bulkId references' },
+    cite: { rfc: 7644, section: '3.7.2', quote: 'The service provider MUST replace the string "bulkId:ytrewq" with the permanent resource id once created.' },
     level: 'MUST',
     requires: ['bulk', 'write', 'groups'],
     async run(ctx) {
@@ -281,7 +281,7 @@ export const checks: Check[] = [
     id: 'bulk.invalid.missing-schema',
     title: 'a bulk request without the BulkRequest schema is refused with 400',
     area: 'bulk',
-    cite: { rfc: 7644, section: '3.7', quote: 'schemas: ... "urn:ietf:params:scim:api:messages:2.0:BulkRequest"' },
+    cite: { rfc: 7644, section: '3.7', quote: 'Bulk requests are identified using the following schema URI: "urn:ietf:params:scim:api:messages:2.0:BulkRequest".' },
     // The RFC requires the URN of the client; a strict server refuses, a lenient one may accept.
     level: 'SHOULD',
     requires: ['bulk', 'write'],

@@ -1,3 +1,164 @@
-import type { Check } from '../check.ts';
+/**
+ * RFC 7644 §3.4.3 queries with POST to `/.search`: the SearchRequest body carries the same parameters
+ * as a GET query, and the answer is a ListResponse.
+ */
+import type { Check, CheckContext, HttpResponse } from '../check.ts';
+import { SCHEMA_URN } from '../../scim/types.ts';
+import {
+  attr,
+  brief,
+  createNamedUsers,
+  expectIdOrder,
+  expectIdSet,
+  expectListResponse,
+  groupsPath,
+  hasAttr,
+  lit,
+  resourcesOf,
+  usersPath,
+} from './support/checks-b.ts';
 
-export const checks: Check[] = [];
+const SEARCH_QUOTE = 'Clients MAY execute queries without passing parameters on the URL by using the HTTP POST verb combined with the "/.search" path extension.';
+
+function search(ctx: CheckContext, path: string, body: Record<string, unknown>, withSchema = true): Promise<HttpResponse> {
+  return ctx.http.send({ method: 'POST', path, body: withSchema ? { schemas: [SCHEMA_URN.searchRequest], ...body } : body });
+}
+
+export const checks: Check[] = [
+  {
+    id: 'search.users.filter',
+    title: 'POST /Users/.search with a filter answers a ListResponse of the matches',
+    area: 'search',
+    cite: { rfc: 7644, section: '3.4.3', quote: SEARCH_QUOTE },
+    level: 'MUST',
+    requires: ['filter', 'write'],
+    async run(ctx) {
+      const set = await createNamedUsers(ctx, ['s1', 's2', 's3']);
+      const path = `${usersPath(ctx)}/.search`;
+      const json = expectListResponse(ctx, await search(ctx, path, { filter: set.scope }), `POST ${path}`);
+      expectIdSet(ctx, resourcesOf(json), set.users.map((u) => u.id), 'POST /.search results', set.names);
+    },
+  },
+  {
+    id: 'search.root.filter',
+    title: 'POST /.search at the root finds Users by filter',
+    area: 'search',
+    cite: { rfc: 7644, section: '3.4.2.1', quote: 'Queries MAY be performed against a SCIM resource object, a resource type endpoint, or a SCIM server root.' },
+    level: 'MAY',
+    requires: ['filter', 'write'],
+    async run(ctx) {
+      const set = await createNamedUsers(ctx, ['r1', 'r2']);
+      const json = expectListResponse(ctx, await search(ctx, '/.search', { filter: set.scope }), 'POST /.search');
+      expectIdSet(ctx, resourcesOf(json), set.users.map((u) => u.id), 'root /.search results', set.names);
+    },
+  },
+  {
+    id: 'search.attributes',
+    title: 'attributes in a SearchRequest shapes the returned resources',
+    area: 'search',
+    cite: { rfc: 7644, section: '3.4.3', quote: 'attributes: A multi-valued list of strings indicating the names of resource attributes to return in the response' },
+    level: 'MUST',
+    requires: ['filter', 'write'],
+    async run(ctx) {
+      const set = await createNamedUsers(ctx, ['a1'], () => ({ title: 'Searcher' }));
+      const path = `${usersPath(ctx)}/.search`;
+      const json = expectListResponse(ctx, await search(ctx, path, { filter: set.scope, attributes: ['userName'] }), `POST ${path}`);
+      const [r] = resourcesOf(json);
+      ctx.expectEqual(attr(r, 'id'), set.users[0].id, 'the resource found');
+      ctx.expectTrue(typeof attr(r, 'userName') === 'string', 'userName is returned', { expected: 'userName', actual: r });
+      ctx.expectTrue(!hasAttr(r, 'emails') && !hasAttr(r, 'title'), 'attributes not asked for are left out', { expected: 'no emails, no title', actual: r });
+    },
+  },
+  {
+    id: 'search.excluded-attributes',
+    title: 'excludedAttributes in a SearchRequest leaves those attributes out',
+    area: 'search',
+    cite: { rfc: 7644, section: '3.4.3', quote: 'excludedAttributes: A multi-valued list of strings indicating the names of resource attributes to be removed from the default set of attributes to return.' },
+    level: 'MUST',
+    requires: ['filter', 'write'],
+    async run(ctx) {
+      const set = await createNamedUsers(ctx, ['e1'], () => ({ title: 'Searcher' }));
+      const path = `${usersPath(ctx)}/.search`;
+      const json = expectListResponse(ctx, await search(ctx, path, { filter: set.scope, excludedAttributes: ['emails'] }), `POST ${path}`);
+      const [r] = resourcesOf(json);
+      ctx.expectEqual(attr(r, 'id'), set.users[0].id, 'the resource found');
+      ctx.expectTrue(!hasAttr(r, 'emails'), 'emails is left out', { expected: 'no emails', actual: attr(r, 'emails') });
+      ctx.expectEqual(attr(r, 'title'), 'Searcher', 'title is still returned');
+    },
+  },
+  {
+    id: 'search.missing-schema',
+    title: 'a SearchRequest without its schema URN is refused with 400',
+    area: 'search',
+    cite: { rfc: 7644, section: '3.4.3', quote: 'Query requests MUST be identified using the following URI: "urn:ietf:params:scim:api:messages:2.0:SearchRequest".' },
+    // The MUST binds the client; a strict server refuses an unidentified body, a lenient one answers it.
+    level: 'SHOULD',
+    requires: ['filter'],
+    async run(ctx) {
+      const path = `${usersPath(ctx)}/.search`;
+      const res = await search(ctx, path, { filter: 'userName sw "scimcheck-nobody-"' }, false);
+      if (res.status !== 400) ctx.fail('a SearchRequest without schemas should be refused with 400', { expected: 400, actual: brief(res) });
+      ctx.expectScimError(res, 400);
+    },
+  },
+  {
+    id: 'search.paging',
+    title: 'startIndex and count in a SearchRequest page the results',
+    area: 'search',
+    cite: { rfc: 7644, section: '3.4.3', quote: 'startIndex: An integer indicating the 1-based index of the first query result.' },
+    level: 'MUST',
+    requires: ['filter', 'write'],
+    async run(ctx) {
+      const set = await createNamedUsers(ctx, ['q1', 'q2', 'q3', 'q4']);
+      const path = `${usersPath(ctx)}/.search`;
+      const json = expectListResponse(ctx, await search(ctx, path, { filter: set.scope, startIndex: 2, count: 2 }), `POST ${path}`);
+      ctx.expectEqual(attr(json, 'totalResults'), 4, 'totalResults');
+      ctx.expectEqual(attr(json, 'startIndex'), 2, 'startIndex');
+      const n = resourcesOf(json).length;
+      ctx.expectTrue(n >= 1 && n <= 2, 'count=2 from startIndex=2 of 4 returns 1..2 resources', { expected: '1..2', actual: n });
+    },
+  },
+  {
+    id: 'search.sort',
+    title: 'sortBy and sortOrder in a SearchRequest order the results',
+    area: 'search',
+    cite: { rfc: 7644, section: '3.4.3', quote: 'sortBy: A string indicating the attribute whose value SHALL be used to order the returned responses.' },
+    level: 'MUST',
+    requires: ['filter', 'write', 'sort'],
+    async run(ctx) {
+      const set = await createNamedUsers(ctx, ['kilo', 'india', 'lima', 'juliet']);
+      const path = `${usersPath(ctx)}/.search`;
+      const json = expectListResponse(ctx, await search(ctx, path, { filter: set.scope, sortBy: 'userName', sortOrder: 'descending' }), `POST ${path}`);
+      const [kilo, india, lima, juliet] = set.users.map((u) => u.id);
+      expectIdOrder(ctx, resourcesOf(json), [lima, kilo, juliet, india], 'descending userName via /.search', set.names);
+    },
+  },
+  {
+    id: 'search.groups.filter',
+    title: 'POST /Groups/.search finds a Group by displayName',
+    area: 'search',
+    cite: { rfc: 7644, section: '3.4.3', quote: SEARCH_QUOTE },
+    level: 'MUST',
+    requires: ['filter', 'write', 'groups'],
+    async run(ctx) {
+      const g = await ctx.fixtures.createGroup();
+      const path = `${groupsPath(ctx)}/.search`;
+      const json = expectListResponse(ctx, await search(ctx, path, { filter: `displayName eq ${lit(String(attr(g, 'displayName')))}` }), `POST ${path}`);
+      expectIdSet(ctx, resourcesOf(json), [g.id], 'POST /Groups/.search results');
+    },
+  },
+  {
+    id: 'search.get-not-allowed',
+    title: 'GET on /Users/.search is not answered as a successful query',
+    area: 'search',
+    cite: { rfc: 7644, section: '3.4.3', quote: 'The inclusion of "/.search" on the end of a valid SCIM endpoint SHALL be used to indicate that the HTTP POST verb is intended to be a query operation.' },
+    // The RFC defines /.search for POST only; answering a GET with 2xx hides client mistakes.
+    level: 'SHOULD',
+    async run(ctx) {
+      const path = `${usersPath(ctx)}/.search`;
+      const res = await ctx.http.send({ method: 'GET', path });
+      if (res.status >= 200 && res.status < 300) ctx.fail('GET on /.search should not succeed', { expected: [404, 405], actual: brief(res) });
+      if (res.status >= 500) ctx.fail('GET on /.search crashed the target', { expected: [404, 405], actual: brief(res) });
+    },
+  },
+];
