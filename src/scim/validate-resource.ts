@@ -381,8 +381,10 @@ export function readOnlyAttributesPresent(body: unknown, ctx: ResourceContext): 
     return [];
   }
   const out: string[] = [];
+  // RFC 7643 §2.5: null, [] and {} are "unassigned", not a value (Okta PUTs carry "groups": []).
+  const isUnassigned = (v: unknown) => v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
   for (const { slot, raw } of collected) {
-    if (raw === null || raw === undefined) continue;
+    if (isUnassigned(raw)) continue;
     if (slot.attr.mutability === 'readOnly') {
       out.push(slotLabel(slot));
       continue;
@@ -394,7 +396,7 @@ export function readOnlyAttributesPresent(body: unknown, ctx: ResourceContext): 
       const given = items.some((i) => {
         if (!isPlainObject(i)) return false;
         const k = findKey(i, sub.name);
-        return k !== undefined && i[k] !== null && i[k] !== undefined;
+        return k !== undefined && !isUnassigned(i[k]);
       });
       if (given) out.push(slotLabel(slot, sub));
     }

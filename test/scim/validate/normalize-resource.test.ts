@@ -178,6 +178,8 @@ describe('normalizeResource: required, primary, readOnly, immutable', () => {
     expect(normalizeResource(body, users)).toEqual({ schemas: [USER, ENTERPRISE], userName: 'a', [ENTERPRISE]: { manager: { value: 'm' } } });
     expect(readOnlyAttributesPresent(body, { registry, resourceType: 'User' })).toEqual(['id', 'meta', 'groups', `${ENTERPRISE}:manager.displayName`]);
     expect(readOnlyAttributesPresent({ schemas: [USER], userName: 'a', groups: null }, { registry, resourceType: 'User' })).toEqual([]);
+    // Okta's PUT carries "groups": [] — unassigned (RFC 7643 §2.5), so not a write of groups.
+    expect(readOnlyAttributesPresent({ schemas: [USER], userName: 'a', groups: [], meta: {} }, { registry, resourceType: 'User' })).toEqual([]);
     expect(readOnlyAttributesPresent('nope', { registry, resourceType: 'User' })).toEqual([]);
   });
 
