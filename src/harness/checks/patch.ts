@@ -236,6 +236,19 @@ export const checks: Check[] = [
     },
   },
   {
+    id: 'patch.replace.value-filter-no-match',
+    title: 'replace through a value filter that matches nothing is refused with 400 noTarget',
+    area: 'patch',
+    cite: { rfc: 7644, section: '3.5.2.3', quote: 'If the target location is a multi-valued attribute for which a value selection filter ("valuePath") has been supplied and no record match was made, the service provider SHALL indicate failure by returning HTTP status code 400 and a "scimType" error code of "noTarget".' },
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const res = await patchUser(ctx, u.id, [{ op: 'replace', path: 'emails[type eq "scimcheck-no-such-type"].value', value: 'nobody@example.com' }]);
+      expect400(ctx, res, 'noTarget', 'PATCH replace through a value filter matching nothing');
+    },
+  },
+  {
     id: 'patch.invalid.path',
     title: 'a malformed path is refused with 400 invalidPath',
     area: 'patch',
@@ -318,7 +331,8 @@ export const checks: Check[] = [
       const res = await patchUser(ctx, u.id, [
         { op: 'replace', path: 'title', value: 'Must Not Stick' },
         { op: 'replace', path: 'displayName', value: 'Must Not Stick Either' },
-        { op: 'remove' }, // RFC 7644 §3.5.2.2: no path on remove → 400 noTarget
+        // RFC 7644 §3.5.2.3: a value filter matching no record → 400 noTarget; only known when applying it.
+        { op: 'replace', path: 'emails[type eq "scimcheck-no-such-type"].value', value: 'nobody@example.com' },
       ]);
       if (res.status < 400) ctx.fail('the PATCH with a failing last op should be refused', { expected: '4xx', actual: brief(res) });
       const after = await read(ctx, userPath(ctx, u.id));
