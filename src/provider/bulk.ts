@@ -40,7 +40,11 @@ export interface BulkResult {
 }
 
 const BULK_PREFIX = 'bulkId:';
-const KINDS: Record<string, ResourceKind> = { Users: 'User', Groups: 'Group' };
+// A Map, not an object literal: a path segment like 'constructor' must not find a prototype member.
+const KINDS = new Map<string, ResourceKind>([
+  ['Users', 'User'],
+  ['Groups', 'Group'],
+]);
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -213,7 +217,7 @@ function onlyMembersUnresolved(data: Record<string, unknown>, created: Map<strin
 async function execute(op: BulkOp, data: unknown, path: string, ctx: BulkContext, created: Map<string, string>): Promise<BulkResult> {
   try {
     const segments = path.split('/').filter(Boolean);
-    const kind = KINDS[segments[0] ?? ''];
+    const kind = KINDS.get(segments[0] ?? '');
     if (!kind || segments.length > 2) throw scimError.invalidPath(`Bulk path '${op.path}' is not /Users, /Groups or one of their resources`);
     const id = segments[1] !== undefined ? decodeURIComponent(segments[1]) : undefined;
     const needsData = op.method === 'POST' || op.method === 'PUT' || op.method === 'PATCH';

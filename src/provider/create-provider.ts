@@ -38,7 +38,11 @@ export interface Provider {
   close(): Promise<void>;
 }
 
-const KINDS: Record<string, ResourceKind> = { Users: 'User', Groups: 'Group' };
+// A Map, not an object literal: a path segment like 'constructor' must not find a prototype member.
+const KINDS = new Map<string, ResourceKind>([
+  ['Users', 'User'],
+  ['Groups', 'Group'],
+]);
 const DISCOVERY = new Set(['ServiceProviderConfig', 'Schemas', 'ResourceTypes']);
 
 function methodNotAllowed(method: string, allow: string[]): ScimError {
@@ -211,7 +215,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       return jsonResponse(style, 200, out);
     }
 
-    const kind = KINDS[first];
+    const kind = KINDS.get(first);
     if (!kind) throw scimError.notFound(`No endpoint /${first}`);
     if (second === undefined) {
       if (method === 'GET') return list([kind], url.searchParams, baseUrl);
@@ -270,8 +274,13 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     async fetch(req: Request): Promise<Response> {
       try {
         return await handle(req);
-      } catch {
+      } catch (err) {
         // A bug, never bad input: a generic SCIM error without a stack trace (RFC 7644 §3.12).
+        try {
+          options.onInternalError?.(err, req);
+        } catch {
+          // A failing logger must not turn a 500 into a rejected promise.
+        }
         return errorResponse(style, new ScimError(500, 'Internal server error'));
       }
     },

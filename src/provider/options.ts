@@ -41,6 +41,8 @@ export interface ProviderOptions {
    * push groups by name) we refuse duplicates with 409 unless this is false.
    */
   uniqueGroupDisplayName?: boolean;
+  /** Told about unexpected exceptions (bugs) that were answered with a generic 500; `serve` logs them. */
+  onInternalError?: (err: unknown, req: Request) => void;
 }
 
 export function normalizeBasePath(p: string | undefined): string {

@@ -28,6 +28,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     publicDiscovery: flags.publicDiscovery,
     statePath: flags.statePath,
     faults: flags.faults,
+    onInternalError: (err, req) => console.error(`internal error on ${req.method} ${new URL(req.url).pathname}: ${err instanceof Error ? err.stack : String(err)}`),
   });
   if (flags.faults.length > 0) console.log(`faults enabled: ${flags.faults.join(', ')}`);
 

@@ -139,3 +139,22 @@ describe('media types (RFC 7644 §3.1, §3.8, §8.1)', () => {
     expectScimError(await c.post('/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'x'.repeat(3000) }), 413);
   });
 });
+
+describe('unexpected failures (RFC 7644 §3.12)', () => {
+  it('a bug becomes a generic 500 SCIM error without a stack trace, and is reported to onInternalError', async () => {
+    const { MemoryStore } = await import('../../src/provider/store.ts');
+    class BrokenStore extends MemoryStore {
+      override async get(): Promise<never> {
+        throw new Error('disk on fire at /secret/path');
+      }
+    }
+    const seen: unknown[] = [];
+    const c = client({ store: new BrokenStore(), onInternalError: (err) => seen.push(err) });
+    const r = await c.get('/Users/abc');
+    expectScimError(r, 500);
+    expect(r.text).not.toContain('disk on fire');
+    expect(r.text).not.toContain('/secret/path');
+    expect(r.json.detail).toBe('Internal server error');
+    expect(seen).toHaveLength(1);
+  });
+});

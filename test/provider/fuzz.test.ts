@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { GROUP_SCHEMA, PATCH_SCHEMA, USER_SCHEMA, client, type Client, type Res } from './helpers.ts';
 
 function assertAnswer(r: Res): void {
+  expect(internal.map((e) => (e as Error).stack)).toEqual([]);
   expect(r.status, r.text).toBeLessThan(500);
   if (r.status >= 400) {
     expect(r.json?.schemas?.[0], r.text).toBe('urn:ietf:params:scim:api:messages:2.0:Error');
@@ -14,8 +15,11 @@ function assertAnswer(r: Res): void {
   }
 }
 
+/** Exceptions that reached the provider's 500 wrapper: must stay empty. */
+const internal: unknown[] = [];
+
 async function seeded(): Promise<{ c: Client; userId: string; groupId: string }> {
-  const c = client();
+  const c = client({ onInternalError: (err) => internal.push(err) });
   const u = await c.createUser('seed', { title: 'T', emails: [{ value: 's@example.com', type: 'work', primary: true }] });
   const g = await c.createGroup('seeds', [u.id]);
   return { c, userId: u.id, groupId: g.id };
@@ -90,7 +94,12 @@ describe('fuzz: no bad input reaches a 5xx, rejected writes change nothing', () 
       }),
       { numRuns: 200 },
     );
-    // Malformed percent-encoding in the path.
+    // Malformed percent-encoding, and names of Object.prototype members, as path segments.
     assertAnswer(await c.get('/Users/%E0%A4%A'));
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      assertAnswer(await c.get(`/${name}`));
+      assertAnswer(await c.get(`/Users/${name}`));
+      assertAnswer(await c.post('/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: [{ method: 'POST', path: `/${name}`, bulkId: 'x', data: {} }] }));
+    }
   });
 });
