@@ -44,5 +44,10 @@ export function applyPatch(resource: ScimResource, body: unknown, ctx: ResourceC
   });
   // RFC 7644 §3.5.2: each operation "MUST be compatible with the attribute's mutability and schema":
   // the result is checked like a PUT body against the stored resource (types, required, primary, immutable).
-  return normalizeResource(doc, { ...ctx, mode: 'replace', existing: resource });
+  try {
+    return normalizeResource(doc, { ...ctx, mode: 'replace', existing: resource });
+  } catch (e) {
+    if (!isScimError(e)) throw e;
+    throw new ScimError(e.status, `the patched resource: ${e.detail}`, e.scimType);
+  }
 }

@@ -8,7 +8,7 @@
  */
 import { COMMON_ATTRIBUTES } from './core-attributes.ts';
 import { ScimError, scimError } from './errors.ts';
-import { findKey, isPlainObject, type ResourceContext } from './resource-access.ts';
+import { findKey, getMember, isPlainObject, type ResourceContext } from './resource-access.ts';
 import type { AttributeDef, ScimResource } from './types.ts';
 
 export { isPlainObject, type ResourceContext };
@@ -315,6 +315,10 @@ export function normalizeResource(body: unknown, ctx: NormalizeContext): ScimRes
         if (before !== undefined && before !== null) values.set(attr, { slot, value: structuredClone(before) });
         continue;
       }
+      if (attr.type === 'complex' && !attr.multiValued && isPlainObject(now) && isPlainObject(before)) {
+        const kept = keepReadOnlySubs(now, before, attr);
+        if (kept !== now) values.set(attr, { slot, value: kept });
+      }
       if (attr.mutability === 'immutable' && before !== undefined && before !== null) {
         // RFC 7644 §3.5.1: an immutable attribute that is set keeps its value: the input "MUST match" it.
         if (now === undefined) values.set(attr, { slot, value: structuredClone(before) });
@@ -343,6 +347,21 @@ export function normalizeResource(body: unknown, ctx: NormalizeContext): ScimRes
   }
 
   return assemble(values, owned.map((o) => o.schema.id), core.schema.id);
+}
+
+/**
+ * RFC 7644 §3.5.1: readOnly sub-attributes of a single-valued complex attribute (enterprise
+ * manager.displayName) keep the provider's stored values while the value they describe is unchanged.
+ */
+function keepReadOnlySubs(now: Record<string, unknown>, before: Record<string, unknown>, attr: AttributeDef): Record<string, unknown> {
+  const subs = attr.subAttributes ?? [];
+  const readOnly = subs.filter((s) => s.mutability === 'readOnly' && getMember(before, s.name) !== undefined);
+  if (readOnly.length === 0) return now;
+  const valueSub = subs.find((s) => eqi(s.name, 'value'));
+  if (valueSub && !jsonEqual(getMember(now, 'value'), getMember(before, 'value'), valueSub.caseExact)) return now;
+  const merged: Record<string, unknown> = { ...now };
+  for (const s of readOnly) merged[s.name] = structuredClone(getMember(before, s.name));
+  return Object.fromEntries(subs.filter((s) => s.name in merged).map((s) => [s.name, merged[s.name]]));
 }
 
 /** Builds the output in a fixed order: schemas, id, externalId, core attributes, meta, then extensions. */

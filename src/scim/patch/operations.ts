@@ -138,6 +138,9 @@ function setAttribute(doc: Doc, op: 'add' | 'replace', target: Target, value: un
     return;
   }
   const v = normalizeAttributeValue(value, attr, label(target));
+  // RFC 7644 §3.5.2.2: an attribute that "becomes unassigned and is defined as a required attribute" is
+  // refused with mutability, also when a replace sets it to null (RFC 7643 §2.5: null is unassigned).
+  if (v === undefined && attr.required && op === 'replace') refuseUnassigning(target, attr);
   if (attr.multiValued) {
     if (op === 'replace') {
       // RFC 7644 §3.5.2.3: "the attribute and all values are replaced".
