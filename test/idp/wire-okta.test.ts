@@ -51,12 +51,15 @@ describe('okta wire shapes', () => {
     const { target, engine } = setup(okta);
     await engine.assign(person('alice'));
     const id = engine.userLinks.get('alice')!;
+    target.users.get(id).groups = [{ value: 'g1', display: 'eng' }];
     target.requests.length = 0;
     expect((await engine.update('alice', { givenName: 'Alicia' })).outcome).toBe('updated');
     expect(target.requests.map((r) => `${r.method} ${r.path}`)).toEqual([`GET /Users/${id}`, `PUT /Users/${id}`]);
     const put = target.requests[1].body;
     expect(put).toMatchObject({ id, userName: 'alice@example.test', name: { givenName: 'Alicia', familyName: 'Tester' }, active: true });
     expect(put.password).toBeUndefined();
+    // What it read is kept: readOnly groups travel back unchanged, never reset.
+    expect(put.groups).toEqual([{ value: 'g1', display: 'eng' }]);
   });
 
   it('deactivates with a pathless replace of {active:false} and never DELETEs, even when set to delete', async () => {

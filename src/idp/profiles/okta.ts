@@ -62,7 +62,8 @@ export const okta: Profile = {
       delete base.meta;
       delete base.name;
       delete base.emails;
-      return [{ method: 'PUT', path: `/Users/${id}`, body: { ...base, ...oktaUserBody(next), id, groups: [], active: next.active }, purpose: 'update (PUT)' }];
+      // The whole resource as read (readOnly groups echoed unchanged, RFC 7644 §3.5.1), with Okta's profile on top.
+      return [{ method: 'PUT', path: `/Users/${id}`, body: { ...base, ...oktaUserBody(next), id, active: next.active }, purpose: 'update (PUT)' }];
     },
   },
   setActive: {
