@@ -246,6 +246,12 @@ export class ResourceService {
         }
       }
       let effective = body;
+      if (kind === 'User' && ops && this.has('groups-writable')) {
+        // Fault: writes to groups are accepted (and silently dropped) instead of refused.
+        const kept = ops.filter((op) => !(isObject(op) && targetsGroups(op)));
+        if (kept.length === 0) return { resource: current };
+        effective = { ...body, Operations: kept };
+      }
       if (kind === 'Group' && ops && this.has('member-removal-ignored')) {
         effective = { ...body, Operations: ops.filter((op) => !(isObject(op) && String(op.op).toLowerCase() === 'remove' && String(op.path ?? '').toLowerCase().startsWith('members'))) };
       }
@@ -267,9 +273,8 @@ export class ResourceService {
       } else {
         patched = applyPatch(base, effective, ctx);
       }
-      // RFC 7644 §3.5.2: the result must still be a valid resource (required attributes, types, immutables).
-      const checked = normalizeResource(patched, { registry: this.ctx.registry, resourceType: kind, mode: 'replace', existing: current });
-      if (kind === 'User' && checked.password === undefined && typeof patched.password === 'string') checked.password = patched.password;
+      // applyPatch already validated the result like a PUT body (RFC 7644 §3.5.2: types, required, immutables).
+      const checked = patched;
       const version = this.has('version-unchanged') ? current.meta!.version! : newVersion();
       const stored = await this.finish(kind, checked, id, { created: current.meta!.created!, version }, current);
       await this.assertUnique(kind, stored, id);
