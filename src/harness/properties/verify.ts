@@ -1,0 +1,108 @@
+/**
+ * The requests the property suites send and how each answer is judged against the model. Every
+ * judgement throws PropertyMismatch with what the model expected and what came back.
+ */
+import type { HttpResponse } from '../check.ts';
+import { jsonEqual } from '../json-equal.ts';
+import { printFilter } from '../../scim/filter/index.ts';
+import { ERROR_SCHEMA } from '../../scim/errors.ts';
+import type { FilterNode } from '../../scim/types.ts';
+import { comparableView, type Kind, type Model, type Prediction } from './model.ts';
+import { PropertyMismatch, type Session } from './session.ts';
+import type { PropertyTarget } from './target.ts';
+
+export function endpointOf(target: PropertyTarget, kind: Kind): string {
+  return kind === 'User' ? target.endpoints.users : (target.endpoints.groups ?? '/Groups');
+}
+
+const brief = (res: HttpResponse) => ({ status: res.status, body: res.json ?? (res.text.length > 300 ? `${res.text.slice(0, 300)}…` : res.text) });
+
+export function expectStatus(res: HttpResponse, expected: number, what: string, detail?: string): void {
+  if (res.status !== expected) {
+    throw new PropertyMismatch(`${what}: expected HTTP ${expected}${detail ? ` (${detail})` : ''}, got ${res.status}`, { status: expected, ...(detail ? { why: detail } : {}) }, brief(res));
+  }
+}
+
+/** The resource in an answer shows exactly the attributes the model holds (see comparableView). */
+export function expectResource(kind: Kind, actual: unknown, expected: unknown, what: string): void {
+  const a = comparableView(kind, actual);
+  const e = comparableView(kind, expected);
+  if (!jsonEqual(a, e)) throw new PropertyMismatch(`${what}: the ${kind} differs from the model`, e, a);
+}
+
+/** A write's answer against the model's prediction; on success the model takes the write. Returns the id. */
+export function judgeWrite(model: Model, kind: Kind, res: HttpResponse, p: Prediction, what: string): string | undefined {
+  expectStatus(res, p.status, what, p.detail);
+  if (!p.resource) return undefined;
+  // RFC 7644 §3.3 / §3.5.1 / §3.5.2: the answer carries the resource as now stored.
+  expectResource(kind, res.json, p.resource, what);
+  const id = res.json?.id;
+  if (typeof id !== 'string' || id === '') throw new PropertyMismatch(`${what}: the answer has no id (RFC 7643 §3.1)`, 'a string id', res.json?.id);
+  model.commit(kind, p.resource, res.json);
+  return id;
+}
+
+/** RFC 7644 §3.12: an error answer is a SCIM Error message whose status matches the HTTP status. */
+export function isScimErrorAnswer(res: HttpResponse): boolean {
+  const schemas = res.json?.schemas;
+  return Array.isArray(schemas) && schemas.includes(ERROR_SCHEMA) && String(res.json?.status) === String(res.status);
+}
+
+export interface Listed {
+  ids: string[];
+  resources: Record<string, unknown>[];
+}
+
+/**
+ * Every resource a filter selects, page by page (RFC 7644 §3.4.2.4), stopping at totalResults or an
+ * empty page; a non-200 answer is returned as the status.
+ */
+export async function listAll(session: Session, endpoint: string, filter: FilterNode, pageSize: number, maxPages = 50): Promise<Listed | { status: number; res: HttpResponse }> {
+  const resources: Record<string, unknown>[] = [];
+  let start = 1;
+  for (let page = 0; page < maxPages; page++) {
+    const res = await session.send({ method: 'GET', path: endpoint, query: { filter: printFilter(filter), startIndex: start, count: pageSize } });
+    if (res.status !== 200) return { status: res.status, res };
+    const got = Array.isArray(res.json?.Resources) ? (res.json.Resources as Record<string, unknown>[]) : [];
+    resources.push(...got);
+    const total = Number(res.json?.totalResults);
+    start += got.length;
+    if (got.length === 0 || (Number.isFinite(total) && start > total)) break;
+  }
+  return { ids: resources.map((r) => String(r.id)), resources };
+}
+
+const sortedIds = (ids: string[]) => [...ids].sort();
+
+/** The set of ids a list answered equals the model's, without duplicates (RFC 7644 §3.4.2.2). */
+export function expectSameIds(actual: string[], expected: string[], what: string, names?: Map<string, string>): void {
+  const label = (ids: string[]) => sortedIds(ids).map((id) => names?.get(id) ?? id);
+  if (new Set(actual).size !== actual.length) throw new PropertyMismatch(`${what}: the answer lists a resource more than once`, label(expected), label(actual));
+  if (!jsonEqual(sortedIds(actual), sortedIds(expected))) throw new PropertyMismatch(`${what}: the resources returned differ from the model's`, label(expected), label(actual));
+}
+
+/**
+ * The target's whole state for this run equals the model: every live resource reads back as modelled
+ * (RFC 7644 §3.4.1), every deleted one is 404 (§3.6), and a prefix search finds exactly the live ones.
+ */
+export async function expectFinalState(session: Session, model: Model, target: PropertyTarget, kinds: Kind[]): Promise<void> {
+  session.step('readWholeState()');
+  for (const kind of kinds) {
+    const endpoint = endpointOf(target, kind);
+    for (const r of model.list(kind)) {
+      const res = await session.send({ method: 'GET', path: `${endpoint}/${encodeURIComponent(r.id)}` });
+      expectStatus(res, 200, `final GET ${kind} ${r.id}`);
+      expectResource(kind, res.json, r.resource, `final GET ${kind} ${r.id}`);
+    }
+    for (const d of model.deleted.filter((x) => x.kind === kind)) {
+      const res = await session.send({ method: 'GET', path: `${endpoint}/${encodeURIComponent(d.id)}` });
+      // RFC 7644 §3.6: "the service provider MUST return a 404 (Not Found) error" for a deleted resource.
+      expectStatus(res, 404, `final GET of deleted ${kind} ${d.id}`);
+    }
+    if (target.filter) {
+      const listed = await listAll(session, endpoint, { op: 'sw', path: { attr: kind === 'User' ? 'userName' : 'displayName' }, value: session.prefix }, target.maxResults ?? 100);
+      if ('status' in listed) expectStatus(listed.res, 200, `final list of ${kind}s`);
+      else expectSameIds(listed.ids, model.list(kind).map((r) => r.id), `final list of ${kind}s with the run prefix`);
+    }
+  }
+}
