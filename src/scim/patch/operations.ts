@@ -4,7 +4,7 @@
  * these functions change `doc` in place; a throw anywhere leaves the stored resource untouched.
  */
 import { compareValues, valuesEqual } from '../compare.ts';
-import { scimError } from '../errors.ts';
+import { isScimError, scimError } from '../errors.ts';
 import { matchesValueFilter } from '../filter/index.ts';
 import { findKey, getMember, isPlainObject } from '../resource-access.ts';
 import type { AttributeDef, FilterNode, PatchOperation } from '../types.ts';
@@ -354,10 +354,24 @@ function applyValueObject(doc: Doc, op: 'add' | 'replace', value: unknown, ctx: 
       }
       continue;
     }
-    const t = top?.kind === 'attr' ? targetForSlot(key, top.slot) : targetOf(key, ctx);
+    const t = top?.kind === 'attr' ? targetForSlot(key, top.slot) : pathlessKeyTarget(key, ctx);
     if (!t) continue;
     if (t.kind === 'extension') applyToExtension(doc, { op, value: v }, t.urn, ctx);
     else applyPathless(doc, op, t.target, v, ctx);
+  }
+}
+
+/**
+ * A key of a pathless value read as a path. A key that is not even a path ("shoe size") is an unknown
+ * attribute and ignored like the others (RFC 7644 §3.3); a malformed value filter ("emails[type eq")
+ * was meant as a path and stays an error.
+ */
+function pathlessKeyTarget(key: string, ctx: ResourceContext): ReturnType<typeof targetOf> {
+  try {
+    return targetOf(key, ctx);
+  } catch (e) {
+    if (isScimError(e) && e.scimType === 'invalidPath' && !key.includes('[')) return undefined;
+    throw e;
   }
 }
 

@@ -64,6 +64,8 @@ describe('applyPatch errors', () => {
     ['a string for a boolean', 'User', [{ op: 'replace', path: 'active', value: 'yes' }], 'invalidValue'],
     ['an object for a string', 'User', [{ op: 'replace', value: { displayName: { a: 1 } } }], 'invalidValue'],
     ['a pathless value that is not an object', 'User', [{ op: 'replace', value: 'x' }], 'invalidValue'],
+    ['a malformed value-filter key in a pathless value', 'User', [{ op: 'replace', value: { 'emails[type eq': 'x' } }], 'invalidPath'],
+    ['a bad filter inside a pathless value key', 'User', [{ op: 'replace', value: { 'emails[type zz "work"].value': 'x' } }], 'invalidFilter'],
     ['replace userName with null', 'User', [{ op: 'replace', path: 'userName', value: null }], 'mutability'],
     ['replace userName with ""', 'User', [{ op: 'replace', value: { userName: '' } }], 'invalidValue'],
     ['two primary emails after a whole replace', 'User', [{ op: 'replace', path: 'emails', value: [{ value: 'a', primary: true }, { value: 'b', primary: 'true' }] }], 'invalidValue'],
@@ -81,7 +83,7 @@ describe('applyPatch errors', () => {
 
   it('ignores id, meta and schemas inside a pathless value, and unknown attributes there', () => {
     const u = fullUser();
-    const r = applyPatch(u, body({ op: 'replace', value: { id: 'x', meta: { version: 'v' }, schemas: ['x'], shoeSize: 9, title: 'T' } }), users);
+    const r = applyPatch(u, body({ op: 'replace', value: { id: 'x', meta: { version: 'v' }, schemas: ['x'], shoeSize: 9, 'shoe size': 9, 'name.shoe': 1, title: 'T' } }), users);
     expect(r).toEqual({ ...u, title: 'T', password: u.password });
   });
 
