@@ -5,7 +5,7 @@
  */
 import { ScimError, isScimError, scimError } from '../scim/errors.ts';
 import { SchemaRegistry } from '../scim/schema-registry.ts';
-import { SCHEMA_URN, type ScimResource } from '../scim/types.ts';
+import { SCHEMA_URN, type ListQuery, type ScimResource } from '../scim/types.ts';
 import { createAuthenticator } from './auth.ts';
 import { handleBulk } from './bulk.ts';
 import { parseAttributeList, parseListQuery, projectResource } from './core.ts';
@@ -173,7 +173,19 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   };
 
   async function list(kinds: ResourceKind[], source: URLSearchParams | Record<string, unknown>, baseUrl: string): Promise<Response> {
-    const query = parseListQuery(source as never, { registry, resourceType: kinds.length === 1 ? kinds[0] : undefined } as never);
+    // RFC 7644 §3.4.3: at the root the query only has to make sense for one of the resource types;
+    // listResources then skips the types the filter does not fit.
+    let query: ListQuery | undefined;
+    let firstError: unknown;
+    for (const kind of kinds) {
+      try {
+        query = parseListQuery(source, { registry, resourceType: kind, maxResults: limits.maxResults });
+        break;
+      } catch (err) {
+        firstError ??= err;
+      }
+    }
+    if (!query) throw firstError;
     const body = await listResources(kinds, query, {
       ...listContext,
       present: (kind, r) => present(kind, r, { store, faults, baseUrl }),
