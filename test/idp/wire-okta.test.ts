@@ -1,6 +1,6 @@
 /** Okta's recorded wire shapes (Okta SCIM 2.0 protocol reference); a refactor must not change them. */
 import { describe, expect, it } from 'vitest';
-import { okta } from '../../src/idp/profiles/okta.ts';
+import { makeOkta, okta } from '../../src/idp/profiles/okta.ts';
 import { group, last, person, setup } from './harness.ts';
 
 const ops = (r: { body: any }) => r.body.Operations;
@@ -37,6 +37,13 @@ describe('okta wire shapes', () => {
     expect(post.body).toMatchObject({ externalId: 'idp-alice', groups: [], active: true, userName: 'alice@example.test' });
     expect(typeof post.body.password).toBe('string');
     expect(post.body.emails).toEqual([{ primary: true, value: 'alice@example.test', type: 'work' }]);
+  });
+
+  it('leaves the password out when Sync Password is off', async () => {
+    const { target, engine } = setup(makeOkta({ syncPassword: false }));
+    await engine.assign(person('alice'));
+    expect('password' in target.requests[1].body).toBe(false);
+    expect(target.requests[1].body.groups).toEqual([]);
   });
 
   it('links an existing account instead of creating it', async () => {
