@@ -1,0 +1,129 @@
+/**
+ * The report page around the checks table: header, status cards, pass-rate bars per area, baseline and
+ * comparison lists, the filter controls. Rendered here (escaped); the table itself is drawn by
+ * report-client.js from the embedded JSON so filters, sort and expanded rows can live in the URL hash.
+ */
+import { readFileSync } from 'node:fs';
+import type { Status } from '../../check.ts';
+import { STATUSES } from '../common.ts';
+import { escapeHtml as h, jsonForScript } from './escape.ts';
+import type { AreaView, ReportView } from './view-model.ts';
+
+const ICON: Record<Status, string> = { passed: '✓', failed: '✗', warned: '⚠', skipped: '○', errored: '‼' };
+
+/** Read on each render (no module state); both files ship next to this one. */
+function asset(name: string): string {
+  return readFileSync(new URL(`./${name}`, import.meta.url), 'utf8');
+}
+
+const hashLink = (params: Record<string, string>) => `#${new URLSearchParams(params).toString()}`;
+
+function formatStart(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  if (ms < 1000) return `${ms} ms`;
+  const s = ms / 1000;
+  return s < 120 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+function areaRow(a: AreaView): string {
+  const total = STATUSES.reduce((n, s) => n + a.counts[s], 0);
+  const ran = total - a.counts.skipped;
+  const rate = ran > 0 ? Math.round((a.counts.passed / ran) * 100) : undefined;
+  const segs = STATUSES.filter((s) => a.counts[s] > 0)
+    .map((s) => `<span class="s-${s}" style="width:${((a.counts[s] / total) * 100).toFixed(2)}%"></span>`)
+    .join('');
+  const words = STATUSES.filter((s) => a.counts[s] > 0).map((s) => `${a.counts[s]} ${s}`).join(', ');
+  return `<a class="area" href="${h(hashLink({ area: a.name }))}" title="${h(words)}"><span class="name">${h(a.name)}</span><span class="bar" role="img" aria-label="${h(words)}">${segs}</span><span class="rate">${a.counts.passed}/${ran}${rate === undefined ? '' : ` · ${rate}%`}</span></a>`;
+}
+
+function idList(ids: readonly string[]): string {
+  return `<ul class="idlist">${ids.map((id) => `<li><a href="${h(hashLink({ q: id, open: id }))}">${h(id)}</a></li>`).join('')}</ul>`;
+}
+
+function baselinePanel(v: ReportView): string {
+  const b = v.baseline;
+  if (!b) return '';
+  const part = (title: string, ids: string[], none: string) => `<h3>${h(title)} (${ids.length})</h3>${ids.length ? idList(ids) : `<p class="msg">${h(none)}</p>`}`;
+  return `<section class="panel" aria-labelledby="bl"><h2 id="bl" style="margin-top:4px">Against the baseline</h2>${part('✗ Regressions: failing and not in the baseline', b.regressions, 'None: every failure is a known one.')}${part('✓ Fixed: in the baseline, passing now (remove them from it)', b.fixed, 'None.')}<p class="msg">${b.expectedFailures.length} expected failure(s) listed in the baseline still fail.</p></section>`;
+}
+
+function comparisonPanel(v: ReportView): string {
+  const c = v.comparison;
+  if (!c) return '';
+  const part = (title: string, change: string, ids: string[]) =>
+    `<h3><a href="${h(hashLink({ change }))}">${h(title)}</a> (${ids.length})</h3>${ids.length ? idList(ids) : '<p class="msg">None.</p>'}`;
+  return `<section class="panel" aria-labelledby="cmp"><h2 id="cmp" style="margin-top:4px">Compared with the run of ${h(formatStart(c.previous.startedAt))}</h2><p class="msg">earlier target ${h(c.previous.target)} · scimcheck ${h(c.previous.version)}</p>${part('✗ Newly failing', 'newly-failing', c.newlyFailing)}${part('✓ Fixed', 'fixed', c.fixed)}${part('… Still failing', 'still-failing', c.stillFailing)}${c.notRun.length ? part('○ Failing before, not run now', 'not-run', c.notRun) : ''}</section>`;
+}
+
+function options(values: readonly string[], all: string, label: (v: string) => string = (x) => x): string {
+  return [`<option value="">${h(all)}</option>`, ...values.map((x) => `<option value="${h(x)}">${h(label(x))}</option>`)].join('');
+}
+
+function controls(v: ReportView): string {
+  const chips = STATUSES.map(
+    (s) => `<button type="button" class="chip s-${s}" data-filter-status="${s}" aria-pressed="false">${ICON[s]} ${s} <span class="mono">${v.summary[s]}</span></button>`,
+  ).join('');
+  const profiles = [...new Set(v.results.map((r) => r.profile).filter((p): p is string => !!p))].sort();
+  const changes = v.comparison ? ['newly-failing', 'fixed', 'still-failing', 'not-run'] : [];
+  const changeLabel: Record<string, string> = { 'newly-failing': 'newly failing', fixed: 'fixed', 'still-failing': 'still failing', 'not-run': 'not run now' };
+  return `<div class="controls" role="search" aria-label="filter checks">
+<div class="chips" role="group" aria-label="status">${chips}</div>
+<label>area <select id="f-area">${options(v.areas.map((a) => a.name), 'all areas')}</select></label>
+<label>level <select id="f-level">${options(['MUST', 'SHOULD', 'MAY'], 'all levels')}</select></label>
+${profiles.length ? `<label>IdP profile <select id="f-profile">${options(profiles, 'all profiles')}</select></label>` : ''}
+${changes.length ? `<label>change <select id="f-change">${options(changes, 'any change', (c) => changeLabel[c] ?? c)}</select></label>` : ''}
+<label><span class="sr">search</span><input id="f-q" type="search" placeholder="search id, title, message…" aria-label="search checks"></label>
+<button type="button" id="f-reset">reset</button>
+<span class="shown" id="shown" aria-live="polite"></span>
+</div>`;
+}
+
+export function renderPage(v: ReportView): string {
+  const failing = v.summary.failed + v.summary.errored;
+  const regressions = v.baseline?.regressions.length;
+  const verdict =
+    regressions !== undefined
+      ? regressions > 0
+        ? `<div class="verdict bad">✗ ${regressions} regression${regressions === 1 ? '' : 's'} against the baseline</div>`
+        : `<div class="verdict good">✓ no regressions against the baseline${failing ? ` (${failing} known failure${failing === 1 ? '' : 's'})` : ''}</div>`
+      : failing > 0
+        ? `<div class="verdict bad">✗ ${failing} check${failing === 1 ? '' : 's'} failing</div>`
+        : '<div class="verdict good">✓ every required check passed</div>';
+  const cards = STATUSES.map(
+    (s) => `<a class="card s-${s}" href="${h(hashLink({ status: s }))}"><span class="w">${ICON[s]} ${s}</span><span class="n">${v.summary[s]}</span></a>`,
+  ).join('');
+  const th = (key: string, label: string, cls = '') => `<th scope="col" data-sort="${key}"${cls ? ` class="${cls}"` : ''}><button type="button">${label}</button></th>`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>scimcheck · ${h(v.target)} · ${failing} failing</title>
+<style>${asset('report.css')}</style></head>
+<body>
+<header class="top"><div class="wrap">
+<div class="brand">scimcheck conformance report</div>
+<h1>${h(v.target)}</h1>
+<dl class="meta"><div><dt>started</dt><dd>${h(formatStart(v.startedAt))}</dd></div><div><dt>duration</dt><dd>${h(formatDuration(v.durationMs))}</dd></div><div><dt>checks</dt><dd>${v.results.length}</dd></div><div><dt>seed</dt><dd>${h(v.seed)}</dd></div><div><dt>scimcheck</dt><dd>${h(v.version)}</dd></div></dl>
+${verdict}
+</div></header>
+<main class="wrap">
+<nav class="cards" aria-label="counts by status">${cards}</nav>
+<h2>Pass rate by area</h2>
+<div class="areas">${v.areas.map(areaRow).join('')}</div>
+${baselinePanel(v)}${comparisonPanel(v)}
+<h2 id="checks-h">Checks</h2>
+${controls(v)}
+<table class="checks" aria-labelledby="checks-h"><thead><tr>${th('status', 'status')}${th('id', 'check')}${th('area', 'area')}${th('level', 'level')}${th('rfc', 'RFC')}${th('time', 'time', 'num')}</tr></thead>
+<tbody id="rows"><tr><td colspan="6" class="empty">This report needs JavaScript to list its checks; report.json next to it holds the same data.</td></tr></tbody></table>
+<div id="live" class="sr" aria-live="polite"></div>
+<footer>Rows are keyboard reachable: Tab to a row, Enter to open it, ↑/↓ to move. The view is kept in the address, so a link opens the same filters and row. Credentials are redacted from every transcript.</footer>
+</main>
+<script type="application/json" id="report-data">${jsonForScript(v)}</script>
+<script>${asset('report-client.js')}</script>
+</body></html>
+`;
+}
