@@ -12,7 +12,8 @@ const cwd = new URL('../../', import.meta.url).pathname;
 const running: ChildProcess[] = [];
 
 async function start(args: string[]): Promise<{ child: ChildProcess; base: string; output: () => string }> {
-  const child = spawn('npx', ['tsx', 'src/cli.ts', 'serve', '--port', '0', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // node --import tsx (the same as `npx tsx`, minus the npx wrapper) so SIGTERM reaches the server itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let out = '';
   const base = await new Promise<string>((resolve, reject) => {
@@ -30,7 +31,7 @@ async function start(args: string[]): Promise<{ child: ChildProcess; base: strin
 
 function stop(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode);
     child.once('exit', (code) => resolve(code));
     child.kill('SIGTERM');
   });
@@ -83,7 +84,7 @@ describe('scimcheck serve', () => {
   });
 
   it('bad flags exit 2 with one line', async () => {
-    const child = spawn('npx', ['tsx', 'src/cli.ts', 'serve', '--fault', 'nope'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--fault', 'nope'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     const code = await new Promise((r) => child.on('exit', r));
