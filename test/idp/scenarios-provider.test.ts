@@ -59,7 +59,7 @@ describe('provider faults that break a scenario premise fail it with a readable 
     for (const profile of ['okta', 'entra']) {
       const { run } = await play(profile, 'duplicate-upn', 'delete', ['username-case-sensitive']);
       expect(run.ok).toBe(false);
-      expect(run.failure).toMatch(/assign dana-upper: expected conflict, got created/);
+      expect(run.failure).toMatch(/assign dana-upper: expected conflict, got created — the target answered POST \/scim\/v2\/Users → 201/);
     }
   });
 

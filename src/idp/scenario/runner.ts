@@ -117,6 +117,14 @@ class Play {
     return res;
   }
 
+  /** The last request and its status, for messages about an outcome the engine saw as success. */
+  private lastExchange(): string {
+    const e = this.transcript.at(-1);
+    if (!e) return 'nothing';
+    const status = 'status' in e.response ? e.response.status : e.response.error;
+    return `${e.request.method} ${new URL(e.request.url).pathname} → ${status}`;
+  }
+
   private dirUser(key: string, fields: UserFields): DirUser {
     return {
       key,
@@ -131,7 +139,7 @@ class Play {
     const allowed = step.outcome ?? defaults;
     if (r.outcome === 'failed' && r.reason?.includes('→ 401')) throw new TargetUnreachable(r.reason);
     if (!allowed.includes(r.outcome)) {
-      throw new StepFailed(`${what}: expected ${allowed.join(' or ')}, got ${r.outcome}${r.reason ? ` — ${r.reason}` : ''}`);
+      throw new StepFailed(`${what}: expected ${allowed.join(' or ')}, got ${r.outcome} — ${r.reason ?? `the target answered ${this.lastExchange()}`}`);
     }
     return `${r.outcome}${r.reason ? ` (${r.reason})` : ''}`;
   }
