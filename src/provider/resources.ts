@@ -187,10 +187,11 @@ export class ResourceService {
   /** Rejects writes to User.groups (RFC 7643 §4.1.2: readOnly, changed only through Group.members). */
   private async assertGroupsUnchanged(kind: ResourceKind, body: Record<string, unknown>, current: Stored | undefined): Promise<void> {
     if (kind !== 'User' || this.has('groups-writable')) return;
-    if (!hasCoreAttr(body, kind, 'groups')) return;
-    const key = Object.keys(body).find((k) => k.toLowerCase().endsWith('groups'))!;
+    // null, [] and {} are no value (RFC 7643 §2.5): Okta's `"groups": []` in a PUT is not a write (docs/leniencies.md).
+    if (!readOnlyAttributesPresent(body, { registry: this.ctx.registry, resourceType: kind }).includes('groups')) return;
+    const key = Object.keys(body).find((k) => hasCoreAttr({ [k]: true }, kind, 'groups'))!;
     const sent = body[key];
-    const sentIds = Array.isArray(sent) ? sent.map((g) => (isObject(g) ? g.value : undefined)) : sent == null ? [] : [undefined];
+    const sentIds = (Array.isArray(sent) ? sent : [sent]).map((g) => (isObject(g) ? g.value : undefined));
     const actual = current ? await this.store.groupsOf(current.id) : [];
     // A client that GETs then PUTs the same resource echoes groups unchanged: that is not a change, so it passes.
     const same = sentIds.length === actual.length && sentIds.every((v) => typeof v === 'string' && actual.includes(v));

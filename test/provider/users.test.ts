@@ -215,3 +215,15 @@ describe('Users: modify (RFC 7644 §3.5.2) and delete (RFC 7644 §3.6)', () => {
     expect((await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'deleted' })).status).toBe(201);
   });
 });
+
+describe('Users: groups sent as no value (RFC 7643 §2.5)', () => {
+  it('"groups": [] or null in POST/PUT is not a write of groups (Okta habit)', async () => {
+    const c = client();
+    const r = await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'okta', groups: [] });
+    expect(r.status).toBe(201);
+    const g = await c.createGroup('kept', [r.json.id]);
+    const put = await c.put(`/Users/${r.json.id}`, { schemas: [USER_SCHEMA], userName: 'okta', groups: null });
+    expect(put.status).toBe(200);
+    expect(put.json.groups.map((x: any) => x.value)).toEqual([g.id]);
+  });
+});
