@@ -21,11 +21,12 @@ import { splitPatterns } from '../harness/glob.ts';
 import { baselineFrom, compareToBaseline, exitCodeFor, readBaseline, writeBaseline, type Baseline } from '../harness/baseline.ts';
 import { createConsoleReporter, type ConsoleReporter } from '../harness/reporters/console.ts';
 import { writeReports } from '../harness/reporters/write.ts';
+import { propertySuite } from '../harness/properties/suite.ts';
+import { scenarioSuite } from '../idp/scenario-suite.ts';
+import { PROFILE_NAMES } from '../idp/profiles/index.ts';
 
 const SUITES = ['conformance', 'scenarios', 'properties'] as const;
 type SuiteName = (typeof SUITES)[number];
-/** Used when src/idp/profiles cannot be loaded; the IdP module is the authority when it is there. */
-const FALLBACK_PROFILES = ['okta', 'entra', 'entra-2020', 'onelogin'];
 
 const HELP = `usage: scimcheck run [--target URL] [flags]
 
@@ -52,6 +53,8 @@ output
 execution
   --seed N                seed for names and property suites (default random)
   --num-runs N            property suite runs per property
+  --replay TOKEN          replay one property counterexample (name@path, printed with a failure; use with --seed)
+  --time-budget DURATION  bound the property suites' time, e.g. 30s, 2m, 500ms
   --timeout MS            per-request timeout (default 10000)
   --concurrency N         checks run in parallel (default 4)
   --self-test             run the suite against every embedded provider fault and show which checks catch it
@@ -74,6 +77,8 @@ const OPTIONS = {
   'update-baseline': { type: 'boolean' },
   seed: { type: 'string' },
   'num-runs': { type: 'string' },
+  replay: { type: 'string' },
+  'time-budget': { type: 'string' },
   timeout: { type: 'string' },
   concurrency: { type: 'string' },
   'read-only': { type: 'boolean' },
@@ -103,6 +108,8 @@ export interface RunSettings {
   updateBaseline: boolean;
   seed: number;
   numRuns?: number;
+  replay?: string;
+  timeBudgetMs?: number;
   timeoutMs: number;
   concurrency: number;
   readOnly: boolean;
@@ -118,17 +125,18 @@ function intFlag(name: string, raw: string | undefined, min: number, max: number
   return Number(raw);
 }
 
-function list(raw: string | undefined): string[] {
-  return (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+/** `30s`, `2m`, `500ms` or a bare number of milliseconds. */
+function durationFlag(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(raw.trim());
+  if (!m) throw new UsageError(`--${name} must be a duration like 30s, 2m or 500ms, got '${raw}'`);
+  const ms = Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as const)[(m[2] ?? 'ms') as 'ms' | 's' | 'm'];
+  if (ms < 1) throw new UsageError(`--${name} must be at least 1ms, got '${raw}'`);
+  return Math.round(ms);
 }
 
-async function knownProfiles(): Promise<string[]> {
-  try {
-    const mod = (await import(new URL('../idp/profiles/index.ts', import.meta.url).href)) as { PROFILE_NAMES?: string[]; PROFILES?: Record<string, unknown> };
-    return mod.PROFILE_NAMES ?? Object.keys(mod.PROFILES ?? {});
-  } catch {
-    return FALLBACK_PROFILES;
-  }
+function list(raw: string | undefined): string[] {
+  return (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
 function resolveAuth(values: { 'auth-bearer'?: string; 'auth-basic'?: string }, env: NodeJS.ProcessEnv): AuthConfig {
@@ -176,7 +184,7 @@ export async function parseRunFlags(argv: string[], env: NodeJS.ProcessEnv = pro
 
   const suites = list(v.suite);
   for (const s of suites) if (!SUITES.includes(s as SuiteName)) throw new UsageError(`unknown suite '${s}' (known: ${SUITES.join(', ')})`);
-  const known = await knownProfiles();
+  const known = PROFILE_NAMES;
   const profiles = list(v.profile);
   for (const p of profiles) if (!known.includes(p)) throw new UsageError(`unknown profile '${p}' (known: ${known.join(', ')})`);
   if (v['update-baseline'] && !v.baseline) throw new UsageError('--update-baseline needs --baseline FILE to write to');
@@ -198,6 +206,8 @@ export async function parseRunFlags(argv: string[], env: NodeJS.ProcessEnv = pro
     updateBaseline: !!v['update-baseline'],
     seed: intFlag('seed', v.seed, 0, 2 ** 32 - 1) ?? randomInt(0, 2 ** 31),
     numRuns: intFlag('num-runs', v['num-runs'], 1, 1_000_000),
+    replay: v.replay,
+    timeBudgetMs: durationFlag('time-budget', v['time-budget']),
     timeoutMs: intFlag('timeout', v.timeout, 1, 3_600_000) ?? 10_000,
     concurrency: intFlag('concurrency', v.concurrency, 1, 64) ?? 4,
     readOnly: !!v['read-only'],
@@ -232,18 +242,6 @@ async function startEmbedded(faults: string[]): Promise<Embedded> {
   };
 }
 
-/** Loads an optional suite module; undefined when it does not exist yet (the lead wires it when it lands). */
-async function importOptional(relative: string): Promise<Record<string, unknown> | undefined> {
-  try {
-    return (await import(new URL(relative, import.meta.url).href)) as Record<string, unknown>;
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const file = relative.split('/').pop() as string;
-    if ((e.code === 'ERR_MODULE_NOT_FOUND' || /Cannot find module|Failed to load url/i.test(e.message ?? '')) && (e.message ?? '').includes(file)) return undefined;
-    throw err;
-  }
-}
-
 async function loadExtraSuites(s: RunSettings, info: (line: string) => void): Promise<ExtraSuite[]> {
   const out: ExtraSuite[] = [];
   const wanted = s.suites.filter((x): x is 'scenarios' | 'properties' => x !== 'conformance');
@@ -254,17 +252,10 @@ async function loadExtraSuites(s: RunSettings, info: (line: string) => void): Pr
       info(`suite ${name} left out by --read-only`);
       continue;
     }
-    const mod =
-      name === 'scenarios' ? await importOptional('../idp/scenario-suite.ts') : await importOptional('../harness/properties/suite.ts');
-    const factory = mod?.[name === 'scenarios' ? 'scenarioSuite' : 'propertySuite'];
-    if (typeof factory !== 'function') {
-      if (s.suitesExplicit) throw new UsageError(`suite ${name} is not available yet`);
-      continue;
-    }
     const suite =
       name === 'scenarios'
-        ? factory({ profiles: s.profiles, deprovision: s.config.deprovision ?? 'delete' })
-        : factory({ seed: s.seed, numRuns: s.numRuns });
+        ? scenarioSuite({ profiles: s.profiles, deprovision: s.config.deprovision ?? 'delete' })
+        : propertySuite({ seed: s.seed, numRuns: s.numRuns, replay: s.replay, timeBudgetMs: s.timeBudgetMs });
     out.push(suite as ExtraSuite);
   }
   return out;

@@ -74,6 +74,14 @@ describe('run flags', () => {
     const b = await parseRunFlags(['--auth-basic', 'api:k:ey'], {});
     expect(b).toMatchObject({ auth: { kind: 'basic', user: 'api', password: 'k:ey' } });
   });
+
+  it('parses --time-budget durations and passes --replay through', async () => {
+    expect((await parseRunFlags(['--time-budget', '30s'], {})).timeBudgetMs).toBe(30_000);
+    expect((await parseRunFlags(['--time-budget', '2m'], {})).timeBudgetMs).toBe(120_000);
+    expect((await parseRunFlags(['--time-budget', '500ms'], {})).timeBudgetMs).toBe(500);
+    expect((await parseRunFlags(['--replay', 'paging@3:1', '--seed', '7'], {})).replay).toBe('paging@3:1');
+    await expect(parseRunFlags(['--time-budget', 'soon'], {})).rejects.toThrow(/--time-budget must be a duration/);
+  });
 });
 
 describe('config and presets', () => {
