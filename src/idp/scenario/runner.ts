@@ -65,10 +65,10 @@ function expandFields(fields: UserFields, prefix: string): UserFields {
   return out;
 }
 
-function label(step: Step, i: number): string {
+function label(step: Step, i: number, prefix: string): string {
   const a = step.action as any;
   const who = a.user ?? a.group ?? a.batch ?? a.expect?.user ?? a.expect?.group ?? a.expect?.userName ?? '';
-  return step.title ?? (`${a.kind} ${who}`.trim() || `step ${i}`);
+  return step.title ?? (expand(`${a.kind} ${who}`, prefix).trim() || `step ${i}`);
 }
 
 const fmt = (v: unknown) => JSON.stringify(v);
@@ -424,7 +424,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
   let cleanupProblems: string[] = [];
   try {
     for (const [i, step] of scenario.steps.entries()) {
-      const name = label(step, i + 1);
+      const name = label(step, i + 1, o.prefix);
       try {
         const detail = await play.act(step);
         const v = { index: i + 1, label: name, ok: true, detail };
