@@ -57,8 +57,10 @@ describe.each(PROFILE_NAMES)('profile %s against the reference provider', (profi
 describe('provider faults that break a scenario premise fail it with a readable reason', () => {
   it('username-case-sensitive breaks duplicate-upn', { timeout: 120_000 }, async () => {
     for (const profile of ['okta', 'entra']) {
-      const { run } = await play(profile, 'duplicate-upn', 'delete', ['username-case-sensitive']);
+      const { run, left } = await play(profile, 'duplicate-upn', 'delete', ['username-case-sensitive']);
       expect(run.ok).toBe(false);
+      // Cleanup runs after a failure too.
+      expect(left).toBe(0);
       expect(run.failure).toMatch(/assign dana-upper: expected conflict, got created — the target answered POST \/scim\/v2\/Users → 201/);
     }
   });
