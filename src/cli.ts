@@ -31,6 +31,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "replay an IdP profile's traffic for lifecycle scenarios against a target",
     load: async () => (await import('./idp/commands.ts')).idpCommand,
   },
+  load: {
+    summary: 'an IdP-scale sync (users, groups, memberships, incremental cycle) with a read-back verdict',
+    load: async () => (await import('./idp/load/command.ts')).loadCommand,
+  },
 };
 
 function usage(): string {

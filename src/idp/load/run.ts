@@ -148,6 +148,12 @@ export class LoadRun {
     );
   }
 
+  private enter(phase: string): void {
+    this.phase = phase;
+    this.phaseDone = 0;
+    this.phaseTotal = 0;
+  }
+
   private fail(line: string): void {
     this.failureCount++;
     if (this.failures.length < MAX_FAILURES_KEPT) this.failures.push(line);
@@ -276,7 +282,7 @@ export class LoadRun {
       if (this.io.signal?.aborted) verdictError = 'interrupted: no read-back';
       else if (this.unreachable) verdictError = `the target could not be reached: ${this.unreachable}`;
       else {
-        this.phase = 'read-back';
+        this.enter('read-back');
         try {
           verdict = await readBack(this.engine, { http: this.verifierHttp(readMetrics), prefix: s.prefix, leaveGroupsFirst: this.profile.setActive.leaveGroupsFirst, concurrency: s.concurrency });
         } catch (err) {
@@ -286,7 +292,7 @@ export class LoadRun {
       }
     } finally {
       if (s.cleanup && !(this.unreachable && this.engine.userLinks.size === 0 && this.engine.groupLinks.size === 0)) {
-        this.phase = 'cleanup';
+        this.enter('cleanup');
         cleanupResult = await cleanup(this.engine, { http: this.verifierHttp(cleanMetrics), prefix: s.prefix, concurrency: s.concurrency });
       }
     }
