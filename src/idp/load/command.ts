@@ -215,11 +215,12 @@ export async function runLoadCommand(argv: string[], io: Partial<LoadCommandIO> 
     }
     const settings: LoadSettings = embedded ? { ...s, target: embedded.baseUrl, authorization: `Bearer ${embedded.token}` } : { ...s, target: s.target! };
     if (!embedded && !settings.authorization) out('note: no credentials given (--auth-bearer / --auth-basic / SCIMCHECK_TOKEN)');
-    const run = new LoadRun(settings, { fetch: io.fetch, signal: sig?.signal, sleep: io.sleep });
+    const run = new LoadRun(settings, { fetch: io.fetch, signal: sig?.signal, sleep: io.sleep, onPhase: (snap) => progress?.tick(snap, true) });
     out(`${settings.profile}: ${run.overallTotal} objects (${s.users} users, ${s.groups} groups × ${s.membersPerGroup}, ${run.plan.changes.length} incremental changes), concurrency ${s.concurrency}, prefix ${s.prefix}, seed ${s.seed}`);
     if (progress) timer = setInterval(() => progress.tick(run.snapshot()), 250);
     const report = await run.run();
     if (timer) clearInterval(timer);
+    progress?.tick({ ...run.snapshot(), phase: 'done' }, true);
     progress?.stop();
     for (const line of renderSummary(report)) out(line);
     if (parsed.json) writeFileSync(parsed.json, `${JSON.stringify(report, null, 2)}\n`);

@@ -2,7 +2,8 @@
 import type { Snapshot } from './run.ts';
 
 export interface ProgressPrinter {
-  tick(s: Snapshot): void;
+  /** `force`: print now even in plain mode (a phase started, or the run ended). */
+  tick(s: Snapshot, force?: boolean): void;
   stop(): void;
 }
 
@@ -18,8 +19,8 @@ export function createProgress(out: NodeJS.WritableStream & { isTTY?: boolean },
   let lastPrinted = -Infinity;
   let drawn = false;
   return {
-    tick(s) {
-      if (!tty && s.elapsedMs - lastPrinted < 2000) return;
+    tick(s, force = false) {
+      if (!tty && !force && s.elapsedMs - lastPrinted < 2000) return;
       const line = progressLine(s, lastRequests, lastMs);
       lastRequests = s.requests;
       lastMs = s.elapsedMs;

@@ -64,6 +64,8 @@ export interface LoadIO {
   clock?: Clock;
   /** Retry waits (tests inject a fast one); defaults to real time. */
   sleep?: (ms: number) => Promise<void>;
+  /** Told when a phase starts (plain progress prints a line then). */
+  onPhase?: (s: Snapshot) => void;
 }
 
 export interface Snapshot {
@@ -152,6 +154,7 @@ export class LoadRun {
     this.phase = phase;
     this.phaseDone = 0;
     this.phaseTotal = 0;
+    this.io.onPhase?.(this.snapshot());
   }
 
   private fail(line: string): void {
@@ -164,6 +167,7 @@ export class LoadRun {
     this.phase = name;
     this.phaseDone = 0;
     this.phaseTotal = items.length;
+    this.io.onPhase?.(this.snapshot());
     const start = this.clock.now();
     let failed = 0;
     const pool = await runPool(
