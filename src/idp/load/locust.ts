@@ -49,8 +49,8 @@ function sampleUser(): DirUser {
     familyName: '__FAMILY__',
     displayName: '__DISPLAY__',
     email: name,
-    title: 'Engineer',
-    department: 'Engineering',
+    title: '__TITLE__',
+    department: '__DEPT__',
     active: true,
   };
 }
@@ -72,8 +72,9 @@ export function profileTemplates(profile: Profile): Record<string, unknown> {
   const group: DirGroup = { key: 'g', idpId: '__GROUP_IDP_ID__', displayName: P.groupName, members: [] };
   const current = { id: P.userId, ...profile.createUser(u, ctx) };
   delete (current as Record<string, unknown>).password;
-  const updated: DirUser = { ...u, title: 'Senior Engineer', department: 'Platform' };
-  const renamedName = `${P.local}-renamed@${P.domain}`;
+  // The changed values are placeholders too, so the Python side keeps each user's current state.
+  const updated: DirUser = { ...u, title: '__NEW_TITLE__', department: '__NEW_DEPT__' };
+  const renamedName = `__NEW_LOCAL__@${P.domain}`;
   const renamed: DirUser = { ...u, userName: renamedName, email: renamedName };
   const matchQuery = profile.groups.matchQuery?.(group);
   return {
@@ -197,7 +198,8 @@ class ScimIdp(HttpUser):
         auth = authorization()
         if auth:
             self.headers["Authorization"] = auth
-        self.mine = []  # (id, userName, display) of users this worker created
+        self.mine = []  # (id, userName, display, values) of users this worker created
+        self.inactive = set()  # deactivated users: the IdP pushes no more profile changes for them
         self.groups = []  # (id, [member ids])
         for probe in T["connection"]:
             self.send(fill(probe, {"__RANDOM__": str(uuid.uuid4())}))
@@ -235,6 +237,7 @@ class ScimIdp(HttpUser):
     def provision_user(self):
         local = "%s-%s" % (PREFIX, uuid.uuid4().hex[:12])
         values = {"__LOCAL__": local, "__DOMAIN__": "example.test", "__IDP_ID__": str(uuid.uuid4()),
+                  "__TITLE__": "Engineer", "__DEPT__": "Engineering",
                   "__FAMILY__": local, "__DISPLAY__": "Load " + local, "__PASSWORD__": "Pw-" + uuid.uuid4().hex,
                   "__BASE__": self.host.rstrip("/")}
         found = self.send(fill(T["lookup"], values), ok=(200,))
@@ -255,7 +258,7 @@ class ScimIdp(HttpUser):
         self.log(event="user", id=uid, userName=user_name, active=True)
         if GROUP_EVERY and len(self.mine) % GROUP_EVERY == 0:
             self.push_group()
-        if random.random() < INCREMENTAL and len(self.mine) > 1:
+        if random.random() < INCREMENTAL and len(self.mine) - len(self.inactive) > 1:
             self.change_user()
         if random.random() < INCREMENTAL and len(self.groups) > 1:
             self.move_member()
@@ -279,7 +282,9 @@ class ScimIdp(HttpUser):
         self.groups.append((gid, [m[0] for m in members]))
 
     def change_user(self):
-        uid, user_name, display, values = random.choice(self.mine[:-1])
+        uid, user_name, display, values = random.choice([m for m in self.mine[:-1] if m[0] not in self.inactive] or self.mine[-1:])
+        if uid in self.inactive:
+            return
         v = dict(values, __USER_ID__=uid)
         kind = random.choice(["update", "rename", "deactivate"])
         if kind == "deactivate":
@@ -292,18 +297,27 @@ class ScimIdp(HttpUser):
                 self.send({"kind": "user read", "method": "GET", "path": "/Users/" + uid}, ok=(200,))
             for tpl in T["deactivate"]:
                 self.send(fill(tpl, v))
+            self.inactive.add(uid)
             self.log(event="deactivate", id=uid)
             return
+        if kind == "rename":
+            v["__NEW_LOCAL__"] = values["__LOCAL__"] + "-renamed"
+        else:
+            v["__NEW_TITLE__"], v["__NEW_DEPT__"] = "Senior Engineer", "Platform"
         if T["readFirst"]:
             self.send({"kind": "user read", "method": "GET", "path": "/Users/" + uid}, ok=(200,))
         for tpl in T[kind]:
             self.send(fill(tpl, v))
+        # The directory now holds the new values; later PUTs of the whole user carry them.
         if kind == "rename":
-            self.log(event="rename", id=uid, userName=values["__LOCAL__"] + "-renamed@example.test")
+            values["__LOCAL__"] = v["__NEW_LOCAL__"]
+            self.log(event="rename", id=uid, userName=values["__LOCAL__"] + "@example.test")
+        else:
+            values["__TITLE__"], values["__DEPT__"] = "Senior Engineer", "Platform"
 
     def move_member(self):
         (a, am), (b, bm) = random.sample(self.groups, 2)
-        movable = [m for m in am if m not in bm]
+        movable = [m for m in am if m not in bm and m not in self.inactive]
         if not movable:
             return
         uid = random.choice(movable)
