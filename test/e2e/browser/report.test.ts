@@ -92,6 +92,7 @@ describe.skipIf(NO_CHROMIUM)('report.html in Chromium (skipped: /usr/bin/chromiu
     const transcriptText = (await detail.locator('details.x').allTextContents()).join('\n');
     expect(transcriptText).toContain(`${last.request.method} ${last.request.url}`);
     expect(transcriptText).toContain('Bearer [REDACTED]');
+    await page.locator('tr.row[aria-expanded="true"]').evaluate((e) => e.scrollIntoView({ block: 'start' }));
     await page.screenshot({ path: screenshotPath('report-failure-expanded.png'), fullPage: false });
 
     // Copy the curl command: the clipboard holds it, with the token as an environment variable.

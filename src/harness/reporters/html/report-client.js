@@ -204,7 +204,8 @@
     } else if (r.expected !== undefined || r.actual !== undefined) {
       parts.push(el('div', { class: 'pair' }, [
         r.expected !== undefined ? section('expected', [el('pre', { text: r.expected })]) : null,
-        r.actual !== undefined ? section('actual', [el('pre', { text: r.actual })]) : null
+        r.actual !== undefined ? section('actual', [el('pre', { text: r.actual })])
+          : section('actual', [el('pre', { class: 'absent', text: '(no value: absent from the answer, or not recorded)' })])
       ]));
     }
     if (r.shrunk) parts.push(section('shrunk counterexample', [el('pre', { class: 'shrunk', text: r.shrunk })]));
