@@ -34,23 +34,31 @@ export async function present(kind: ResourceKind, stored: ScimResource & { id: s
   if (kind === 'User') {
     // RFC 7643 §4.1.2: groups is derived from Group.members and read-only; "direct" memberships only.
     const groupIds = await ctx.store.groupsOf(stored.id);
+    const found = groupIds.length > 0 ? await ctx.store.getMany('Group', groupIds) : [];
     const groups: Record<string, unknown>[] = [];
-    for (const gid of groupIds) {
-      const g = await ctx.store.get('Group', gid);
-      if (!g) continue;
+    groupIds.forEach((gid, i) => {
+      const g = found[i];
+      if (!g) return;
       const entry: Record<string, unknown> = { value: gid, $ref: locationOf(ctx.baseUrl, 'Group', gid), type: 'direct' };
       const display = displayOf('Group', g);
       if (display !== undefined) entry.display = display;
       groups.push(entry);
-    }
+    });
     if (groups.length > 0) out.groups = groups;
     else delete out.groups;
   } else if (Array.isArray(stored.members)) {
     // RFC 7643 §4.2: each member carries value, $ref, type and display; we keep value+type and derive the rest.
+    const storedMembers = stored.members as { value: string; type?: ResourceKind }[];
+    const typeOf = (m: { type?: ResourceKind }): ResourceKind => (m.type === 'Group' ? 'Group' : 'User');
+    // Looked up in two batches (users, groups) rather than one await per member.
+    const users = await ctx.store.getMany('User', storedMembers.filter((m) => typeOf(m) === 'User').map((m) => m.value));
+    const groupsFound = await ctx.store.getMany('Group', storedMembers.filter((m) => typeOf(m) === 'Group').map((m) => m.value));
+    let ui = 0;
+    let gi = 0;
     const members: Record<string, unknown>[] = [];
-    for (const m of stored.members as { value: string; type?: ResourceKind }[]) {
-      const type: ResourceKind = m.type === 'Group' ? 'Group' : 'User';
-      const target = await ctx.store.get(type, m.value);
+    for (const m of storedMembers) {
+      const type = typeOf(m);
+      const target = type === 'User' ? users[ui++] : groupsFound[gi++];
       const entry: Record<string, unknown> = { value: m.value, $ref: locationOf(ctx.baseUrl, type, m.value), type };
       const display = target ? displayOf(type, target) : undefined;
       if (display !== undefined) entry.display = display;

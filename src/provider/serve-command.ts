@@ -8,6 +8,7 @@ import { serve } from '@hono/node-server';
 import { UsageError } from '../usage-error.ts';
 import { createProvider } from './create-provider.ts';
 import { HELP, parseServeFlags } from './serve-flags.ts';
+import { CONSOLE_PATH, createConsole } from './ui/console.ts';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const flags = parseServeFlags(argv);
@@ -31,11 +32,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
     onInternalError: (err, req) => console.error(`internal error on ${req.method} ${new URL(req.url).pathname}: ${err instanceof Error ? err.stack : String(err)}`),
   });
   if (flags.faults.length > 0) console.log(`faults enabled: ${flags.faults.join(', ')}`);
+  // --ui: the console wraps the provider (logging its traffic) and answers /ui itself.
+  const ui = flags.ui ? createConsole({ provider, auth: { api: { tokens: tokens.map((token) => ({ token })), basic: flags.basic }, uiToken: flags.uiToken } }) : undefined;
+  const handler = ui ? ui.fetch : (req: Request) => provider.fetch(req);
 
   return new Promise<number>((resolve, reject) => {
-    const server = serve({ fetch: (req: Request) => provider.fetch(req), port: flags.port, hostname: flags.host }, (info: AddressInfo) => {
+    const server = serve({ fetch: handler, port: flags.port, hostname: flags.host }, (info: AddressInfo) => {
       const host = info.address.includes(':') ? `[${info.address}]` : info.address;
       console.log(`listening on http://${host}:${info.port}${provider.basePath}`);
+      if (ui) console.log(`console at http://${host}:${info.port}${CONSOLE_PATH}${flags.uiToken ? ' (open with ?token=<the --ui-token>)' : ' (open with ?token=<an API token>, or Basic sign-in)'}`);
     });
     server.on('error', (err: NodeJS.ErrnoException) => {
       reject(new UsageError(`cannot listen on ${flags.host}:${flags.port}: ${err.code ?? err.message}`));
@@ -43,6 +48,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      ui?.close();
       server.close();
       // Pending --state writes finish before the process exits.
       provider.close().then(

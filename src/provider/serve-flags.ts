@@ -19,6 +19,8 @@ ${Object.entries(FAULTS)
   .map(([name, what]) => `                        ${name.padEnd(28)} ${what}`)
   .join('\n')}
   --policy FILE       Files.com-style provisioning policy (not yet supported)
+  --ui                serve the live console at /ui (users, groups, requests as they arrive)
+  --ui-token T        a separate token for the console (else the API's credentials open it)
   --help              this text
 
 With neither --token nor --basic a random bearer token is generated and printed:
@@ -33,6 +35,9 @@ export interface ServeFlags {
   publicDiscovery: boolean;
   statePath?: string;
   faults: string[];
+  /** Serve the live console at /ui (src/provider/ui). */
+  ui: boolean;
+  uiToken?: string;
   help: boolean;
 }
 
@@ -53,6 +58,8 @@ export function parseServeFlags(argv: string[]): ServeFlags {
         state: { type: 'string' },
         fault: { type: 'string', multiple: true },
         policy: { type: 'string' },
+        ui: { type: 'boolean' },
+        'ui-token': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -69,6 +76,7 @@ export function parseServeFlags(argv: string[]): ServeFlags {
   });
   const tokens = (values.token as string[] | undefined) ?? [];
   if (tokens.some((t) => t.trim() === '')) throw new UsageError('--token must not be empty');
+  if (values['ui-token'] !== undefined && (values['ui-token'] as string).trim() === '') throw new UsageError('--ui-token must not be empty');
   const basePath = (values['base-path'] as string | undefined) ?? '/scim/v2';
   if (!basePath.startsWith('/') || /\s/.test(basePath)) throw new UsageError(`--base-path must start with / and contain no spaces, got '${basePath}'`);
   const faults = (values.fault as string[] | undefined) ?? [];
@@ -83,6 +91,8 @@ export function parseServeFlags(argv: string[]): ServeFlags {
     publicDiscovery: values['public-discovery'] === true,
     statePath: values.state as string | undefined,
     faults,
+    ui: values.ui === true || values['ui-token'] !== undefined,
+    uiToken: values['ui-token'] as string | undefined,
     help: values.help === true,
   };
 }
