@@ -52,7 +52,7 @@
     d.groups.forEach(function (g) {
       gb.appendChild(el('tr', { 'data-id': g.id }, [
         el('td', null, [el('div', { text: g.displayName }), el('div', { class: 'uid mono', text: g.id })]),
-        el('td', null, [el('div', { class: 'uid', text: g.members.length + ' member' + (g.members.length === 1 ? '' : 's') })].concat(
+        el('td', null, [el('div', { class: 'uid mcount', text: g.members.length + ' member' + (g.members.length === 1 ? '' : 's') })].concat(
           g.members.map(function (m) { return el('span', { class: 'pill mono', title: m.value, text: m.display || m.value }); })))
       ]));
     });
