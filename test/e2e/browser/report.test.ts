@@ -4,7 +4,7 @@
  * transcript, never the bearer token, and copies the curl command.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +13,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { createProvider } from '../../../src/provider/index.ts';
 import { main } from '../../../src/cli.ts';
+import { reportCommand } from '../../../src/harness/commands.ts';
 import type { RunReport } from '../../../src/harness/check.ts';
 import { NO_CHROMIUM, launchChromium, screenshotPath } from './browser.ts';
 
@@ -140,5 +141,29 @@ describe.skipIf(NO_CHROMIUM)('report.html in Chromium (skipped: /usr/bin/chromiu
     await page.locator('tr.row').first().focus();
     await page.keyboard.press('ArrowDown');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-id'))).toBe(ids[1]);
+  });
+
+  it('renders `report --compare`: the changes listed, marked on rows and filterable', { timeout: 120_000 }, async () => {
+    // An earlier run where one of today's failures still passed and one of today's passes failed.
+    const failing = report.results.filter((r) => r.status === 'failed');
+    const passing = report.results.find((r) => r.status === 'passed')!;
+    const earlier: RunReport = {
+      ...report,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      results: report.results.map((r) => (r.id === failing[0]!.id ? { ...r, status: 'passed' } : r.id === passing.id ? { ...r, status: 'failed' } : r)),
+    };
+    writeFileSync(join(dir, 'earlier.json'), JSON.stringify(earlier));
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(await reportCommand([join(dir, 'report.json'), '--compare', join(dir, 'earlier.json')])).toBe(0);
+    vi.restoreAllMocks();
+    await page.goto(pathToFileURL(join(dir, 'compare.html')).href);
+    const panel = page.locator('section[aria-labelledby="cmp"]');
+    expect(await panel.textContent()).toMatch(new RegExp(`Newly failing \\(1\\)[\\s\\S]*${failing[0]!.id.replace(/\./g, '\\.')}[\\s\\S]*Fixed \\(1\\)[\\s\\S]*${passing.id.replace(/\./g, '\\.')}[\\s\\S]*Still failing \\(${failing.length - 1}\\)`));
+    await page.selectOption('#f-change', 'newly-failing');
+    await expect.poll(() => page.locator('tr.row').count()).toBe(1);
+    expect(await page.locator('tr.row').getAttribute('data-id')).toBe(failing[0]!.id);
+    expect(await page.locator('tr.row .tag.newly-failing').textContent()).toBe('newly failing');
+    await panel.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('report-compare.png'), fullPage: false });
   });
 });
