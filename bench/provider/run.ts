@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -16,6 +16,7 @@ import { createProvider, type Provider } from '../../src/provider/index.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -113,17 +114,30 @@ async function httpComparisons(rows: string[][]): Promise<void> {
     ['POST /Users', 'POST', '/Users', JSON.stringify({ schemas: [USER], userName: 'load-{n}' }), false],
     ['PATCH /Groups/{id} add member', 'PATCH', `/Groups/${group.id}`, JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: '{id}' }] }] }), true],
   ];
+  // Provider and bare runs alternate, ROUNDS times each; the median of each side is reported, so a burst
+  // of load from elsewhere on a shared machine hits both sides rather than one.
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const [name, method, path, body, needsIds] of cases) {
-    const p = await load(`http://127.0.0.1:${scimPort}/scim/v2${path}`, method, body, needsIds ? idsFile : undefined);
-    const b = await load(`http://127.0.0.1:${barePort}/scim/v2${path}`, method, body, needsIds ? idsFile : undefined);
-    rows.push([name, fmt(p.rps), fmt(b.rps), `${fmt((p.rps / b.rps) * 100)} %`, String(p.failed)]);
+    const prov: number[] = [];
+    const bareRps: number[] = [];
+    let failed = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const p = await load(`http://127.0.0.1:${scimPort}/scim/v2${path}`, method, body, needsIds ? idsFile : undefined);
+      const b = await load(`http://127.0.0.1:${barePort}/scim/v2${path}`, method, body, needsIds ? idsFile : undefined);
+      prov.push(p.rps);
+      bareRps.push(b.rps);
+      failed += p.failed;
+    }
+    const p = median(prov);
+    const b = median(bareRps);
+    rows.push([name, fmt(p), fmt(b), `${fmt((p / b) * 100)} %`, String(failed)]);
   }
   scim.close();
   bare.close();
 }
 
 async function main(): Promise<void> {
-  console.log(`provider benchmark: ${SECONDS}s per HTTP case, ${CONCURRENCY} concurrent keep-alive clients, node ${process.version}\n`);
+  console.log(`provider benchmark: ${SECONDS}s x ${ROUNDS} rounds per HTTP case (median), ${CONCURRENCY} concurrent keep-alive clients, node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}\n`);
   const rows: string[][] = [];
   await httpComparisons(rows);
   console.log('| request | provider req/s | bare node:http req/s | provider / bare | errors |');
