@@ -38,7 +38,7 @@ function areaRow(a: AreaView): string {
     .map((s) => `<span class="s-${s}" style="width:${((a.counts[s] / total) * 100).toFixed(2)}%"></span>`)
     .join('');
   const words = STATUSES.filter((s) => a.counts[s] > 0).map((s) => `${a.counts[s]} ${s}`).join(', ');
-  return `<a class="area" href="${h(hashLink({ area: a.name }))}" title="${h(words)}"><span class="name">${h(a.name)}</span><span class="bar" role="img" aria-label="${h(words)}">${segs}</span><span class="rate">${rate === undefined ? 'not run' : `${a.counts.passed}/${ran} · ${rate}%`}</span></a>`;
+  return `<a class="area${ran === 0 ? ' idle' : ''}" href="${h(hashLink({ area: a.name }))}" title="${h(words)}"><span class="name">${h(a.name)}</span><span class="bar" role="img" aria-label="${h(words)}">${segs}</span><span class="rate">${rate === undefined ? 'not run' : `${a.counts.passed}/${ran} · ${rate}%`}</span></a>`;
 }
 
 function idList(ids: readonly string[]): string {
