@@ -6,11 +6,14 @@
  * harness; src/harness/** never imports src/provider.
  */
 import { parseArgs } from 'node:util';
-import { randomBytes, randomInt } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { randomInt } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UsageError } from '../usage-error.ts';
 import { version } from '../version.ts';
 import type { CheckResult, RunReport } from '../harness/check.ts';
+import { runSelfTest, selfTestLine, selfTestMarkdown } from '../harness/self-test.ts';
+import { startEmbedded, type Embedded } from './embedded-provider.ts';
 import { allChecks } from '../harness/checks/index.ts';
 import { applyPreset, loadConfig, type HarnessConfig } from '../harness/config.ts';
 import { discover, TargetUnavailable } from '../harness/discovery.ts';
@@ -58,6 +61,7 @@ execution
   --timeout MS            per-request timeout (default 10000)
   --concurrency N         checks run in parallel (default 4)
   --self-test             run the suite against every embedded provider fault and show which checks catch it
+  --self-test-faults LIST with --self-test: prove only these faults (comma-separated)
 
 exit codes: 0 pass, 1 a check failed (beyond the baseline), 2 bad usage, 3 target unreachable or credentials rejected`;
 
@@ -86,6 +90,7 @@ const OPTIONS = {
   preset: { type: 'string' },
   quiet: { type: 'boolean' },
   'self-test': { type: 'boolean' },
+  'self-test-faults': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -115,6 +120,8 @@ export interface RunSettings {
   readOnly: boolean;
   quiet: boolean;
   selfTest: boolean;
+  /** With --self-test: the faults to prove (default: all). */
+  selfTestFaults?: string[];
 }
 
 function intFlag(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -155,6 +162,14 @@ function resolveAuth(values: { 'auth-bearer'?: string; 'auth-basic'?: string }, 
     return { kind: 'basic', user: basic.slice(0, at), password: basic.slice(at + 1) };
   }
   return { kind: 'none' };
+}
+
+function selfTestFaults(raw: string | undefined, selfTest: boolean): string[] | undefined {
+  if (raw === undefined) return undefined;
+  if (!selfTest) throw new UsageError('--self-test-faults needs --self-test');
+  const names = list(raw);
+  if (names.length === 0) throw new UsageError('--self-test-faults needs at least one fault name');
+  return names;
 }
 
 export async function parseRunFlags(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunSettings | 'help'> {
@@ -213,32 +228,7 @@ export async function parseRunFlags(argv: string[], env: NodeJS.ProcessEnv = pro
     readOnly: !!v['read-only'],
     quiet: !!v.quiet,
     selfTest: !!v['self-test'],
-  };
-}
-
-/** A running embedded reference provider on a free loopback port. */
-interface Embedded {
-  baseUrl: string;
-  token: string;
-  stop(): Promise<void>;
-}
-
-async function startEmbedded(faults: string[]): Promise<Embedded> {
-  const [{ createProvider }, { serve }] = await Promise.all([import('../provider/index.ts'), import('@hono/node-server')]);
-  const token = randomBytes(24).toString('hex');
-  const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token }] }, faults });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: provider.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    baseUrl: `http://127.0.0.1:${port}/scim/v2`,
-    token,
-    async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await provider.close();
-    },
+    selfTestFaults: selfTestFaults(v['self-test-faults'], !!v['self-test']),
   };
 }
 
@@ -362,7 +352,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   let embedded: Embedded | undefined;
   try {
     if (!settings.target) {
-      embedded = await startEmbedded(embeddedFaults(process.env));
+      embedded = await startEmbedded({ faults: embeddedFaults(process.env) });
       reporter.info(`embedded reference provider at ${embedded.baseUrl}`);
     }
     const where = embedded ? { baseUrl: embedded.baseUrl, auth: { kind: 'bearer', token: embedded.token } as AuthConfig } : { baseUrl: settings.target as string, auth: settings.auth };
@@ -385,46 +375,47 @@ export async function runCommand(argv: string[]): Promise<number> {
 const silent: ConsoleReporter = { onStart() {}, onResult() {}, finish() {}, info() {} };
 
 /**
- * --self-test: proves the harness bites. The clean provider must pass every check; every fault must make at
- * least one check fail or warn. Exit 1 otherwise.
+ * --self-test (src/harness/self-test.ts): the clean provider must pass every check, and each fault must make
+ * the checks listed for it fail. Each run gets its own embedded provider, two runs at a time.
  */
 async function selfTest(s: RunSettings): Promise<number> {
-  const { FAULTS } = (await import('../provider/faults.ts')) as { FAULTS: Record<string, string> };
-  const settings: RunSettings = { ...s, suites: ['conformance'], baseline: undefined, updateBaseline: false };
+  const { FAULTS } = await import('../provider/faults.ts');
+  const faults = s.selfTestFaults ?? Object.keys(FAULTS);
+  const unknown = faults.filter((f) => !Object.prototype.hasOwnProperty.call(FAULTS, f));
+  if (unknown.length > 0) throw new UsageError(`unknown fault '${unknown.join("', '")}' (valid: ${Object.keys(FAULTS).join(', ')})`);
   const { signal, dispose } = interruptible();
-  const rows: { fault: string; caught: boolean; ids: string[]; errored: string[] }[] = [];
-  const runWith = async (faults: string[]): Promise<CheckResult[]> => {
-    const embedded = await startEmbedded(faults);
+  const runAgainst = async (withFaults: string[], only: string[]): Promise<CheckResult[]> => {
+    const settings: RunSettings = { ...s, suites: ['conformance'], only, exclude: [], baseline: undefined, updateBaseline: false };
+    const embedded = await startEmbedded({ faults: withFaults });
     try {
-      const { report } = await executeRun(settings, { baseUrl: embedded.baseUrl, auth: { kind: 'bearer', token: embedded.token } }, silent, signal, {
-        writeReports: false,
-        extraSuites: [],
-      });
+      const where = { baseUrl: embedded.baseUrl, auth: { kind: 'bearer', token: embedded.token } as AuthConfig };
+      const { report } = await executeRun(settings, where, silent, signal, { writeReports: false, extraSuites: [] });
       return report.results;
     } finally {
       await embedded.stop();
     }
   };
   try {
-    const clean = await runWith([]);
-    const cleanFailures = clean.filter((r) => r.status === 'failed' || r.status === 'errored' || r.status === 'warned');
-    console.log(`clean provider: ${cleanFailures.length === 0 ? 'all checks pass' : `${cleanFailures.length} check(s) did not pass: ${cleanFailures.map((r) => `${r.id} (${r.status})`).join(', ')}`}`);
-    for (const fault of Object.keys(FAULTS)) {
-      if (signal.aborted) break;
-      const results = await runWith([fault]);
-      const ids = results.filter((r) => r.status === 'failed' || r.status === 'warned').map((r) => r.id);
-      const errored = results.filter((r) => r.status === 'errored').map((r) => r.id);
-      rows.push({ fault, caught: ids.length > 0, ids, errored });
-      if (!s.quiet) console.log(`${ids.length > 0 ? 'caught ' : 'MISSED '} ${fault.padEnd(30)} ${ids.join(', ') || '(no check failed)'}`);
-    }
-    const missed = rows.filter((r) => !r.caught);
-    const table = ['| fault | caught | failing checks |', '| --- | --- | --- |', ...rows.map((r) => `| ${r.fault} | ${r.caught ? 'yes' : '**no**'} | ${r.ids.join(', ')}${r.errored.length ? ` (errored: ${r.errored.join(', ')})` : ''} |`)];
-    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const outcome = await runSelfTest({
+      faults,
+      runAgainst,
+      parallel: 2,
+      signal,
+      onClean: (c) =>
+        console.log(`clean provider: ${c.ok ? 'all checks pass' : `${c.notPassing.length} check(s) did not pass: ${c.notPassing.map((r) => `${r.id} (${r.status})`).join(', ')}`}`),
+      onRow: (row) => {
+        if (!s.quiet || !row.ok) console.log(selfTestLine(row));
+      },
+    });
     mkdirSync(s.out, { recursive: true });
-    writeFileSync(`${s.out}/self-test.md`, `${table.join('\n')}\n`);
-    writeFileSync(`${s.out}/self-test.json`, `${JSON.stringify({ clean: cleanFailures.map((r) => ({ id: r.id, status: r.status, message: r.message })), faults: rows }, null, 2)}\n`);
-    console.log(`self-test: ${rows.length - missed.length}/${rows.length} faults caught${missed.length ? `; missed: ${missed.map((r) => r.fault).join(', ')}` : ''}; clean provider ${cleanFailures.length === 0 ? 'passes' : 'FAILS'} (wrote ${s.out}/self-test.md)`);
-    return missed.length === 0 && cleanFailures.length === 0 && !signal.aborted ? 0 : 1;
+    writeFileSync(join(s.out, 'self-test.md'), selfTestMarkdown(outcome));
+    writeFileSync(join(s.out, 'self-test.json'), `${JSON.stringify(outcome, null, 2)}\n`);
+    const missed = outcome.rows.filter((r) => !r.ok);
+    console.log(
+      `self-test: ${outcome.rows.length - missed.length}/${faults.length} faults caught${missed.length ? `; missed: ${missed.map((r) => r.fault).join(', ')}` : ''}; ` +
+        `clean provider ${outcome.clean.ok ? 'passes' : 'FAILS'} (wrote ${join(s.out, 'self-test.md')})`,
+    );
+    return outcome.ok ? 0 : 1;
   } catch (err) {
     if (err instanceof TargetUnavailable) {
       console.error(`scimcheck run --self-test: ${err.message}`);

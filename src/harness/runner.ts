@@ -21,11 +21,22 @@ export interface ExtraSuiteEnv {
   timeoutMs: number;
   prefix: string;
   signal?: AbortSignal;
+  /** Whether --only/--exclude keep a result id; a suite may use it to skip work (the runner filters anyway). */
+  selects?: (id: string) => boolean;
 }
 
 export interface ExtraSuite {
   name: string;
+  /** What every result id of the suite starts with, e.g. 'scenario.'; lets --only leave the whole suite out. */
+  idPrefix?: string;
   run(env: ExtraSuiteEnv): Promise<CheckResult[]>;
+}
+
+/** Id prefixes of the known extra suites (scenario.<profile>.<scenario>, property.<name>). */
+const SUITE_ID_PREFIX: Record<string, string> = { scenarios: 'scenario.', properties: 'property.' };
+
+function suiteIdPrefix(suite: ExtraSuite): string | undefined {
+  return suite.idPrefix ?? SUITE_ID_PREFIX[suite.name];
 }
 
 export interface PlannedCheck {
@@ -47,10 +58,52 @@ export function missingCapabilityReason(cap: Capability, readOnly: boolean): str
   return `target does not advertise ${cap} (ServiceProviderConfig.${cap}.supported=false)`;
 }
 
+/** Why --only / --exclude leave this result id out, or undefined when it stays in. */
+export function selectionSkip(id: string, opts: PlanOptions): string | undefined {
+  if (opts.only && opts.only.length > 0 && !matchesAny(id, opts.only)) return 'left out by --only';
+  if (opts.exclude && opts.exclude.length > 0 && matchesAny(id, opts.exclude)) return 'left out by --exclude';
+  return undefined;
+}
+
+/** The literal start of a glob, before its first wildcard (the whole pattern when it has none). */
+function literalHead(pattern: string): { head: string; wild: boolean } {
+  const at = pattern.search(/[*?]/);
+  return at < 0 ? { head: pattern, wild: false } : { head: pattern.slice(0, at), wild: true };
+}
+
+/**
+ * Whether some id starting with `prefix` could match `pattern` (case-insensitive like matchesAny). Errs on
+ * the side of "could": a suite is left out only when no id of it can be selected.
+ */
+export function patternCouldMatchPrefix(pattern: string, prefix: string): boolean {
+  const { head, wild } = literalHead(pattern.toLowerCase());
+  const p = prefix.toLowerCase();
+  // A pattern without wildcards selects itself and its dotted children: 'scenario' selects 'scenario.*'.
+  const h = wild ? head : `${head}.`;
+  return h.startsWith(p) || p.startsWith(h);
+}
+
+/** Whether `pattern` surely matches every id starting with `prefix` (e.g. 'scenario', 'scenario.*', '*'). */
+export function patternCoversPrefix(pattern: string, prefix: string): boolean {
+  const { head, wild } = literalHead(pattern.toLowerCase());
+  const p = prefix.toLowerCase();
+  if (!wild) return `${head}.` === p;
+  return pattern.indexOf('*') === pattern.length - 1 && p.startsWith(head);
+}
+
+/** Why the selection leaves a whole suite out (its ids cannot be selected), or undefined to run it. */
+export function suiteSelectionSkip(suite: ExtraSuite, opts: PlanOptions): string | undefined {
+  const prefix = suiteIdPrefix(suite);
+  if (prefix === undefined) return undefined;
+  if (opts.only && opts.only.length > 0 && !opts.only.some((p) => patternCouldMatchPrefix(p, prefix))) return 'left out by --only';
+  if (opts.exclude && opts.exclude.some((p) => patternCoversPrefix(p, prefix))) return 'left out by --exclude';
+  return undefined;
+}
+
 export function planChecks(checks: readonly Check[], target: TargetInfo, opts: PlanOptions = {}): PlannedCheck[] {
   return checks.map((check) => {
-    if (opts.only && opts.only.length > 0 && !matchesAny(check.id, opts.only)) return { check, skip: 'left out by --only' };
-    if (opts.exclude && opts.exclude.length > 0 && matchesAny(check.id, opts.exclude)) return { check, skip: 'left out by --exclude' };
+    const left = selectionSkip(check.id, opts);
+    if (left) return { check, skip: left };
     const missing = (check.requires ?? []).find((c) => !target.capabilities.has(c));
     if (missing) return { check, skip: missingCapabilityReason(missing, !!opts.readOnly) };
     return { check };
@@ -193,6 +246,12 @@ export function sanitizeResult(r: CheckResult, suite: CheckResult['suite'], secr
   };
 }
 
+/** A result the selection leaves out keeps its id and title, without what it sent or found. */
+function leftOutResult(r: CheckResult, suite: CheckResult['suite'], reason: string): CheckResult {
+  const { expected: _e, actual: _a, reproduce: _r, ...rest } = r;
+  return { ...rest, suite: r.suite ?? suite, status: 'skipped', durationMs: 0, message: reason, transcript: [] };
+}
+
 async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -233,11 +292,14 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
   const all = results.filter((r): r is CheckResult => r !== undefined);
   for (const suite of opts.extraSuites ?? []) {
     if (opts.signal?.aborted) break;
+    // --only/--exclude apply to every result id: a suite none of whose ids can be selected is not started.
+    if (suiteSelectionSkip(suite, opts)) continue;
     const env = opts.suiteEnv ?? { baseUrl: opts.target.baseUrl, timeoutMs: 10_000, prefix: opts.target.prefix };
     try {
-      const rs = await suite.run({ ...env, signal: opts.signal });
+      const rs = await suite.run({ ...env, signal: opts.signal, selects: (id) => selectionSkip(id, opts) === undefined });
       for (const r of rs) {
-        const clean = sanitizeResult(r, suite.name as CheckResult['suite'], secrets);
+        const left = selectionSkip(r.id, opts);
+        const clean = left ? leftOutResult(r, suite.name as CheckResult['suite'], left) : sanitizeResult(r, suite.name as CheckResult['suite'], secrets);
         all.push(clean);
         opts.onResult?.(clean);
       }
