@@ -8,6 +8,11 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** The only reason a browser test may skip: no Chromium on this machine (.ci/run installs it). */
 export const NO_CHROMIUM = !existsSync(CHROMIUM);
 
+/** A suite title that says why it is skipped, when it is. */
+export function skipTitle(title: string): string {
+  return NO_CHROMIUM ? `${title} (skipped: ${CHROMIUM} is not installed; .ci/run installs Debian's chromium)` : title;
+}
+
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,

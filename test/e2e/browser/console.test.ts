@@ -8,13 +8,13 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Browser, Page } from 'playwright-core';
 import { createProvider } from '../../../src/provider/index.ts';
 import { createConsole, type ProviderConsole } from '../../../src/provider/ui/console.ts';
-import { NO_CHROMIUM, launchChromium, screenshotPath } from './browser.ts';
+import { NO_CHROMIUM, launchChromium, screenshotPath, skipTitle } from './browser.ts';
 
 const TOKEN = 'console-api-token-8c1d2e3f4a';
 const UI_TOKEN = 'console-ui-token-77aa11bb';
 const PASSWORD = 'Secret-Pa55-never-on-screen';
 
-describe.skipIf(NO_CHROMIUM)('the live console in Chromium (skipped: /usr/bin/chromium is not installed)', () => {
+describe.skipIf(NO_CHROMIUM)(skipTitle('the live console in Chromium'), () => {
   let server: ServerType;
   let ui: ProviderConsole;
   let base: string;

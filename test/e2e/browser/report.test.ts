@@ -15,11 +15,11 @@ import { createProvider } from '../../../src/provider/index.ts';
 import { main } from '../../../src/cli.ts';
 import { reportCommand } from '../../../src/harness/commands.ts';
 import type { RunReport } from '../../../src/harness/check.ts';
-import { NO_CHROMIUM, launchChromium, screenshotPath } from './browser.ts';
+import { NO_CHROMIUM, launchChromium, screenshotPath, skipTitle } from './browser.ts';
 
 const TOKEN = 'browser-test-token-5e1f0c9ad2b7';
 
-describe.skipIf(NO_CHROMIUM)('report.html in Chromium (skipped: /usr/bin/chromium is not installed)', () => {
+describe.skipIf(NO_CHROMIUM)(skipTitle('report.html in Chromium'), () => {
   let server: ServerType;
   let browser: Browser;
   let page: Page;

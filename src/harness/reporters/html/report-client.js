@@ -197,7 +197,7 @@
     if (r.message && r.message.length > 300) parts.push(section('message', [el('pre', { text: r.message })]));
     if (r.cite) {
       var heading = [el('a', { href: r.cite.url, target: '_blank', rel: 'noopener', text: r.rfc.replace(/^RFC(\d)/, 'RFC $1') + (r.cite.title ? ' — ' + r.cite.title : '') })];
-      parts.push(section('specification', [el('div', null, heading), r.cite.quote ? el('blockquote', { text: r.cite.quote }) : null, el('div', { class: 'msg', text: r.level + ' · ' + r.suite + ' · ' + r.bucket })]));
+      parts.push(section('specification', [el('div', null, heading), r.cite.quote ? el('blockquote', { text: r.cite.quote }) : null, el('div', { class: 'msg', text: r.level + ' · ' + r.suite + ' · ' + r.area + (r.profile ? ' · ' + r.profile : '') })]));
     }
     if (r.diff) {
       parts.push(section('expected vs actual', [diffView(r.diff)], [el('span', { class: 'legend' }, [el('span', { class: 'd', text: '− expected' }), ' ', el('span', { class: 'a', text: '+ actual' })])]));
