@@ -22,7 +22,9 @@ import {
 } from './http.ts';
 import { listResources, withCaseExact } from './list.ts';
 import { Mutex } from './mutex.ts';
+import { compilePolicy, joinDefaultGroups, withPolicyDecision, withPolicyExtension } from './policy/index.ts';
 import { DEFAULT_LIMITS, normalizeBasePath, type ProviderLimits, type ProviderOptions } from './options.ts';
+import { scryptCost } from './password.ts';
 import { locationOf, present } from './present.ts';
 import { ResourceService, etagMatches, type Stored, type WriteResult } from './resources.ts';
 import { StateFile, readSnapshotFile } from './state-file.ts';
@@ -55,7 +57,9 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   const basePath = normalizeBasePath(options.basePath);
   const limits: ProviderLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const faults = new FaultSet(options.faults ?? []);
-  const registry = SchemaRegistry.fromSpecs();
+  const policyRules = options.policy ? compilePolicy(options.policy) : undefined;
+  // The policy extension is advertised only when a policy is active (RFC 7644 §4: discovery says what this instance does).
+  const registry = policyRules ? withPolicyExtension(SchemaRegistry.fromSpecs()) : SchemaRegistry.fromSpecs();
   // Under a case fault the filter evaluator sees caseExact=true where the fault says so.
   const filterRegistry = faults.has('filter-case-sensitive')
     ? withCaseExact(registry, () => true)
@@ -89,19 +93,30 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     faults,
     lock: new Mutex(),
     uniqueGroupDisplayName: options.uniqueGroupDisplayName ?? true,
+    passwordCost: scryptCost(options.passwordHashCost),
     afterWrite: async () => {
       if (stateFile) await stateFile.save();
     },
+    deprovision: options.policy?.deprovision,
+    afterUserCreate: options.policy?.defaultGroups?.length
+      ? (id) => joinDefaultGroups(store, id, options.policy!.defaultGroups!)
+      : undefined,
   });
+
+  /** The wire form before projection; with a policy, Users carry its decision, computed at read time. */
+  async function view(kind: ResourceKind, r: Stored, baseUrl: string): Promise<ScimResource> {
+    const out = await present(kind, r, { store, faults, baseUrl });
+    return policyRules && kind === 'User' ? withPolicyDecision(out, policyRules) : out;
+  }
 
   /** The wire form of one resource, shaped by ?attributes / ?excludedAttributes (RFC 7644 §3.4.2.5, §3.9). */
   async function render(kind: ResourceKind, r: Stored, baseUrl: string, url: URL, echoedPassword?: string): Promise<ScimResource> {
-    const view = await present(kind, r, { store, faults, baseUrl });
+    const presented = await view(kind, r, baseUrl);
     const attributes = url.searchParams.get('attributes');
     const excluded = faults.has('excluded-attributes-ignored') ? null : url.searchParams.get('excludedAttributes');
     // Always projected: it also drops returned "never" / "request" attributes (RFC 7643 §2.2).
     const shaped = projectResource(
-      view,
+      presented,
       {
         attributes: attributes !== null ? parseAttributeList(attributes) : undefined,
         excludedAttributes: excluded !== null ? parseAttributeList(excluded) : undefined,
@@ -188,7 +203,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     if (!query) throw firstError;
     const body = await listResources(kinds, query, {
       ...listContext,
-      present: (kind, r) => present(kind, r, { store, faults, baseUrl }),
+      present: (kind, r) => view(kind, r, baseUrl),
     });
     return jsonResponse(style, 200, body);
   }

@@ -1,5 +1,6 @@
 /** What `createProvider` accepts, and the defaults it fills in. */
 import type { AuthOptions } from './auth.ts';
+import type { Policy } from './policy/format.ts';
 import type { ResourceStore } from './store.ts';
 
 export interface ProviderLimits {
@@ -41,6 +42,16 @@ export interface ProviderOptions {
    * push groups by name) we refuse duplicates with 409 unless this is false.
    */
   uniqueGroupDisplayName?: boolean;
+  /**
+   * Files.com-style provisioning policy (`--policy FILE`, docs/policy.md): deprovision method, default groups,
+   * and decisions shown under the FILESCOM_USER_URN extension. Without it the provider is plain RFC core + enterprise.
+   */
+  policy?: Policy;
+  /**
+   * scrypt cost N of stored password hashes (a power of two; r=8, p=1). Default 256: about 1-2 ms per hash,
+   * enough for a test provider (docs/provider.md). Hashes carry their parameters, so changing it is safe.
+   */
+  passwordHashCost?: number;
   /** Told about unexpected exceptions (bugs) that were answered with a generic 500; `serve` logs them. */
   onInternalError?: (err: unknown, req: Request) => void;
 }

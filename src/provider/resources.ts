@@ -9,9 +9,9 @@ import { ScimError, scimError } from '../scim/errors.ts';
 import type { SchemaRegistry } from '../scim/schema-registry.ts';
 import { SCHEMA_URN, type ScimResource } from '../scim/types.ts';
 import { applyPatch, normalizeResource, readOnlyAttributesPresent } from './core.ts';
-import type { FaultSet } from './faults.ts';
+import { isMemberRemoval, type FaultSet } from './faults.ts';
 import type { Mutex } from './mutex.ts';
-import { hashPassword } from './password.ts';
+import { hashPassword, type ScryptCost } from './password.ts';
 import type { ResourceKind, ResourceStore } from './store.ts';
 
 export type Stored = ScimResource & { id: string };
@@ -22,8 +22,14 @@ export interface ServiceContext {
   faults: FaultSet;
   lock: Mutex;
   uniqueGroupDisplayName: boolean;
+  /** scrypt parameters for new password hashes (options.passwordHashCost). */
+  passwordCost?: ScryptCost;
   /** Called after every committed change, before the response is sent (the --state snapshot). */
   afterWrite(): Promise<void>;
+  /** Policy `deprovision: disable` (docs/policy.md): DELETE of a User deactivates it instead of removing it. */
+  deprovision?: 'disable' | 'delete';
+  /** Runs under the write lock right after a User is stored (policy defaultGroups). */
+  afterUserCreate?(id: string): Promise<void>;
 }
 
 /** Preconditions a write request carries (RFC 7644 §3.14). */
@@ -171,7 +177,7 @@ export class ResourceService {
     r.schemas = Array.isArray(normalized.schemas) && normalized.schemas.length > 0 ? normalized.schemas : [KIND_SCHEMA[kind]];
     // A password that differs from the stored hash was sent by the client in clear: hash it before storing.
     if (kind === 'User' && typeof r.password === 'string' && r.password !== previous?.password) {
-      r.password = await hashPassword(r.password);
+      r.password = await hashPassword(r.password, this.ctx.passwordCost);
     }
     if (kind === 'Group') {
       const members = await this.normalizeMembers(r.members, id, previous);
@@ -210,6 +216,7 @@ export class ResourceService {
       const stored = await this.finish(kind, normalized, id, { created, version: newVersion() }, undefined);
       await this.assertUnique(kind, stored);
       await this.store.create(kind, stored);
+      if (kind === 'User') await this.ctx.afterUserCreate?.(id);
       return { resource: stored, echoedPassword: typeof body.password === 'string' ? body.password : undefined };
     });
   }
@@ -254,7 +261,10 @@ export class ResourceService {
         effective = { ...body, Operations: kept };
       }
       if (kind === 'Group' && ops && this.has('member-removal-ignored')) {
-        effective = { ...body, Operations: ops.filter((op) => !(isObject(op) && String(op.op).toLowerCase() === 'remove' && String(op.path ?? '').toLowerCase().startsWith('members'))) };
+        // Fault: removals of members are dropped; a request of nothing but removals is "accepted", 200 unchanged.
+        const kept = ops.filter((op) => !isMemberRemoval(op));
+        if (kept.length === 0) return { resource: current };
+        effective = { ...body, Operations: kept };
       }
       const base: ScimResource = { ...current };
       const ctx = { registry: this.ctx.registry, resourceType: kind };
@@ -291,6 +301,13 @@ export class ResourceService {
       const current = await this.get(kind, id);
       this.checkIfMatch(current, pre);
       if (this.has('delete-not-deleting')) return;
+      if (kind === 'User' && this.ctx.deprovision === 'disable') {
+        // Policy `disable` (docs/policy.md) knowingly departs from RFC 7644 §3.6 (404 after DELETE), as Files.com
+        // does: the record stays for audit with RFC 7643 §4.1.1 active=false, its memberships and a new version.
+        if (current.active === false) return;
+        await this.store.replace(kind, { ...current, active: false, meta: { ...current.meta, lastModified: new Date().toISOString(), version: newVersion() } });
+        return;
+      }
       await this.store.delete(kind, id);
       if (this.has('deleted-user-stays-member')) return;
       // RFC 7643 §4.2: members reference existing resources, so a deleted one leaves every group it was in.

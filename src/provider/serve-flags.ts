@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../usage-error.ts';
 import { FAULTS } from './faults.ts';
+import type { Policy } from './policy/format.ts';
+import { readPolicyFile } from './policy/load.ts';
 
 export const HELP = `usage: scimcheck serve [flags]
 
@@ -18,7 +20,7 @@ Starts the reference SCIM 2.0 service provider (RFC 7643 / RFC 7644).
 ${Object.entries(FAULTS)
   .map(([name, what]) => `                        ${name.padEnd(28)} ${what}`)
   .join('\n')}
-  --policy FILE       Files.com-style provisioning policy (not yet supported)
+  --policy FILE       Files.com-style provisioning policy, JSON or YAML (docs/policy.md)
   --ui                serve the live console at /ui (users, groups, requests as they arrive)
   --ui-token T        a separate token for the console (else the API's credentials open it)
   --help              this text
@@ -35,6 +37,8 @@ export interface ServeFlags {
   publicDiscovery: boolean;
   statePath?: string;
   faults: string[];
+  /** The validated --policy file (read here, so a bad file is a usage error before anything listens). */
+  policy?: Policy;
   /** Serve the live console at /ui (src/provider/ui). */
   ui: boolean;
   uiToken?: string;
@@ -66,7 +70,6 @@ export function parseServeFlags(argv: string[]): ServeFlags {
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0]!);
   }
-  if (values.policy !== undefined) throw new UsageError('--policy is not yet supported');
   const portText = (values.port as string | undefined) ?? '8080';
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got '${portText}'`);
   const basic = ((values.basic as string[] | undefined) ?? []).map((b) => {
@@ -91,6 +94,7 @@ export function parseServeFlags(argv: string[]): ServeFlags {
     publicDiscovery: values['public-discovery'] === true,
     statePath: values.state as string | undefined,
     faults,
+    policy: values.policy !== undefined ? readPolicyFile(values.policy as string) : undefined,
     ui: values.ui === true || values['ui-token'] !== undefined,
     uiToken: values['ui-token'] as string | undefined,
     help: values.help === true,
