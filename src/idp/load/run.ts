@@ -143,9 +143,10 @@ export class LoadRun {
     };
   }
 
-  private verifierHttp(metrics: Metrics): MeteredHttp {
+  /** The neutral reader; cleanup's gets no abort signal, since it must run after Ctrl-C. */
+  private verifierHttp(metrics: Metrics, signal?: AbortSignal): MeteredHttp {
     return new MeteredHttp(
-      { baseUrl: this.s.target, authorization: this.s.authorization, fetch: this.io.fetch, timeoutMs: this.s.timeoutMs, headers: VERIFIER_HEADERS, retry: VERIFIER_RETRY, sleep: this.io.sleep },
+      { baseUrl: this.s.target, authorization: this.s.authorization, fetch: this.io.fetch, timeoutMs: this.s.timeoutMs, headers: VERIFIER_HEADERS, retry: VERIFIER_RETRY, sleep: this.io.sleep, signal },
       { metrics, limiter: this.limiter, clock: this.clock },
     );
   }
@@ -288,10 +289,15 @@ export class LoadRun {
       else {
         this.enter('read-back');
         try {
-          verdict = await readBack(this.engine, { http: this.verifierHttp(readMetrics), prefix: s.prefix, leaveGroupsFirst: this.profile.setActive.leaveGroupsFirst, concurrency: s.concurrency });
+          verdict = await readBack(this.engine, { http: this.verifierHttp(readMetrics, this.io.signal), prefix: s.prefix, leaveGroupsFirst: this.profile.setActive.leaveGroupsFirst, concurrency: s.concurrency });
+          // A read-back cut short by Ctrl-C is no verdict.
+          if (this.io.signal?.aborted) {
+            verdict = undefined;
+            verdictError = 'interrupted during the read-back';
+          }
         } catch (err) {
           if (!(err instanceof ScimError)) throw err;
-          verdictError = `read-back failed: ${err.detail}`;
+          verdictError = this.io.signal?.aborted ? 'interrupted during the read-back' : `read-back failed: ${err.detail}`;
         }
       }
     } finally {
