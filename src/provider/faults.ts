@@ -62,3 +62,20 @@ export class FaultSet {
     return [...this.active];
   }
 }
+
+const GROUP_URN_PREFIX = 'urn:ietf:params:scim:schemas:core:2.0:group:';
+
+/**
+ * What the `member-removal-ignored` fault drops: a PATCH operation removing Group members (RFC 7644
+ * §3.5.2.2), by `members`, `members[value eq "..."]` or the URN-qualified path, in any case.
+ */
+export function isMemberRemoval(op: unknown): boolean {
+  if (typeof op !== 'object' || op === null || Array.isArray(op)) return false;
+  const o = op as Record<string, unknown>;
+  const opName = Object.keys(o).find((k) => k.toLowerCase() === 'op');
+  const pathKey = Object.keys(o).find((k) => k.toLowerCase() === 'path');
+  if (opName === undefined || String(o[opName]).toLowerCase() !== 'remove') return false;
+  let path = pathKey === undefined ? '' : String(o[pathKey] ?? '').trim().toLowerCase();
+  if (path.startsWith(GROUP_URN_PREFIX)) path = path.slice(GROUP_URN_PREFIX.length);
+  return path === 'members' || path.startsWith('members[') || path.startsWith('members.');
+}

@@ -68,9 +68,8 @@ describe('provider faults that break a scenario premise fail it with a readable 
   it('member-removal-ignored breaks push-groups', { timeout: 120_000 }, async () => {
     const { run } = await play('entra', 'push-groups', 'delete', ['member-removal-ignored']);
     expect(run.ok).toBe(false);
-    // The fault is described as "accepted but nothing removed"; today the provider answers 400 to a PATCH
-    // whose every op is a removal (reported to the lead). Either way the scenario must fail on the removal.
-    expect(run.failure).toMatch(/^step (9 \(removeMembers eng\): remove members from eng: .*→ 400|10 \(expect eng\): group eng: members differ .*unexpected \[")/);
+    // The fault accepts the removal (200) and removes nothing, so the read-back after it is what fails.
+    expect(run.failure).toMatch(/^step 10 \(expect eng\): group eng: members differ .*unexpected \["/);
   });
 
   it('delete-not-deleting breaks disable-vs-delete under the delete policy', async () => {

@@ -33,8 +33,10 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
   'member-removal-ignored': async (c) => {
     const u = await c.createUser('m');
     const g = await c.createGroup('g', [u.id]);
-    await c.patch(`/Groups/${g.id}`, patchOp({ op: 'remove', path: `members[value eq "${u.id}"]` }));
-    return (await c.get(`/Groups/${g.id}`)).json.members?.length === 1;
+    // Like the real bug: the removal is accepted (200, as if done) and the member stays, by filter and by value array.
+    const byFilter = await c.patch(`/Groups/${g.id}`, patchOp({ op: 'remove', path: `members[value eq "${u.id}"]` }));
+    const byValue = await c.patch(`/Groups/${g.id}`, patchOp({ op: 'Remove', path: 'members', value: [{ value: u.id }] }));
+    return byFilter.status === 200 && byValue.status === 200 && (await c.get(`/Groups/${g.id}`)).json.members?.length === 1;
   },
   'delete-not-deleting': async (c) => {
     const u = await c.createUser('d');
