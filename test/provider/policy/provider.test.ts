@@ -125,7 +125,7 @@ describe('the extension on Users (read-time decisions)', () => {
     expect(ext((await c.get(`/Users/${u.id}`)).json).siteAdmin).toBe(false);
   });
 
-  it('RFC 7644 §3.4.2.2: the extension attributes can be filtered on, and projected (§3.4.2.5)', async () => {
+  it('RFC 7644 §3.4.2.2: the extension attributes can be filtered on, sorted on (§3.4.2.3) and projected (§3.4.2.5)', async () => {
     const c = withPolicy({ siteAdminGroups: 'Admins' });
     const admin = await c.createUser('gus');
     await c.createUser('hal');
@@ -136,6 +136,9 @@ describe('the extension on Users (read-time decisions)', () => {
     const only = await c.get(`/Users/${admin.id}?attributes=${encodeURIComponent(`${FILESCOM_USER_URN}:siteAdmin`)}`);
     expect(ext(only.json)).toEqual({ siteAdmin: true });
     expect(only.json.userName).toBeUndefined();
+    // RFC 7644 §3.4.2.3: booleans sort false before true.
+    const sorted = await c.get(`/Users?sortBy=${encodeURIComponent(`${FILESCOM_USER_URN}:siteAdmin`)}&sortOrder=descending`);
+    expect(sorted.json.Resources.map((r: any) => r.userName)).toEqual(['gus', 'hal']);
     const without = await c.get(`/Users/${admin.id}?excludedAttributes=${encodeURIComponent(FILESCOM_USER_URN)}`);
     expect(ext(without.json)).toBeUndefined();
     expect(without.json.userName).toBe('gus');
