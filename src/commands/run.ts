@@ -59,7 +59,7 @@ execution
   --replay TOKEN          replay one property counterexample (name@path, printed with a failure; use with --seed)
   --time-budget DURATION  bound the property suites' time, e.g. 30s, 2m, 500ms
   --timeout MS            per-request timeout (default 10000)
-  --concurrency N         checks run in parallel (default 4)
+  --concurrency N         checks run in parallel (default 4; 8 against the embedded provider)
   --self-test             run the suite against every embedded provider fault and show which checks catch it
   --self-test-faults LIST with --self-test: prove only these faults (comma-separated)
 
@@ -224,7 +224,8 @@ export async function parseRunFlags(argv: string[], env: NodeJS.ProcessEnv = pro
     replay: v.replay,
     timeBudgetMs: durationFlag('time-budget', v['time-budget']),
     timeoutMs: intFlag('timeout', v.timeout, 1, 3_600_000) ?? 10_000,
-    concurrency: intFlag('concurrency', v.concurrency, 1, 64) ?? 4,
+    // A remote target gets 4 checks at a time; the embedded provider (its own thread, on loopback) takes 8.
+    concurrency: intFlag('concurrency', v.concurrency, 1, 64) ?? (preset.target === undefined ? 8 : 4),
     readOnly: !!v['read-only'],
     quiet: !!v.quiet,
     selfTest: !!v['self-test'],

@@ -11,6 +11,9 @@ import type { HarnessConfig } from './config.ts';
 import { runGenerator, valueForAttribute, type GenContext } from './generators.ts';
 import { summarizeResponse } from './context.ts';
 
+/** DELETEs in flight at once during cleanup. */
+const CLEANUP_CONCURRENCY = 8;
+
 /** `scimcheck-<6 hex of seed>`: the same seed names resources the same way. */
 export function runPrefix(seed: number): string {
   return `scimcheck-${(seed >>> 0).toString(16).padStart(8, '0').slice(-6)}`;
@@ -156,21 +159,31 @@ export function createFixtureRegistry(target: TargetInfo, config: HarnessConfig 
         [target.endpoints.users, users, 'user'],
       ];
       for (const [endpoint, ids, kind] of jobs) {
-        for (const id of [...new Set(ids.splice(0))]) {
+        const unique = [...new Set(ids.splice(0))];
+        const found: (string | undefined)[] = new Array(unique.length);
+        const deleteOne = async (i: number) => {
+          const id = unique[i] as string;
           if (!endpoint) {
-            warnings.push(`cleanup: no endpoint to delete ${kind} ${id}`);
-            continue;
+            found[i] = `cleanup: no endpoint to delete ${kind} ${id}`;
+            return;
           }
           try {
             const res = await http.send({ method: 'DELETE', path: `${endpoint}/${encodeURIComponent(id)}` });
             // RFC 7644 §3.6: 204 on delete; 404 means a check already deleted it.
             if (!(res.status >= 200 && res.status < 300) && res.status !== 404) {
-              warnings.push(`cleanup: DELETE ${endpoint}/${id} returned ${res.status}`);
+              found[i] = `cleanup: DELETE ${endpoint}/${id} returned ${res.status}`;
             }
           } catch (err) {
-            warnings.push(`cleanup: DELETE ${endpoint}/${id} failed: ${(err as Error).message}`);
+            found[i] = `cleanup: DELETE ${endpoint}/${id} failed: ${(err as Error).message}`;
           }
-        }
+        };
+        // A bounded pool: a run that made 1,000 users is not cleaned up one request at a time, nor all at once.
+        let next = 0;
+        const worker = async () => {
+          while (next < unique.length) await deleteOne(next++);
+        };
+        await Promise.all(Array.from({ length: Math.min(CLEANUP_CONCURRENCY, unique.length) }, worker));
+        warnings.push(...found.filter((w): w is string => w !== undefined));
       }
       return warnings;
     },

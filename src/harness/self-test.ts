@@ -23,22 +23,39 @@ export interface FaultExpectation {
  */
 export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   // RFC 7644 §3.3: a successful create answers 201 Created.
-  'create-returns-200': { only: ['users.create', 'bulk.post'], mustFail: ['users.create.returns-201'] },
+  'create-returns-200': { only: ['users.create', 'groups.create'], mustFail: ['users.create.returns-201', 'groups.create.empty'] },
   // RFC 7644 §3.4.2.2: the filter selects; a server that ignores it returns everything.
   'filter-ignored': {
-    only: ['filter', 'search.users.filter', 'search.root.filter', 'search.groups.filter', 'groups.filter'],
+    only: ['filter', 'search', 'groups.filter'],
     mustFail: [
+      'filter.sw.scope',
       'filter.eq.username',
+      'filter.eq.username-case-insensitive',
+      'filter.eq.case-exact-externalid',
       'filter.ne.username',
       'filter.co.title',
       'filter.sw.title',
       'filter.ew.title',
       'filter.pr.title',
       'filter.gt.datetime',
+      'filter.ge-le.datetime-inclusive',
+      'filter.gt.string',
       'filter.logic.and-or-precedence',
+      'filter.logic.parentheses',
       'filter.logic.not',
+      'filter.logic.or',
       'filter.complex.value-path-same-element',
+      'filter.multivalued.any-value',
+      'filter.complex.implied-value',
+      'filter.subattr.family-name',
+      'filter.urn.core-attribute',
+      'filter.urn.enterprise-attribute',
+      'filter.string.escaped-quote',
       'filter.empty-result',
+      'filter.operator.case-insensitive',
+      'filter.attribute-name.case-insensitive',
+      'filter.meta.resource-type',
+      'filter.boolean.active',
       'filter.groups.display-name',
       'groups.filter.member-value',
       'search.users.filter',
@@ -53,41 +70,68 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   },
   // RFC 7644 §3.4.2.2: string comparisons follow the attribute's caseExact.
   'filter-case-sensitive': { only: ['filter'], mustFail: ['filter.eq.username-case-insensitive'] },
-  // RFC 7644 §3.5.2: PATCH changes the resource.
+  // RFC 7644 §3.5.2: PATCH applies its operations (and refuses invalid ones) instead of answering 200 unchanged.
   'patch-ignored': {
     only: ['patch', 'groups.patch', 'etag.patch'],
     mustFail: [
       'patch.add.single-valued',
+      'patch.add.single-valued-replaces',
       'patch.add.multivalued-append',
       'patch.add.no-path',
       'patch.replace.with-path',
       'patch.replace.no-path',
+      'patch.replace.sub-attribute',
       'patch.replace.value-filter',
+      'patch.replace.multivalued-whole',
       'patch.remove.attribute',
       'patch.remove.value-filter',
       'patch.remove.no-path',
+      'patch.remove.multivalued-all',
       'patch.extension.urn-path',
       'patch.active.deactivate-idempotent',
+      'patch.invalid.path',
+      'patch.invalid.op',
       'groups.patch.add-member',
+      'groups.patch.add-several',
       'groups.patch.remove-member-filter',
+      'groups.patch.replace-members',
+      'groups.patch.remove-all-members',
       'groups.patch.rename',
       'etag.patch.version-changes',
     ],
   },
-  // RFC 7644 §3.5.2.2: remove with a value filter removes the matching members.
-  'member-removal-ignored': {
-    only: ['groups.patch', 'patch.remove'],
-    mustFail: ['groups.patch.remove-member-filter', 'groups.patch.remove-all-members'],
-  },
-  // RFC 7644 §3.6: a deleted resource is gone: GET answers 404.
+  // RFC 7644 §3.5.2.2: remove with a value filter, or of all members, removes them.
+  'member-removal-ignored': { only: ['groups.patch'], mustFail: ['groups.patch.remove-member-filter', 'groups.patch.remove-all-members'] },
+  // RFC 7644 §3.6: a deleted resource is gone: GET, PUT and DELETE answer 404.
   'delete-not-deleting': {
     only: ['users.delete', 'groups.delete', 'groups.member', 'bulk.delete'],
-    mustFail: ['users.delete.then-get-404', 'users.delete.twice-404', 'users.delete.then-put-404', 'groups.delete.then-404', 'bulk.delete.user'],
+    mustFail: [
+      'users.delete.then-get-404',
+      'users.delete.twice-404',
+      'users.delete.then-put-404',
+      'groups.delete.then-404',
+      'groups.member.deleted-user-leaves',
+      'bulk.delete.user',
+    ],
   },
-  // RFC 7644 §3.12: errors are SCIM JSON bodies with the SCIM media type.
+  // RFC 7644 §3.12: errors are JSON bodies with the Error schema, in application/scim+json (§8.1).
   'errors-plain-text': {
-    only: ['errors', 'content-type.response', 'discovery.schemas', 'discovery.resource-types'],
-    mustFail: ['content-type.response.error-409', 'errors.body.status-string-409', 'discovery.schemas.unknown-404'],
+    only: ['errors', 'content-type.response.error', 'discovery.schemas.unknown-404', 'discovery.resource-types.unknown-404'],
+    mustFail: [
+      'errors.body.error-schema',
+      'errors.body.status-string-400',
+      'errors.body.status-string-401',
+      'errors.body.status-string-404',
+      'errors.body.status-string-409',
+      'errors.body.detail-present',
+      'errors.unknown-endpoint.scim-404',
+      'content-type.response.error-400',
+      'content-type.response.error-401',
+      'content-type.response.error-404',
+      'content-type.response.error-409',
+      'discovery.schemas.unknown-404',
+      'discovery.resource-types.unknown-404',
+    ],
   },
   // RFC 7643 §4.1.1: password is returned "never".
   'password-echoed': {
@@ -97,20 +141,126 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
       'security.password.not-returned-get',
       'security.password.not-returned-put',
       'security.password.not-returned-patch',
-      'security.password.not-returned-list',
-      'security.password.not-returned-search',
       'security.password.not-returned-when-requested',
     ],
   },
   // RFC 7644 §3.4.2: totalResults is the number of matches, not the page size.
   'total-results-wrong': {
     only: ['paging', 'search.paging'],
-    mustFail: ['paging.total-results.consistent', 'paging.count.zero', 'search.paging'],
+    mustFail: ['paging.total-results.consistent', 'paging.count.zero', 'paging.start-index.beyond-end', 'search.paging'],
   },
   // RFC 7644 §3.4.2.4: startIndex is the 1-based index of the first result.
   'start-index-ignored': {
     only: ['paging', 'search.paging', 'sort.with-paging'],
-    mustFail: ['paging.start-index.echoed', 'paging.start-index.offsets', 'paging.walk.complete', 'search.paging'],
+    mustFail: ['paging.start-index.echoed', 'paging.start-index.offsets', 'paging.walk.complete', 'paging.start-index.beyond-end', 'sort.with-paging', 'search.paging'],
+  },
+  // RFC 7644 §3.3 / §3.12: a uniqueness conflict is 409 with scimType uniqueness.
+  'conflict-as-500': {
+    only: ['uniqueness', 'groups.create.duplicate-display-name'],
+    mustFail: [
+      'uniqueness.username.duplicate-409',
+      'uniqueness.username.case-variant-409',
+      'uniqueness.username.put-rename-409',
+      'uniqueness.username.put-case-variant-409',
+      'uniqueness.username.patch-rename-409',
+      'uniqueness.username.concurrent-creates',
+      'groups.create.duplicate-display-name',
+    ],
+  },
+  // RFC 7644 §2: every endpoint requires authentication; RFC 7235 §3.1: 401 with WWW-Authenticate.
+  'auth-not-enforced': {
+    only: ['auth'],
+    mustFail: [
+      'auth.missing.list-users',
+      'auth.missing.get-user',
+      'auth.missing.search',
+      'auth.missing.create-user',
+      'auth.empty-bearer.list-users',
+      'auth.wrong-token.list-users',
+      'auth.wrong-token.delete-user',
+      'auth.wrong-token.put-user',
+      'auth.wrong-token.patch-user',
+      'auth.wrong-basic.list-users',
+      'auth.wrong-scheme.list-users',
+      'auth.www-authenticate.on-401',
+    ],
+  },
+  // RFC 7644 §3.14: a stale If-Match is 412 Precondition Failed and changes nothing.
+  'if-match-ignored': {
+    only: ['etag.if-match'],
+    mustFail: ['etag.if-match.stale-put-412', 'etag.if-match.stale-patch-412', 'etag.if-match.stale-delete-412', 'etag.if-match.real-stale-after-change'],
+  },
+  // RFC 7644 §3.3: the 201 carries a Location header equal to meta.location.
+  'location-missing': { only: ['users.create'], mustFail: ['users.create.location-header', 'users.create.location-equals-meta'] },
+  // RFC 7644 §8.1: responses are application/scim+json.
+  'content-type-json': {
+    only: ['content-type'],
+    mustFail: [
+      'content-type.response.get-user',
+      'content-type.response.list-users',
+      'content-type.response.post-user',
+      'content-type.response.put-user',
+      'content-type.response.patch-user',
+      'content-type.response.error-400',
+      'content-type.response.error-401',
+      'content-type.response.error-404',
+      'content-type.response.error-409',
+      'content-type.response.service-provider-config',
+      'content-type.response.schemas',
+      'content-type.response.resource-types',
+    ],
+  },
+  // RFC 7644 §3.5.1: PUT replaces; attributes absent from the body are cleared.
+  'put-merges': { only: ['users.put'], mustFail: ['users.put.replaces-omitted-attribute'] },
+  // RFC 7644 §3.5.2: a PATCH is atomic; a failing operation leaves the resource as it was.
+  'patch-not-atomic': { only: ['patch.atomic'], mustFail: ['patch.atomic.failing-last-op'] },
+  // RFC 7644 §3.4.2.5: excludedAttributes removes the named attributes from the response.
+  'excluded-attributes-ignored': {
+    only: ['projection', 'groups.list', 'search.excluded-attributes'],
+    mustFail: [
+      'projection.excluded.emails',
+      'projection.excluded.case-insensitive-name',
+      'projection.list.excluded',
+      'projection.groups.excluded-members',
+      'groups.list.excluded-members',
+      'search.excluded-attributes',
+    ],
+  },
+  // RFC 7644 §3.4.2.3: sortBy / sortOrder order the results.
+  'sort-ignored': {
+    only: ['sort', 'search.sort'],
+    mustFail: [
+      'sort.username.ascending',
+      'sort.username.descending',
+      'sort.order.default-ascending',
+      'sort.sort-by.case-insensitive-name',
+      'sort.sort-by.sub-attribute',
+      'sort.with-paging',
+      'sort.case-insensitive-values',
+      'sort.descending.sub-attribute',
+      'search.sort',
+    ],
+  },
+  // RFC 7643 §4.1.2: User.groups is readOnly; a write through it must not change membership.
+  'groups-writable': { only: ['security.groups', 'groups.user'], mustFail: ['security.groups.readonly-on-patch', 'groups.user.groups-readonly-patch'] },
+  // RFC 7644 §3.4.2.4: count is the most results one page holds.
+  'count-ignored': {
+    only: ['paging', 'sort.with-paging', 'search.paging'],
+    mustFail: ['paging.count.honoured', 'paging.count.zero', 'paging.count.capped-at-max-results', 'paging.start-index.offsets', 'search.paging'],
+  },
+  // RFC 7643 §4.2: members are resources that exist; a deleted user leaves its groups.
+  'deleted-user-stays-member': { only: ['groups.member'], mustFail: ['groups.member.deleted-user-leaves'] },
+  // RFC 7644 §3.14: meta.version (the ETag) changes with the resource.
+  'version-unchanged': {
+    only: ['etag'],
+    mustFail: ['etag.put.version-changes', 'etag.patch.version-changes', 'etag.if-match.real-stale-after-change'],
+  },
+  // RFC 7643 §3.1: id is assigned by the service provider, never taken from the client.
+  'id-from-body': { only: ['users.create'], mustFail: ['users.create.id-from-body-ignored'] },
+  // RFC 7644 §3.5.2: a 200 answer to PATCH carries the resource (or the answer is 204).
+  'empty-patch-body': {
+    only: ['patch.response', 'etag.patch', 'projection.patch'],
+    mustFail: ['patch.response.body-or-204', 'etag.patch.header', 'projection.patch.attributes'],
   },
 };
 
