@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { randomInt } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setMaxListeners } from 'node:events';
 import { UsageError } from '../usage-error.ts';
 import { version } from '../version.ts';
 import type { CheckResult, RunReport } from '../harness/check.ts';
@@ -325,6 +326,8 @@ function tryReadBaseline(file: string): Baseline | undefined {
 /** Ctrl-C aborts the run; the runner still cleans up what the checks created (DESIGN.md). */
 function interruptible(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
+  // Every running check listens on the run's signal (--concurrency of them, times the self-test's parallel runs).
+  setMaxListeners(256, controller.signal);
   const onSigint = () => {
     if (controller.signal.aborted) process.exit(130);
     process.stderr.write('\nscimcheck: interrupted, cleaning up (Ctrl-C again to quit now)\n');

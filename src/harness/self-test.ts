@@ -116,7 +116,7 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   },
   // RFC 7644 §3.12: errors are JSON bodies with the Error schema, in application/scim+json (§8.1).
   'errors-plain-text': {
-    only: ['errors', 'content-type.response.error', 'discovery.schemas.unknown-404', 'discovery.resource-types.unknown-404'],
+    only: ['errors', 'content-type.response.error-*', 'discovery.schemas.unknown-404', 'discovery.resource-types.unknown-404'],
     mustFail: [
       'errors.body.error-schema',
       'errors.body.status-string-400',
@@ -243,10 +243,11 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   },
   // RFC 7643 §4.1.2: User.groups is readOnly; a write through it must not change membership.
   'groups-writable': { only: ['security.groups', 'groups.user'], mustFail: ['security.groups.readonly-on-patch', 'groups.user.groups-readonly-patch'] },
-  // RFC 7644 §3.4.2.4: count is the most results one page holds.
+  // RFC 7644 §3.4.2.4: count is the most results one page holds. (paging.count.capped-at-max-results also
+  // catches it, but only while the target holds more than filter.maxResults users, so it is not listed.)
   'count-ignored': {
     only: ['paging', 'sort.with-paging', 'search.paging'],
-    mustFail: ['paging.count.honoured', 'paging.count.zero', 'paging.count.capped-at-max-results', 'paging.start-index.offsets', 'search.paging'],
+    mustFail: ['paging.count.honoured', 'paging.count.zero', 'paging.start-index.offsets', 'search.paging'],
   },
   // RFC 7643 §4.2: members are resources that exist; a deleted user leaves its groups.
   'deleted-user-stays-member': { only: ['groups.member'], mustFail: ['groups.member.deleted-user-leaves'] },

@@ -1,0 +1,98 @@
+/**
+ * Proving the harness (issue 3): against the embedded provider carrying each deliberate fault
+ * (src/provider/faults.ts), `scimcheck run` exits 1 and every check the fault table (src/harness/self-test.ts)
+ * names for that fault fails at its level. Each run is restricted with --only to the fault's areas.
+ * The clean provider passing every check is proven in run-embedded.test.ts (and by --self-test below).
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli.ts';
+import { allChecks } from '../../src/harness/checks/index.ts';
+import type { RunReport } from '../../src/harness/check.ts';
+import { matchesAny } from '../../src/harness/glob.ts';
+import { FAULT_CATCHES, type SelfTestOutcome } from '../../src/harness/self-test.ts';
+import { FAULTS } from '../../src/provider/faults.ts';
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+const FAULT_NAMES = Object.keys(FAULTS);
+
+function quiet(): void {
+  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+}
+
+describe('the fault table', () => {
+  it('has an entry for every fault of the provider, and for nothing else', () => {
+    expect(Object.keys(FAULT_CATCHES).sort()).toEqual([...FAULT_NAMES].sort());
+  });
+
+  it('lists only real check ids, each selected by its fault’s --only patterns', () => {
+    const known = new Set(allChecks().map((c) => c.id));
+    for (const [fault, e] of Object.entries(FAULT_CATCHES)) {
+      expect(e.only.length, fault).toBeGreaterThan(0);
+      expect(e.mustFail.length, fault).toBeGreaterThan(0);
+      expect(e.mustFail.filter((id) => !known.has(id)), fault).toEqual([]);
+      expect(e.mustFail.filter((id) => !matchesAny(id, e.only)), fault).toEqual([]);
+    }
+  });
+});
+
+describe('scimcheck run against each fault', () => {
+  for (const fault of FAULT_NAMES) {
+    const expectation = FAULT_CATCHES[fault];
+    it(`${fault}: exits 1 and the relevant checks fail`, { timeout: 120_000 }, async () => {
+      expect(expectation, `no FAULT_CATCHES entry for ${fault}`).toBeDefined();
+      if (!expectation) return;
+      vi.stubEnv('SCIMCHECK_EMBEDDED_FAULTS', fault);
+      quiet();
+      const out = mkdtempSync(join(tmpdir(), `scimcheck-fault-${fault}-`));
+      const code = await main(['run', '--suite', 'conformance', '--only', expectation.only.join(','), '--out', out, '--quiet']);
+      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RunReport;
+      const byId = new Map(report.results.map((r) => [r.id, r]));
+      // Each listed check failed as its level says: MUST → failed, SHOULD/MAY → warned.
+      const notCaught = expectation.mustFail
+        .map((id) => byId.get(id))
+        .filter((r) => !r || r.status !== (r.level === 'MUST' ? 'failed' : 'warned'))
+        .map((r) => `${r?.id}: ${r?.status} ${r?.message ?? ''}`);
+      expect(notCaught).toEqual([]);
+      expect(report.results.filter((r) => r.status === 'errored').map((r) => `${r.id}: ${r.message}`)).toEqual([]);
+      expect(code).toBe(1);
+    });
+  }
+});
+
+describe('scimcheck run --self-test', () => {
+  it('prints and writes fault → catching checks, and passes when the clean provider passes and each fault is caught', { timeout: 300_000 }, async () => {
+    const out = mkdtempSync(join(tmpdir(), 'scimcheck-self-test-'));
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const code = await main(['run', '--self-test', '--self-test-faults', 'location-missing,patch-not-atomic', '--out', out]);
+    const outcome = JSON.parse(readFileSync(join(out, 'self-test.json'), 'utf8')) as SelfTestOutcome;
+    expect(outcome.clean).toEqual({ ok: true, notPassing: [] });
+    expect(outcome.rows.map((r) => [r.fault, r.ok, r.missing])).toEqual([
+      ['location-missing', true, []],
+      ['patch-not-atomic', true, []],
+    ]);
+    expect(outcome.rows[0]?.caught).toEqual(expect.arrayContaining(['users.create.location-header', 'users.create.location-equals-meta']));
+    expect(code).toBe(0);
+    const printed = lines.join('\n');
+    expect(printed).toMatch(/^caught\s+location-missing\s+.*users\.create\.location-header/m);
+    expect(printed).toMatch(/^caught\s+patch-not-atomic\s+.*patch\.atomic\.failing-last-op/m);
+    expect(printed).toMatch(/self-test: 2\/2 faults caught; clean provider passes/);
+    const md = readFileSync(join(out, 'self-test.md'), 'utf8');
+    expect(md).toContain('| `location-missing` | yes | users.create |');
+    expect(md).toContain('`patch.atomic.failing-last-op`');
+  });
+
+  it('refuses an unknown fault name as bad usage (exit 2)', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await main(['run', '--self-test', '--self-test-faults', 'no-such-fault', '--out', mkdtempSync(join(tmpdir(), 'scimcheck-st-'))])).toBe(2);
+  });
+});
