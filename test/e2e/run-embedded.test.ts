@@ -27,6 +27,8 @@ describe('scimcheck run against the embedded provider', () => {
     const report = readReport(out);
     const notPassing = report.results.filter((r) => r.status === 'failed' || r.status === 'errored').map((r) => `${r.id}: ${r.message}`);
     expect(notPassing).toEqual([]);
+    // The reference provider is the harness's clean baseline: not even a SHOULD check may warn against it.
+    expect(report.results.filter((r) => r.suite === 'conformance' && r.status === 'warned').map((r) => `${r.id}: ${r.message}`)).toEqual([]);
     expect(code).toBe(0);
     for (const f of ['report.json', 'junit.xml', 'summary.md', 'report.html']) expect(existsSync(join(out, f)), f).toBe(true);
     // Every check ran exactly once (or was skipped with a reason), in the report under its own id.
