@@ -12,14 +12,15 @@ import { createProvider } from '../../src/provider/index.ts';
 const BASE = 'http://localhost/scim/v2';
 const scenarios = await loadScenarios(['all']);
 
-function target(faults: string[] = []) {
-  const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token: 'T' }] }, faults });
+/** The provider is set up with the same deprovisioning policy the scenario declares (Files.com-style, docs/policy.md). */
+function target(faults: string[] = [], deprovision: 'delete' | 'disable' = 'delete') {
+  const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token: 'T' }] }, faults, policy: { deprovision } });
   const f = ((input: RequestInfo | URL, init?: RequestInit) => provider.fetch(input instanceof Request ? input : new Request(input, init))) as typeof fetch;
   return { fetch: f };
 }
 
 async function play(profile: string, scenario: string, deprovision: 'delete' | 'disable', faults: string[] = []): Promise<{ run: ScenarioRun; left: number }> {
-  const t = target(faults);
+  const t = target(faults, deprovision);
   const sc = scenarios.find((s) => s.name === scenario)!;
   const run = await runScenario(sc, {
     profile: getProfile(profile)!,
@@ -31,7 +32,9 @@ async function play(profile: string, scenario: string, deprovision: 'delete' | '
     deprovision,
     sleep: async () => {},
   });
-  const users = await (await t.fetch(`${BASE}/Users?count=1`, { headers: { authorization: 'Bearer T' } })).json();
+  // Under the disable policy a DELETE keeps the record inactive for audit, so what must be gone is every active user.
+  const userQuery = deprovision === 'disable' ? `filter=${encodeURIComponent('active eq true')}&count=1` : 'count=1';
+  const users = await (await t.fetch(`${BASE}/Users?${userQuery}`, { headers: { authorization: 'Bearer T' } })).json();
   const groups = await (await t.fetch(`${BASE}/Groups?count=1`, { headers: { authorization: 'Bearer T' } })).json();
   return { run, left: users.totalResults + groups.totalResults };
 }
@@ -41,6 +44,9 @@ describe.each(PROFILE_NAMES)('profile %s against the reference provider', (profi
     for (const sc of scenarios) {
       // The 1,000-member push does not depend on the policy: it runs once per profile.
       if (sc.name === 'push-groups' && deprovision === 'disable') continue;
+      // Its premise is a deletion in the target behind the IdP's back; a disable-policy target keeps records a SCIM
+      // DELETE names, so the premise cannot be set up over SCIM there (an admin would delete in the target's own UI).
+      if (sc.name === 'manual-delete-drift' && deprovision === 'disable') continue;
       // The 1,000-member push is slow where the provider hashes each created password (Okta sends one).
       const timeout = sc.name === 'push-groups' ? 900_000 : 120_000;
       it(`${sc.name} passes (deprovision: ${deprovision}) and leaves nothing behind`, { timeout }, async () => {
