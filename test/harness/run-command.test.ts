@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli.ts';
-import { parseRunFlags } from '../../src/commands/run.ts';
+import { parseRunFlags, type RunSettings } from '../../src/commands/run.ts';
 import { validateConfig, applyPreset } from '../../src/harness/config.ts';
 import { UsageError } from '../../src/usage-error.ts';
 
@@ -76,10 +76,11 @@ describe('run flags', () => {
   });
 
   it('parses --time-budget durations and passes --replay through', async () => {
-    expect((await parseRunFlags(['--time-budget', '30s'], {})).timeBudgetMs).toBe(30_000);
-    expect((await parseRunFlags(['--time-budget', '2m'], {})).timeBudgetMs).toBe(120_000);
-    expect((await parseRunFlags(['--time-budget', '500ms'], {})).timeBudgetMs).toBe(500);
-    expect((await parseRunFlags(['--replay', 'paging@3:1', '--seed', '7'], {})).replay).toBe('paging@3:1');
+    const settings = async (argv: string[]) => (await parseRunFlags(argv, {})) as RunSettings;
+    expect((await settings(['--time-budget', '30s'])).timeBudgetMs).toBe(30_000);
+    expect((await settings(['--time-budget', '2m'])).timeBudgetMs).toBe(120_000);
+    expect((await settings(['--time-budget', '500ms'])).timeBudgetMs).toBe(500);
+    expect((await settings(['--replay', 'paging@3:1', '--seed', '7'])).replay).toBe('paging@3:1');
     await expect(parseRunFlags(['--time-budget', 'soon'], {})).rejects.toThrow(/--time-budget must be a duration/);
   });
 });
