@@ -6,7 +6,9 @@
 export { parseFilter, validateFilter, compileFilter } from '../scim/filter/index.ts';
 export { parseAttrPath, parsePatchPath } from '../scim/attribute-path.ts';
 export { normalizeResource, readOnlyAttributesPresent } from '../scim/validate-resource.ts';
-export { applyPatch } from '../scim/patch.ts';
+export { applyPatch, parsePatchRequest } from '../scim/patch.ts';
+export { planMemberDelta, type MemberStep } from '../scim/patch/member-delta.ts';
+export { valuesEqual } from '../scim/compare.ts';
 export { projectResource, parseAttributeList } from '../scim/projection.ts';
 export { sortResources } from '../scim/sort.ts';
 export { normalizePaging, pageOf } from '../scim/paging.ts';

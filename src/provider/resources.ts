@@ -10,6 +10,7 @@ import type { SchemaRegistry } from '../scim/schema-registry.ts';
 import { SCHEMA_URN, type ScimResource } from '../scim/types.ts';
 import { applyPatch, normalizeResource, readOnlyAttributesPresent } from './core.ts';
 import { isMemberRemoval, type FaultSet } from './faults.ts';
+import { patchMembers } from './member-patch.ts';
 import type { Mutex } from './mutex.ts';
 import { hashPassword, type ScryptCost } from './password.ts';
 import type { ResourceKind, ResourceStore } from './store.ts';
@@ -265,6 +266,15 @@ export class ResourceService {
         const kept = ops.filter((op) => !isMemberRemoval(op));
         if (kept.length === 0) return { resource: current };
         effective = { ...body, Operations: kept };
+      }
+      if (kind === 'Group' && !this.has('patch-not-atomic')) {
+        // RFC 7644 §3.5.2: IdP membership changes as a delta, same result as below but cost of the change (member-patch.ts).
+        const version = this.has('version-unchanged') ? current.meta!.version! : newVersion();
+        const delta = await patchMembers(current, effective, { registry: this.ctx.registry, store: this.store, version });
+        if (delta) {
+          await this.store.replace(kind, delta.resource, delta.change);
+          return { resource: delta.resource };
+        }
       }
       const base: ScimResource = { ...current };
       const ctx = { registry: this.ctx.registry, resourceType: kind };

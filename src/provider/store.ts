@@ -20,6 +20,21 @@ export interface StoreSnapshot {
   groups: ScimResource[];
 }
 
+/** A stored Group member (RFC 7643 §4.2): the member's id, and whether it is a User or a Group. */
+export interface StoredMember {
+  value: string;
+  type?: ResourceKind;
+}
+
+/**
+ * Exactly how a group's new `members` differ from the stored ones: the stored member objects that went,
+ * and the new ones. Given to `replace`, it lets a store update its member indexes by the change alone.
+ */
+export interface MemberChange {
+  removed: readonly StoredMember[];
+  added: readonly StoredMember[];
+}
+
 export interface ResourceStore {
   get(kind: ResourceKind, id: string): Promise<ScimResource | undefined>;
   /** Several at once, in the order asked (undefined for unknown ids): one await for a 10k-member group. */
@@ -36,8 +51,17 @@ export interface ResourceStore {
   groupsOf(memberId: string): Promise<string[]>;
   /** Adds a resource; `resource.id` must be new. */
   create(kind: ResourceKind, resource: ScimResource & { id: string }): Promise<void>;
-  /** Replaces the stored resource with the same id. */
-  replace(kind: ResourceKind, resource: ScimResource & { id: string }): Promise<void>;
+  /**
+   * Replaces the stored resource with the same id. `change`, for a Group, says exactly how its `members`
+   * differ from the stored ones (everything else about the resource may change too); stores may ignore it.
+   */
+  replace(kind: ResourceKind, resource: ScimResource & { id: string }, change?: MemberChange): Promise<void>;
+  /**
+   * Optional: the members of group `groupId` whose value case-folds (foldKey) to each of `folded`, as the
+   * very objects of its stored `members` array; RFC 7643 §4.2 members.value is caseExact false. Lets a
+   * member PATCH cost the size of the change; without it the provider takes the generic path.
+   */
+  membersByFoldedValue?(groupId: string, folded: readonly string[]): Promise<Map<string, StoredMember[]>>;
   /** Removes it; false when there was none. */
   delete(kind: ResourceKind, id: string): Promise<boolean>;
   snapshot(): Promise<StoreSnapshot>;
@@ -55,16 +79,11 @@ export function foldKey(value: string): string {
   return value.toLowerCase();
 }
 
-function memberIds(group: ScimResource): string[] {
+/** The members of a stored group that carry a string id (the only ones that index). */
+function storedMembers(group: ScimResource): StoredMember[] {
   const members = group.members;
   if (!Array.isArray(members)) return [];
-  const ids: string[] = [];
-  for (const m of members) {
-    if (m && typeof m === 'object' && typeof (m as { value?: unknown }).value === 'string') {
-      ids.push((m as { value: string }).value);
-    }
-  }
-  return ids;
+  return members.filter((m): m is StoredMember => !!m && typeof m === 'object' && typeof (m as { value?: unknown }).value === 'string');
 }
 
 /** The default store: Maps in memory, indexes kept in step on every write. */
@@ -80,6 +99,8 @@ export class MemoryStore implements ResourceStore {
   };
   /** member id (user or group) -> ids of groups listing it */
   private readonly memberOf = new Map<string, Set<string>>();
+  /** group id -> case-folded member value -> its stored member objects (usually one) */
+  private readonly membersOf = new Map<string, Map<string, StoredMember[]>>();
 
   async get(kind: ResourceKind, id: string): Promise<ScimResource | undefined> {
     return this.data[kind].get(id);
@@ -112,8 +133,20 @@ export class MemoryStore implements ResourceStore {
     this.put(kind, resource);
   }
 
-  async replace(kind: ResourceKind, resource: ScimResource & { id: string }): Promise<void> {
-    this.put(kind, resource);
+  async replace(kind: ResourceKind, resource: ScimResource & { id: string }, change?: MemberChange): Promise<void> {
+    const old = this.data[kind].get(resource.id);
+    if (kind !== 'Group' || !change || !old) return this.put(kind, resource);
+    // Only the members named in the change are re-indexed: a 10k-member group is not walked for one add.
+    this.indexAttrs(kind, old, false);
+    this.data[kind].set(resource.id, resource);
+    this.indexAttrs(kind, resource, true);
+    for (const m of change.removed) this.indexMember(resource.id, m, false);
+    for (const m of change.added) this.indexMember(resource.id, m, true);
+  }
+
+  async membersByFoldedValue(groupId: string, folded: readonly string[]): Promise<Map<string, StoredMember[]>> {
+    const index = this.membersOf.get(groupId);
+    return new Map(folded.map((f) => [f, [...(index?.get(f) ?? [])]]));
   }
 
   async delete(kind: ResourceKind, id: string): Promise<boolean> {
@@ -139,6 +172,7 @@ export class MemoryStore implements ResourceStore {
       for (const index of this.indexes[kind].values()) index.clear();
     }
     this.memberOf.clear();
+    this.membersOf.clear();
     for (const u of snapshot.users) if (typeof u.id === 'string') this.put('User', u as ScimResource & { id: string });
     for (const g of snapshot.groups) if (typeof g.id === 'string') this.put('Group', g as ScimResource & { id: string });
   }
@@ -151,40 +185,56 @@ export class MemoryStore implements ResourceStore {
   }
 
   private index(kind: ResourceKind, r: ScimResource & { id: string }): void {
+    this.indexAttrs(kind, r, true);
+    if (kind === 'Group') for (const m of storedMembers(r)) this.indexMember(r.id, m, true);
+  }
+
+  private unindex(kind: ResourceKind, r: ScimResource & { id: string }): void {
+    this.indexAttrs(kind, r, false);
+    if (kind === 'Group') {
+      for (const m of storedMembers(r)) this.indexMember(r.id, m, false);
+      this.membersOf.delete(r.id);
+    }
+  }
+
+  /** The case-folded attribute indexes (userName, externalId, displayName). */
+  private indexAttrs(kind: ResourceKind, r: ScimResource & { id: string }, add: boolean): void {
     for (const [attr, index] of this.indexes[kind]) {
       const v = r[attr];
       if (typeof v !== 'string') continue;
       const key = foldKey(v);
       let ids = index.get(key);
-      if (!ids) index.set(key, (ids = new Set()));
-      ids.add(r.id);
-    }
-    if (kind === 'Group') {
-      for (const m of memberIds(r)) {
-        let groups = this.memberOf.get(m);
-        if (!groups) this.memberOf.set(m, (groups = new Set()));
-        groups.add(r.id);
+      if (add) {
+        if (!ids) index.set(key, (ids = new Set()));
+        ids.add(r.id);
+      } else if (ids) {
+        ids.delete(r.id);
+        if (ids.size === 0) index.delete(key);
       }
     }
   }
 
-  private unindex(kind: ResourceKind, r: ScimResource & { id: string }): void {
-    for (const [attr, index] of this.indexes[kind]) {
-      const v = r[attr];
-      if (typeof v !== 'string') continue;
-      const key = foldKey(v);
-      const ids = index.get(key);
-      if (!ids) continue;
-      ids.delete(r.id);
-      if (ids.size === 0) index.delete(key);
+  /** One membership in both directions: member -> groups (User.groups) and group -> folded value -> members. */
+  private indexMember(groupId: string, m: StoredMember, add: boolean): void {
+    const key = foldKey(m.value);
+    let groups = this.memberOf.get(m.value);
+    let byValue = this.membersOf.get(groupId);
+    if (add) {
+      if (!groups) this.memberOf.set(m.value, (groups = new Set()));
+      groups.add(groupId);
+      if (!byValue) this.membersOf.set(groupId, (byValue = new Map()));
+      const same = byValue.get(key);
+      if (same) same.push(m);
+      else byValue.set(key, [m]);
+      return;
     }
-    if (kind === 'Group') {
-      for (const m of memberIds(r)) {
-        const groups = this.memberOf.get(m);
-        if (!groups) continue;
-        groups.delete(r.id);
-        if (groups.size === 0) this.memberOf.delete(m);
-      }
+    const left = (byValue?.get(key) ?? []).filter((x) => x !== m);
+    if (left.length > 0) byValue!.set(key, left);
+    else byValue?.delete(key);
+    // The group still lists the member if another entry has the same id (only in hand-made data).
+    if (groups && !left.some((x) => x.value === m.value)) {
+      groups.delete(groupId);
+      if (groups.size === 0) this.memberOf.delete(m.value);
     }
   }
 }
