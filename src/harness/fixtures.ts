@@ -14,6 +14,44 @@ import { summarizeResponse } from './context.ts';
 /** DELETEs in flight at once during cleanup. */
 const CLEANUP_CONCURRENCY = 8;
 
+/** DELETE operations per Bulk request during cleanup (within the target's bulk.maxOperations). */
+const CLEANUP_BULK_BATCH = 100;
+
+/**
+ * Deletes `ids` under `endpoint` with Bulk DELETE operations (RFC 7644 §3.7) when the target advertises Bulk;
+ * returns the ids whose operation came back 2xx or 404 (already gone), matched by the operation's location.
+ * Never throws: a failed Bulk request just leaves its ids to the one-by-one DELETEs.
+ */
+async function bulkDeleted(http: HttpClient, target: TargetInfo, endpoint: string, ids: readonly string[]): Promise<Set<string>> {
+  const gone = new Set<string>();
+  if (!target.capabilities.has('bulk') || ids.length < 2) return gone;
+  const per = Math.max(1, Math.min(CLEANUP_BULK_BATCH, target.limits.bulkMaxOperations ?? CLEANUP_BULK_BATCH));
+  for (let i = 0; i < ids.length; i += per) {
+    const batch = ids.slice(i, i + per);
+    const path = (id: string) => `${endpoint}/${encodeURIComponent(id)}`;
+    try {
+      const res = await http.send({
+        method: 'POST',
+        path: '/Bulk',
+        body: { schemas: [SCHEMA_URN.bulkRequest], Operations: batch.map((id) => ({ method: 'DELETE', path: path(id) })) },
+      });
+      const ops = (res.json as { Operations?: unknown } | undefined)?.Operations;
+      if (res.status !== 200 || !Array.isArray(ops)) continue;
+      const wanted = new Map(batch.map((id) => [path(id).toLowerCase(), id]));
+      for (const op of ops as { status?: unknown; location?: unknown }[]) {
+        const code = Number(typeof op?.status === 'object' && op.status !== null ? (op.status as { code?: unknown }).code : op?.status);
+        if (!((code >= 200 && code < 300) || code === 404) || typeof op.location !== 'string') continue;
+        // The location is absolute; its tail is the path we asked to delete.
+        const loc = op.location.replace(/\/+$/, '').toLowerCase();
+        for (const [p, id] of wanted) if (loc.endsWith(p.toLowerCase())) gone.add(id);
+      }
+    } catch {
+      // Left to the one-by-one DELETEs below.
+    }
+  }
+  return gone;
+}
+
 /** `scimcheck-<6 hex of seed>`: the same seed names resources the same way. */
 export function runPrefix(seed: number): string {
   return `scimcheck-${(seed >>> 0).toString(16).padStart(8, '0').slice(-6)}`;
@@ -159,7 +197,10 @@ export function createFixtureRegistry(target: TargetInfo, config: HarnessConfig 
         [target.endpoints.users, users, 'user'],
       ];
       for (const [endpoint, ids, kind] of jobs) {
-        const unique = [...new Set(ids.splice(0))];
+        const all = [...new Set(ids.splice(0))];
+        // Through Bulk first when the target advertises it; whatever Bulk did not confirm is DELETEd one by one.
+        const gone = endpoint ? await bulkDeleted(http, target, endpoint, all) : new Set<string>();
+        const unique = all.filter((id) => !gone.has(id));
         const found: (string | undefined)[] = new Array(unique.length);
         const deleteOne = async (i: number) => {
           const id = unique[i] as string;
