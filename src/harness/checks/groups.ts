@@ -72,8 +72,10 @@ async function createManyUsers(ctx: CheckContext, n: number): Promise<string[]> 
         body = { schemas: [SCHEMA_URN.bulkRequest], Operations: ops };
       }
       const res = await ctx.http.send({ method: 'POST', path: '/Bulk', body });
-      const created = bulkCreatedIds(res.json);
-      for (const id of created) ctx.fixtures.track('user', id);
+      const made = bulkMadeUsers(res.json);
+      // Anything the target made is cleaned up; only a proper 201 counts as created (RFC 7644 §3.7.3).
+      for (const u of made) ctx.fixtures.track('user', u.id);
+      const created = made.filter((u) => u.code === 201).map((u) => u.id);
       ids.push(...created);
       if (res.status !== 200 || created.length < ops.length) break;
     }
@@ -90,17 +92,17 @@ async function createManyUsers(ctx: CheckContext, n: number): Promise<string[]> 
   return [...ids, ...rest];
 }
 
-/** Ids of the users a BulkResponse says were created (RFC 7644 §3.7.3: status 201 and a location per operation). */
-function bulkCreatedIds(json: unknown): string[] {
+/** Users a BulkResponse says it made: a 2xx status and a location per operation (RFC 7644 §3.7.3). */
+function bulkMadeUsers(json: unknown): { id: string; code: number }[] {
   const ops = attr(json, 'Operations');
-  const out: string[] = [];
+  const out: { id: string; code: number }[] = [];
   for (const op of Array.isArray(ops) ? ops : []) {
     const status = attr(op, 'status');
     const code = Number(typeof status === 'object' && status !== null ? attr(status, 'code') : status);
     const location = attr(op, 'location');
-    if (code !== 201 || typeof location !== 'string') continue;
+    if (!(code >= 200 && code < 300) || typeof location !== 'string') continue;
     const id = decodeURIComponent(location.replace(/\/+$/, '').split('/').pop() ?? '');
-    if (id !== '') out.push(id);
+    if (id !== '') out.push({ id, code });
   }
   return out;
 }
