@@ -28,7 +28,9 @@ interface Served {
 /** `scimcheck serve` in its own process, so its memory is its own. */
 function serve(extra: string[]): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--token', 'bench', ...extra], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    // BENCH_CPU_PROF=DIR: the provider writes a V8 CPU profile there when it exits (where its time goes).
+    const prof = env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', env.BENCH_CPU_PROF] : [];
+    const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--token', 'bench', ...extra], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();

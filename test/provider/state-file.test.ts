@@ -1,13 +1,15 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { listSegments, readSegment, replay, segmentPath, type JournalRecord } from '../../src/provider/journal.ts';
 import { StateFile, readSnapshotFile } from '../../src/provider/state-file.ts';
 import { MemoryStore } from '../../src/provider/store.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'scimcheck-state-'));
+const user = (i: number, extra: Record<string, unknown> = {}) => ({ id: `u${i}`, userName: `user${i}`, ...extra });
 
-describe('--state snapshot file', () => {
+describe('--state snapshot + journal', () => {
   it('a save after a change holds that change; loading it restores the store', async () => {
     const path = join(dir(), 'state.json');
     const store = new MemoryStore();
@@ -19,25 +21,98 @@ describe('--state snapshot file', () => {
     const again = new MemoryStore();
     await again.load(snap);
     expect(await again.lookup('User', 'userName', 'ALICE')).toEqual(['u1']);
+    await file.settle();
   });
 
-  it('concurrent saves are coalesced and every caller sees its own change on disk', async () => {
+  it('concurrent saves share journal writes, and every caller finds its own change on disk when its save resolves', async () => {
     const d = dir();
     const path = join(d, 'state.json');
     const store = new MemoryStore();
     const file = new StateFile(path, store);
     const saves: Promise<void>[] = [];
     for (let i = 0; i < 30; i++) {
-      await store.create('User', { id: `u${i}`, userName: `user${i}` });
-      const n = i + 1;
-      // Each caller checks, when its save resolves, that the file holds at least its own write.
-      saves.push(file.save().then(() => expect(JSON.parse(readFileSync(path, 'utf8')).users.length).toBeGreaterThanOrEqual(n)));
+      await store.create('User', user(i));
+      saves.push(file.save().then(() => expect(readSnapshotFile(path)!.users.map((u) => u.id)).toContain(`u${i}`)));
     }
     await Promise.all(saves);
+    expect(readSegment(segmentPath(path, 1)).records).toHaveLength(30);
+    // Group commit: the saves that arrived while a write was on disk shared the next one.
+    expect(file.journalSyncs).toBeLessThan(30);
     await file.settle();
-    expect(JSON.parse(readFileSync(path, 'utf8')).users).toHaveLength(30);
-    // Temporary files are renamed away, never left behind.
+    // close() folds the journal into the snapshot; temporary files are renamed away, never left behind.
     expect(readdirSync(d)).toEqual(['state.json']);
+    expect(JSON.parse(readFileSync(path, 'utf8')).users).toHaveLength(30);
+  });
+
+  it('replaces and deletes replay in order; compaction folds old segments into the snapshot and deletes them', async () => {
+    const d = dir();
+    const path = join(d, 'state.json');
+    const store = new MemoryStore();
+    const file = new StateFile(path, store, { compactAfterBytes: 2_000 });
+    for (let i = 0; i < 200; i++) {
+      await store.create('User', user(i, { title: 'x'.repeat(50) }));
+      if (i % 4 === 1) await store.replace('User', user(i - 1, { title: 'renamed' }));
+      if (i % 4 === 3) await store.delete('User', `u${i - 1}`);
+      await file.save();
+    }
+    await store.create('Group', { id: 'g1', displayName: 'G', members: [{ value: 'u0' }] });
+    await store.replace('Group', { id: 'g1', displayName: 'G', members: [{ value: 'u0' }, { value: 'u1' }] });
+    await file.save();
+    const expected = await store.snapshot();
+    expect(readSnapshotFile(path)).toEqual(expected);
+    // The snapshot was rewritten along the way and names the first segment it does not hold.
+    expect(JSON.parse(readFileSync(path, 'utf8')).journalFrom).toBeGreaterThan(1);
+    expect(listSegments(path)[0]).toBeGreaterThanOrEqual(JSON.parse(readFileSync(path, 'utf8')).journalFrom - 1);
+    await file.settle();
+    expect(readdirSync(d)).toEqual(['state.json']);
+    expect(readSnapshotFile(path)).toEqual(expected);
+  });
+
+  it('a torn last journal line is ignored, and the next process writes a segment of its own', async () => {
+    const path = join(dir(), 'state.json');
+    const store = new MemoryStore();
+    const file = new StateFile(path, store);
+    await store.create('User', user(1));
+    await store.create('User', user(2));
+    await file.save();
+    // A crash in the middle of the next write: half a record, no newline.
+    appendFileSync(segmentPath(path, 1), '{"op":"put","kind":"User","resource":{"id":"u3","userNa');
+    const read = readSegment(segmentPath(path, 1));
+    expect(read.records).toHaveLength(2);
+    expect(read.ignoredBytes).toBeGreaterThan(0);
+    expect(readSnapshotFile(path)!.users.map((u) => u.id)).toEqual(['u1', 'u2']);
+    // Restart: the new writer never appends after the torn line.
+    const restarted = new MemoryStore();
+    await restarted.load(readSnapshotFile(path)!);
+    const file2 = new StateFile(path, restarted);
+    await restarted.create('User', user(4));
+    await file2.save();
+    expect(listSegments(path)).toEqual([1, 2]);
+    expect(readSnapshotFile(path)!.users.map((u) => u.id)).toEqual(['u1', 'u2', 'u4']);
+    await file.settle();
+    await file2.settle();
+    expect(readSnapshotFile(path)!.users.map((u) => u.id)).toEqual(['u1', 'u2', 'u4']);
+  });
+
+  it('a record cut by garbage ends the segment there: nothing after it is guessed at', () => {
+    const path = join(dir(), 'state.json');
+    const good = '{"op":"put","kind":"User","resource":{"id":"u1","userName":"a"}}\n';
+    writeFileSync(segmentPath(path, 1), `${good}\u0000\u0000garbage\n${good.replace('u1', 'u2')}`);
+    expect(readSnapshotFile(path)!.users.map((u) => u.id)).toEqual(['u1']);
+  });
+
+  it('replaying a suffix of the journal again over a snapshot that already holds it changes nothing', () => {
+    const records: JournalRecord[] = [
+      { op: 'put', kind: 'User', resource: user(1) },
+      { op: 'put', kind: 'User', resource: user(2) },
+      { op: 'put', kind: 'User', resource: user(1, { title: 't' }) },
+      { op: 'delete', kind: 'User', id: 'u2' },
+      { op: 'put', kind: 'Group', resource: { id: 'g', displayName: 'g' } },
+    ];
+    const empty = { format: 'scimcheck-store' as const, version: 1 as const, users: [], groups: [] };
+    const full = replay(empty, records);
+    for (let k = 0; k < records.length; k++) expect(replay(full, records.slice(k))).toEqual(full);
+    expect(full.users).toEqual([user(1, { title: 't' })]);
   });
 
   it('a missing file is an empty start; a foreign file is a usage error', () => {

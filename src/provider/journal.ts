@@ -1,0 +1,94 @@
+/**
+ * The `--state` journal: one JSON line per store change, in numbered segment files beside the snapshot
+ * (`state.json.journal.1`, `.2`, ...). Replaying the segments over the snapshot gives the store as it was
+ * at the last acknowledged change. Pure reading and replay here; the writer lives in state-file.ts.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { ScimResource } from '../scim/types.ts';
+import type { ResourceKind, StoreSnapshot } from './store.ts';
+
+/** A whole resource as now stored, or the removal of one: replaying them in order is idempotent. */
+export type JournalRecord =
+  | { op: 'put'; kind: ResourceKind; resource: ScimResource & { id: string } }
+  | { op: 'delete'; kind: ResourceKind; id: string };
+
+export function journalLine(record: JournalRecord): string {
+  return `${JSON.stringify(record)}\n`;
+}
+
+export function segmentPath(statePath: string, n: number): string {
+  return `${statePath}.journal.${n}`;
+}
+
+/** Numbers of the journal segments that exist for this state file, ascending. */
+export function listSegments(statePath: string): number[] {
+  const prefix = `${basename(statePath)}.journal.`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(statePath));
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)))
+    .map((n) => Number(n.slice(prefix.length)))
+    .sort((a, b) => a - b);
+}
+
+function isRecord(v: unknown): v is JournalRecord {
+  if (!v || typeof v !== 'object') return false;
+  const r = v as Record<string, unknown>;
+  if (r.kind !== 'User' && r.kind !== 'Group') return false;
+  if (r.op === 'delete') return typeof r.id === 'string';
+  return r.op === 'put' && !!r.resource && typeof r.resource === 'object' && typeof (r.resource as { id?: unknown }).id === 'string';
+}
+
+export interface SegmentRead {
+  records: JournalRecord[];
+  /** Bytes after the last whole record: the tail of a write cut short by a crash, never acknowledged. */
+  ignoredBytes: number;
+}
+
+/**
+ * The records of one segment, up to its first line that is not a whole, valid record. Every acknowledged
+ * change was fully written (and fsynced) before its answer, so what follows such a line can only be the
+ * unacknowledged tail of a write the process died in (a torn last line); it is ignored, not guessed at.
+ */
+export function readSegment(file: string): SegmentRead {
+  const text = readFileSync(file, 'utf8');
+  const records: JournalRecord[] = [];
+  let at = 0;
+  while (at < text.length) {
+    const end = text.indexOf('\n', at);
+    if (end === -1) break;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text.slice(at, end));
+    } catch {
+      break;
+    }
+    if (!isRecord(parsed)) break;
+    records.push(parsed);
+    at = end + 1;
+  }
+  return { records, ignoredBytes: Buffer.byteLength(text.slice(at)) };
+}
+
+/** Applies records in order over a snapshot; creation order is kept as the memory store keeps it. */
+export function replay(snapshot: StoreSnapshot, records: Iterable<JournalRecord>): StoreSnapshot {
+  const maps: Record<ResourceKind, Map<string, ScimResource>> = {
+    User: new Map(snapshot.users.map((u) => [String(u.id), u])),
+    Group: new Map(snapshot.groups.map((g) => [String(g.id), g])),
+  };
+  for (const r of records) {
+    if (r.op === 'put') maps[r.kind].set(r.resource.id, r.resource);
+    else maps[r.kind].delete(r.id);
+  }
+  return { format: 'scimcheck-store', version: 1, users: [...maps.User.values()], groups: [...maps.Group.values()] };
+}
+
+/** Where a segment file lives, for fsyncing its directory entry. */
+export function stateDir(statePath: string): string {
+  return dirname(statePath) || '.';
+}
