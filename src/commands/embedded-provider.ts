@@ -1,14 +1,12 @@
 /**
  * The embedded reference provider of `scimcheck run` (no --target): on a free 127.0.0.1 port with a random
- * token. By default it runs on a worker thread, so the provider's work does not queue behind the harness's on
- * one event loop (a full run is CPU-bound; the second core then does the provider's half). `thread: false`
- * keeps it in this thread.
+ * token, on a worker thread, so the provider's work does not queue behind the harness's on one event loop
+ * (a full run is CPU-bound; the second core then does the provider's half).
  */
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { AddressInfo } from 'node:net';
 import { FaultSet } from '../provider/faults.ts';
 
 export interface Embedded {
@@ -17,10 +15,16 @@ export interface Embedded {
   stop(): Promise<void>;
 }
 
+/** The embedded provider's worker could not start: the harness's own failure, never the target's. */
+export class EmbeddedStartError extends Error {
+  constructor(reason: string) {
+    super(`the embedded reference provider did not start: ${reason}`);
+    this.name = 'EmbeddedStartError';
+  }
+}
+
 export interface EmbeddedOptions {
   faults?: readonly string[];
-  /** Run the provider on a worker thread (default true). */
-  thread?: boolean;
 }
 
 export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedded> {
@@ -28,31 +32,13 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
   // Unknown fault names are a usage error (exit 2), raised here in the caller's thread.
   new FaultSet(faults);
   const token = randomBytes(24).toString('hex');
-  return opts.thread === false ? startInProcess(token, faults) : startOnWorker(token, faults);
-}
-
-async function startInProcess(token: string, faults: string[]): Promise<Embedded> {
-  const [{ createProvider }, { serve }] = await Promise.all([import('../provider/index.ts'), import('@hono/node-server')]);
-  const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token }] }, faults });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: provider.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-    s.once('error', reject);
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    baseUrl: `http://127.0.0.1:${port}/scim/v2`,
-    token,
-    async stop() {
-      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await provider.close();
-    },
-  };
+  return startOnWorker(token, faults);
 }
 
 /**
  * The worker loads TypeScript through tsx's CommonJS hook, registered inside the worker: on Node 20, ESM loader
- * hooks registered in this thread (bin/scimcheck.js, `tsx`, vitest) do not reach worker threads.
+ * hooks registered in this thread (bin/scimcheck.js, `tsx`, vitest) do not reach worker threads. So the
+ * provider's modules load as CommonJS there: they must not use top-level await.
  */
 function workerBootstrap(): string {
   return `const { workerData } = require('node:worker_threads'); require(workerData.tsxCjs); require(workerData.entry);`;
@@ -63,14 +49,15 @@ async function startOnWorker(token: string, faults: string[]): Promise<Embedded>
   const tsxCjs = createRequire(import.meta.url).resolve('tsx/cjs');
   const worker = new Worker(workerBootstrap(), { eval: true, workerData: { token, faults, entry, tsxCjs } });
   const port = await new Promise<number>((resolve, reject) => {
-    const onExit = (code: number) => reject(new Error(`the embedded provider's worker exited (code ${code}) before listening`));
-    worker.once('error', reject);
+    const onExit = (code: number) => reject(new EmbeddedStartError(`its worker exited (code ${code}) before listening`));
+    const onError = (err: Error) => reject(new EmbeddedStartError(err.message));
+    worker.once('error', onError);
     worker.once('exit', onExit);
     worker.once('message', (msg: { port?: number; error?: string }) => {
-      worker.off('error', reject);
+      worker.off('error', onError);
       worker.off('exit', onExit);
       if (typeof msg.port === 'number') resolve(msg.port);
-      else reject(new Error(`the embedded provider did not start: ${msg.error ?? 'no reason given'}`));
+      else reject(new EmbeddedStartError(msg.error ?? 'no reason given'));
     });
   }).catch(async (err: unknown) => {
     await worker.terminate();
