@@ -88,7 +88,8 @@ export function patternCoversPrefix(pattern: string, prefix: string): boolean {
   const { head, wild } = literalHead(pattern.toLowerCase());
   const p = prefix.toLowerCase();
   if (!wild) return `${head}.` === p;
-  return pattern.indexOf('*') === pattern.length - 1 && p.startsWith(head);
+  // Only a plain `head*` surely covers: any other wildcard may leave some ids out.
+  return /^[^*?]*\*$/.test(pattern) && p.startsWith(head);
 }
 
 /** Why the selection leaves a whole suite out (its ids cannot be selected), or undefined to run it. */

@@ -127,5 +127,7 @@ describe('--only / --exclude over every result id', () => {
     expect(patternCoversPrefix('*', 'scenario.')).toBe(true);
     expect(patternCoversPrefix('scenario.okta.*', 'scenario.')).toBe(false);
     expect(patternCoversPrefix('scenario.*.x', 'scenario.')).toBe(false);
+    expect(patternCoversPrefix('?cenario*', 'property.')).toBe(false);
+    expect(patternCoversPrefix('scen*', 'scenario.')).toBe(true);
   });
 });
