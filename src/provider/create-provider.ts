@@ -25,7 +25,7 @@ import { Mutex } from './mutex.ts';
 import { compilePolicy, joinDefaultGroups, withPolicyDecision, withPolicyExtension } from './policy/index.ts';
 import { DEFAULT_LIMITS, normalizeBasePath, type ProviderLimits, type ProviderOptions } from './options.ts';
 import { scryptCost } from './password.ts';
-import { locationOf, present } from './present.ts';
+import { derivedDropped, locationOf, present } from './present.ts';
 import { ResourceService, etagMatches, type Stored, type WriteResult } from './resources.ts';
 import { StateFile, readSnapshotFile } from './state-file.ts';
 import { MemoryStore, type ResourceKind, type ResourceStore } from './store.ts';
@@ -104,25 +104,24 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   });
 
   /** The wire form before projection; with a policy, Users carry its decision, computed at read time. */
-  async function view(kind: ResourceKind, r: Stored, baseUrl: string): Promise<ScimResource> {
-    const out = await present(kind, r, { store, faults, baseUrl });
+  async function view(kind: ResourceKind, r: Stored, baseUrl: string, omit?: ReadonlySet<'members' | 'groups'>): Promise<ScimResource> {
+    const out = await present(kind, r, { store, faults, baseUrl, omit });
     return policyRules && kind === 'User' ? withPolicyDecision(out, policyRules) : out;
   }
 
   /** The wire form of one resource, shaped by ?attributes / ?excludedAttributes (RFC 7644 §3.4.2.5, §3.9). */
   async function render(kind: ResourceKind, r: Stored, baseUrl: string, url: URL, echoedPassword?: string): Promise<ScimResource> {
-    const presented = await view(kind, r, baseUrl);
     const attributes = url.searchParams.get('attributes');
     const excluded = faults.has('excluded-attributes-ignored') ? null : url.searchParams.get('excludedAttributes');
+    const query = {
+      attributes: attributes !== null ? parseAttributeList(attributes) : undefined,
+      excludedAttributes: excluded !== null ? parseAttributeList(excluded) : undefined,
+    };
+    const ctx = { registry, resourceType: kind };
+    // A member list the projection drops is not rendered (a PATCH with ?attributes=id on a 10k-member group).
+    const presented = await view(kind, r, baseUrl, derivedDropped(kind, query, ctx));
     // Always projected: it also drops returned "never" / "request" attributes (RFC 7643 §2.2).
-    const shaped = projectResource(
-      presented,
-      {
-        attributes: attributes !== null ? parseAttributeList(attributes) : undefined,
-        excludedAttributes: excluded !== null ? parseAttributeList(excluded) : undefined,
-      },
-      { registry, resourceType: kind },
-    );
+    const shaped = projectResource(presented, query, ctx);
     if (faults.has('password-echoed')) {
       const echoed = echoedPassword ?? r.password;
       if (echoed !== undefined) shaped.password = echoed;

@@ -2,7 +2,10 @@
  * Turns a stored resource into what goes on the wire: derived attributes filled in, secrets removed,
  * `meta.location` made absolute for the request's origin.
  */
-import type { ScimResource } from '../scim/types.ts';
+import type { ProjectionQuery } from '../scim/projection.ts';
+import type { ResourceContext } from '../scim/resource-access.ts';
+import { SCHEMA_URN, type ScimResource } from '../scim/types.ts';
+import { projectResource } from './core.ts';
 import type { FaultSet } from './faults.ts';
 import type { ResourceKind, ResourceStore } from './store.ts';
 
@@ -17,6 +20,21 @@ export interface PresentContext {
   store: ResourceStore;
   faults: FaultSet;
   baseUrl: string;
+  /** Derived attributes the response will not carry (see derivedDropped): not computed at all. */
+  omit?: ReadonlySet<'members' | 'groups'>;
+}
+
+/**
+ * The derived attributes (Group.members, User.groups) that `attributes` / `excludedAttributes` will drop
+ * from the response (RFC 7644 §3.4.2.5), so a PATCH answered with `?attributes=id` does not render a
+ * 10k-member list only to throw it away. Asked of the projection itself, on a value carrying every
+ * sub-attribute: if even that is dropped, every real value is.
+ */
+export function derivedDropped(kind: ResourceKind, query: ProjectionQuery, ctx: ResourceContext): Set<'members' | 'groups'> {
+  // User.groups is small, and read-time decisions (the provisioning policy) are computed from it: always there.
+  if (kind !== 'Group') return new Set();
+  const probe = { schemas: [SCHEMA_URN.group], members: [{ value: 'v', $ref: 'r', type: 'User', display: 'd' }] };
+  return 'members' in projectResource(probe, query, ctx) ? new Set() : new Set(['members'] as const);
 }
 
 /** The display name a member reference shows (RFC 7643 §4.2 members.display, §4.1.2 groups.display). */
@@ -31,7 +49,11 @@ export async function present(kind: ResourceKind, stored: ScimResource & { id: s
   // RFC 7643 §4.1.1: password is returned "never".
   if (!ctx.faults.has('password-echoed')) delete out.password;
   out.meta = { ...stored.meta, location: locationOf(ctx.baseUrl, kind, stored.id) };
-  if (kind === 'User') {
+  if (ctx.omit?.has(kind === 'User' ? 'groups' : 'members')) {
+    // Not asked for (RFC 7644 §3.4.2.5): the projection would drop them, so they are not computed.
+    delete out.members;
+    delete out.groups;
+  } else if (kind === 'User') {
     // RFC 7643 §4.1.2: groups is derived from Group.members and read-only; "direct" memberships only.
     const groupIds = await ctx.store.groupsOf(stored.id);
     const found = groupIds.length > 0 ? await ctx.store.getMany('Group', groupIds) : [];

@@ -57,14 +57,24 @@ function select(paths: AttrPath[], ctx: ResourceContext): Selection {
 
 /** Keeps the sub-attributes `keep` admits, in each value of a complex attribute; drops values left empty. */
 function filterSubs(value: unknown, attr: AttributeDef, keep: (sub: AttributeDef | undefined) => boolean): unknown {
+  // Decided once per key, not per value: a 10k-member group has 10k values with the same few keys.
+  const kept = new Map<string, boolean>();
+  const keeps = (k: string): boolean => {
+    let yes = kept.get(k);
+    if (yes === undefined) kept.set(k, (yes = keep(attr.subAttributes?.find((s) => lower(s.name) === lower(k)))));
+    return yes;
+  };
   const one = (v: unknown): unknown => {
     if (!isPlainObject(v)) return v;
     const out: Record<string, unknown> = {};
+    let any = false;
     for (const [k, sv] of Object.entries(v)) {
-      const sub = attr.subAttributes?.find((s) => lower(s.name) === lower(k));
-      if (keep(sub)) out[k] = structuredClone(sv);
+      if (!keeps(k)) continue;
+      // Strings, numbers and booleans are immutable: only objects need copying.
+      out[k] = typeof sv === 'object' && sv !== null ? structuredClone(sv) : sv;
+      any = true;
     }
-    return Object.keys(out).length === 0 ? undefined : out;
+    return any ? out : undefined;
   };
   if (Array.isArray(value)) {
     const items = value.map(one).filter((v) => v !== undefined);
