@@ -7,7 +7,7 @@
  * Prints a Markdown table (and the raw figures as JSON with BENCH_JSON=FILE). Not part of `npm test`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LoadRun, type LoadReport } from '../../src/idp/load/run.ts';
@@ -63,7 +63,11 @@ interface Row {
   rssMiB: number;
   peakMiB: number;
   stateFileMiB?: number;
+  compactedMiB?: number;
 }
+
+const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+const dirBytes = (dir: string) => readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 
 async function once(mode: 'memory' | 'state'): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'scimcheck-bench-load-'));
@@ -89,8 +93,12 @@ async function once(mode: 'memory' | 'state'): Promise<Row> {
     });
     const report = await run.run();
     const mem = memoryOf(served.child.pid!);
-    const stateFileMiB = mode === 'state' ? Math.round((statSync(statePath).size / 1024 / 1024) * 10) / 10 : undefined;
-    return { mode, report, idleMiB: idle.rssMiB, rssMiB: mem.rssMiB, peakMiB: mem.peakMiB, stateFileMiB };
+    // With --state: the snapshot plus its journal segments as the sync left them, then the snapshot alone
+    // once SIGTERM made the provider fold the journal into it.
+    const stateFileMiB = mode === 'state' ? mib(dirBytes(dir)) : undefined;
+    await stop(served);
+    const compactedMiB = mode === 'state' ? mib(statSync(statePath).size) : undefined;
+    return { mode, report, idleMiB: idle.rssMiB, rssMiB: mem.rssMiB, peakMiB: mem.peakMiB, stateFileMiB, compactedMiB };
   } finally {
     await stop(served);
     rmSync(dir, { recursive: true, force: true });
@@ -107,12 +115,12 @@ if (env.BENCH_STATE !== '0') rows.push(await once('state'));
 
 console.log(`\nscimcheck load benchmark · ${PROFILE} · ${USERS} users, ${GROUPS} groups × ${MEMBERS} members, incremental 0.1, concurrency ${CONCURRENCY}`);
 console.log(`node ${process.version} · ${cpus().length} CPUs (${cpus()[0]?.model.trim()}) · load average at start ${before}\n`);
-console.log('| provider | sync time | requests | req/s | p99 (slowest kind) | nothing lost | provider RSS idle → after sync (peak) | state file |');
+console.log('| provider | sync time | requests | req/s | p99 (slowest kind) | nothing lost | provider RSS idle → after sync (peak) | state on disk after sync → after stop |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
   const v = r.report.verdict;
   const lost = v ? (v.ok ? 'yes' : `NO (${v.problemCount} problems)`) : `no verdict: ${r.report.verdictError}`;
-  console.log(`| ${r.mode === 'memory' ? 'in memory' : '--state FILE'} | ${sec(r.report.syncMs)} s | ${r.report.requests.total} | ${r.report.throughput} | ${p99(r.report)} ms | ${lost} | ${r.idleMiB} → ${r.rssMiB} MiB (${r.peakMiB}) | ${r.stateFileMiB !== undefined ? `${r.stateFileMiB} MiB` : '—'} |`);
+  console.log(`| ${r.mode === 'memory' ? 'in memory' : '--state FILE'} | ${sec(r.report.syncMs)} s | ${r.report.requests.total} | ${r.report.throughput} | ${p99(r.report)} ms | ${lost} | ${r.idleMiB} → ${r.rssMiB} MiB (${r.peakMiB}) | ${r.stateFileMiB !== undefined ? `${r.stateFileMiB} → ${r.compactedMiB} MiB` : '—'} |`);
 }
 if (rows.length === 2) console.log(`\ncost of durability (--state): ${(rows[1]!.report.syncMs / rows[0]!.report.syncMs).toFixed(2)}× the in-memory sync time`);
 console.log('\nper kind (in memory):');

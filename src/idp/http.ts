@@ -1,9 +1,8 @@
 /**
- * The IdP's HTTP client: ky over an injected (or the global) fetch, with a timeout, bounded retries on
- * 429 / 5xx the way the profile says, and a redacted transcript of every attempt.
+ * The IdP's HTTP client: a transport (the injected or global fetch by default) with a timeout, bounded
+ * retries on 429 / 5xx the way the profile says, and a redacted transcript of every attempt.
  * It knows nothing about the target: only a base URL and credentials.
  */
-import ky from 'ky';
 import type { TranscriptEntry } from '../harness/check.ts';
 import { ScimError } from '../scim/errors.ts';
 import { redactBody, redactHeaders } from './redact.ts';
@@ -27,6 +26,26 @@ export interface IdpResponse {
   json: any;
 }
 
+/** One attempt on the wire, as a transport sends it. */
+export interface WireRequest {
+  method: Method;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  timeoutMs: number;
+}
+
+/** An answer read to its last byte; header names in lower case. */
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/** Sends one attempt; rejects when there is no answer (refused, reset, timed out, aborted). */
+export type Transport = (req: WireRequest) => Promise<WireResponse>;
+
 export interface RetryPolicy {
   /** Extra attempts after the first; bounded so a broken target cannot hold the run. */
   limit: number;
@@ -40,6 +59,8 @@ export interface IdpHttpOptions {
   baseUrl: string;
   authorization?: string;
   fetch?: typeof fetch;
+  /** Sends the attempts instead of `fetch` (the load generator's keep-alive node:http client). */
+  transport?: Transport;
   timeoutMs: number;
   headers: Record<string, string>;
   retry: RetryPolicy;
@@ -50,6 +71,11 @@ export interface IdpHttpOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Shared transcript (the IdP's and the verifier's requests in one order); a new one when absent. */
   transcript?: TranscriptEntry[];
+  /**
+   * false: keep no transcript (at IdP scale it would be gigabytes; the load meter keeps figures instead).
+   * Entries are then built and redacted only when `onExchange` wants them.
+   */
+  keepTranscript?: boolean;
 }
 
 /** The target could not be reached at all (connection refused, DNS, timeout after all retries). */
@@ -79,29 +105,30 @@ export function retryAfterMs(value: string | null | undefined, now = Date.now())
 }
 
 /**
- * ky cancels its cloned request body after the answer, which never settles while the original body is
- * unread; an in-process handler that answers without reading (e.g. 401) would hang the call. Reading the
- * body here first keeps every fetch-style handler safe.
+ * Plain fetch with the timeout and the caller's abort signal combined; the body is read to its end, so
+ * the attempt's latency and any connection reuse are the same whether the target is remote or in-process.
  */
-async function drainingFetch(inner: typeof fetch, input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  if (!(input instanceof Request)) return inner(input, init);
-  const body = input.body ? await input.arrayBuffer() : undefined;
-  return inner(input.url, { method: input.method, headers: input.headers, body, signal: init?.signal ?? input.signal });
+export function fetchTransport(inner: typeof fetch): Transport {
+  return async (req) => {
+    const timeout = AbortSignal.timeout(req.timeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const r = await inner(req.url, { method: req.method, headers: req.headers, body: req.body, signal });
+    const text = await r.text();
+    const headers: Record<string, string> = {};
+    r.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
+    return { status: r.status, headers, text };
+  };
 }
 
 export class IdpHttp {
   readonly transcript: TranscriptEntry[];
-  private readonly client: typeof ky;
+  private readonly transport: Transport;
+  private readonly keepTranscript: boolean;
 
   constructor(private readonly opts: IdpHttpOptions) {
     this.transcript = opts.transcript ?? [];
-    const inner = opts.fetch ?? globalThis.fetch;
-    this.client = ky.create({
-      fetch: (input, init) => drainingFetch(inner, input, init),
-      retry: 0, // retries are ours, so every attempt lands in the transcript
-      throwHttpErrors: false,
-      timeout: opts.timeoutMs,
-    });
+    this.keepTranscript = opts.keepTranscript ?? true;
+    this.transport = opts.transport ?? fetchTransport(opts.fetch ?? globalThis.fetch);
   }
 
   /** Sends with the profile's retry policy. Never throws for an HTTP status; throws TargetUnreachable. */
@@ -131,6 +158,11 @@ export class IdpHttp {
     throw new TargetUnreachable(`${req.method} ${req.path}: ${lastError || 'no answer'}`);
   }
 
+  /** One attempt on the wire; a subclass may wrap it (the load meter times and counts each one). */
+  protected attempt(_req: IdpRequest, wire: WireRequest): Promise<WireResponse> {
+    return this.transport(wire);
+  }
+
   private async once(req: IdpRequest): Promise<IdpResponse> {
     const url = buildUrl(this.opts.baseUrl, req.path, req.query);
     const headers: Record<string, string> = { ...this.opts.headers };
@@ -138,28 +170,30 @@ export class IdpHttp {
     const hasBody = req.body !== undefined;
     if (!hasBody) delete headers['Content-Type'];
     const body = hasBody ? (typeof req.body === 'string' ? req.body : JSON.stringify(req.body)) : undefined;
-    const entry: TranscriptEntry = {
-      request: { method: req.method, url, headers: redactHeaders(headers), body: redactBody(body) },
-      response: { error: 'no response' },
-    };
-    this.transcript.push(entry);
+    // Redaction parses every body: only done when someone keeps or prints the exchange.
+    const entry: TranscriptEntry | undefined =
+      this.keepTranscript || this.opts.onExchange
+        ? { request: { method: req.method, url, headers: redactHeaders(headers), body: redactBody(body) }, response: { error: 'no response' } }
+        : undefined;
+    if (entry && this.keepTranscript) this.transcript.push(entry);
     try {
-      const r = await this.client(url, { method: req.method, headers, body, signal: this.opts.signal });
-      const text = await r.text();
-      const resHeaders: Record<string, string> = {};
-      r.headers.forEach((v, k) => (resHeaders[k.toLowerCase()] = v));
+      const r = await this.attempt(req, { method: req.method, url, headers, body, signal: this.opts.signal, timeoutMs: this.opts.timeoutMs });
       let json: any;
       try {
-        json = text ? JSON.parse(text) : undefined;
+        json = r.text ? JSON.parse(r.text) : undefined;
       } catch {
         json = undefined;
       }
-      entry.response = { status: r.status, headers: resHeaders, body: redactBody(text) };
-      this.opts.onExchange?.(entry, req.purpose);
-      return { status: r.status, headers: resHeaders, text, json };
+      if (entry) {
+        entry.response = { status: r.status, headers: r.headers, body: redactBody(r.text) };
+        this.opts.onExchange?.(entry, req.purpose);
+      }
+      return { status: r.status, headers: r.headers, text: r.text, json };
     } catch (e) {
-      entry.response = { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
-      this.opts.onExchange?.(entry, req.purpose);
+      if (entry) {
+        entry.response = { error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
+        this.opts.onExchange?.(entry, req.purpose);
+      }
       throw e;
     }
   }

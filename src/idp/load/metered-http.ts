@@ -1,11 +1,10 @@
 /**
  * The IdP's HTTP client (src/idp/http.ts, unchanged behaviour: the profile's retries and Retry-After
  * handling) with a meter around every attempt: kind, status, latency, retries, 429 waits, and the
- * `--rate` schedule. The per-request context travels in an AsyncLocalStorage owned by each instance.
+ * `--rate` schedule. Each send() call's context is found by its own request object (no AsyncLocalStorage:
+ * its promise hooks slow every await of the process).
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
-import type { TranscriptEntry } from '../../harness/check.ts';
-import { IdpHttp, retryAfterMs, type IdpHttpOptions, type IdpRequest, type IdpResponse } from '../http.ts';
+import { IdpHttp, retryAfterMs, type IdpHttpOptions, type IdpRequest, type IdpResponse, type WireRequest, type WireResponse } from '../http.ts';
 import type { Metrics } from './metrics.ts';
 import { realClock, type Clock, type RateLimiter } from './rate.ts';
 
@@ -15,13 +14,6 @@ interface SendContext {
   /** When the last attempt ended with 429, and what its Retry-After asked. */
   after429At?: number;
   askedMs?: number;
-}
-
-/** At IdP scale a full transcript would be gigabytes; the meter keeps figures instead. */
-class DiscardedTranscript extends Array<TranscriptEntry> {
-  override push(): number {
-    return 0;
-  }
 }
 
 /** The request kinds of the summary table, from the engine's `purpose` labels. */
@@ -58,61 +50,64 @@ export interface MeterOptions {
 }
 
 export class MeteredHttp extends IdpHttp {
-  private readonly context: AsyncLocalStorage<SendContext>;
+  /** Per send() call, keyed by its request object: the attempts of one call share it. */
+  private readonly contexts = new WeakMap<IdpRequest, SendContext>();
   private readonly metrics: Metrics;
+  private readonly limiter?: RateLimiter;
+  private readonly clock: Clock;
+  private readonly capMs: number;
 
   constructor(opts: IdpHttpOptions, meter: MeterOptions) {
-    const context = new AsyncLocalStorage<SendContext>();
-    const inner = opts.fetch ?? globalThis.fetch;
-    const clock = meter.clock ?? realClock;
-    const metrics = meter.metrics;
-    const capMs = opts.retry.maxDelayMs;
-    const metered: typeof fetch = async (input, init) => {
-      const ctx = context.getStore();
-      if (meter.limiter) await meter.limiter.take();
-      const start = clock.now();
-      if (ctx) {
-        ctx.attempts++;
-        if (ctx.attempts > 1) metrics.retries++;
-        if (ctx.after429At !== undefined) metrics.waitedAfter429(start - ctx.after429At, ctx.askedMs, capMs);
-        ctx.after429At = undefined;
-        ctx.askedMs = undefined;
-      }
-      const kind = ctx?.kind ?? 'other';
-      let res: Response;
-      let body: ArrayBuffer;
-      try {
-        res = await inner(input, init);
-        // The latency includes the whole body, as the IdP experiences it.
-        body = await res.arrayBuffer();
-      } catch (e) {
-        metrics.attempt(kind, undefined, clock.now() - start);
-        throw e;
-      }
-      const end = clock.now();
-      metrics.attempt(kind, res.status, end - start);
-      if (res.status === 429) {
-        // RFC 6585 §4: 429 Too Many Requests, optionally with Retry-After (RFC 7231 §7.1.3).
-        metrics.throttle.count429++;
-        const asked = retryAfterMs(res.headers.get('retry-after'));
-        if (asked !== undefined) metrics.throttle.withRetryAfter++;
-        if (ctx) {
-          ctx.after429At = end;
-          ctx.askedMs = asked;
-        }
-      }
-      const nullBody = res.status === 204 || res.status === 304 || res.status < 200;
-      return new Response(nullBody ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers });
-    };
-    super({ ...opts, fetch: metered, transcript: new DiscardedTranscript() });
-    this.context = context;
-    this.metrics = metrics;
+    // At IdP scale a full transcript would be gigabytes; the meter keeps figures instead.
+    super({ ...opts, keepTranscript: false });
+    this.metrics = meter.metrics;
+    this.limiter = meter.limiter;
+    this.clock = meter.clock ?? realClock;
+    this.capMs = opts.retry.maxDelayMs;
   }
 
   override async send(req: IdpRequest): Promise<IdpResponse> {
-    const ctx: SendContext = { kind: kindOf(req), attempts: 0 };
-    const res = await this.context.run(ctx, () => super.send(req));
+    // A request object sent twice at once would share a context; a shallow copy keeps each call apart.
+    const own = { ...req };
+    this.contexts.set(own, { kind: kindOf(req), attempts: 0 });
+    const res = await super.send(own);
     if (res.status === 429) this.metrics.throttle.gaveUp++;
+    return res;
+  }
+
+  protected override async attempt(req: IdpRequest, wire: WireRequest): Promise<WireResponse> {
+    const ctx = this.contexts.get(req);
+    const metrics = this.metrics;
+    if (this.limiter) await this.limiter.take();
+    const start = this.clock.now();
+    if (ctx) {
+      ctx.attempts++;
+      if (ctx.attempts > 1) metrics.retries++;
+      if (ctx.after429At !== undefined) metrics.waitedAfter429(start - ctx.after429At, ctx.askedMs, this.capMs);
+      ctx.after429At = undefined;
+      ctx.askedMs = undefined;
+    }
+    const kind = ctx?.kind ?? 'other';
+    let res: WireResponse;
+    try {
+      // The latency includes the whole body, as the IdP experiences it (the transport reads it to the end).
+      res = await super.attempt(req, wire);
+    } catch (e) {
+      metrics.attempt(kind, undefined, this.clock.now() - start);
+      throw e;
+    }
+    const end = this.clock.now();
+    metrics.attempt(kind, res.status, end - start);
+    if (res.status === 429) {
+      // RFC 6585 §4: 429 Too Many Requests, optionally with Retry-After (RFC 7231 §7.1.3).
+      metrics.throttle.count429++;
+      const asked = retryAfterMs(res.headers['retry-after']);
+      if (asked !== undefined) metrics.throttle.withRetryAfter++;
+      if (ctx) {
+        ctx.after429At = end;
+        ctx.askedMs = asked;
+      }
+    }
     return res;
   }
 }

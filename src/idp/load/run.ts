@@ -12,6 +12,7 @@ import { getProfile } from '../profiles/index.ts';
 import { chunk, type Profile } from '../profiles/types.ts';
 import { cleanup, type CleanupResult } from './cleanup.ts';
 import { MeteredHttp } from './metered-http.ts';
+import { nodeTransport, type NodeTransport } from './node-transport.ts';
 import { Metrics, type RequestStats } from './metrics.ts';
 import { makePlan, type Change, type Plan } from './plan.ts';
 import { runPool } from './pool.ts';
@@ -93,6 +94,8 @@ export class LoadRun {
   private readonly clock: Clock;
   private readonly limiter?: RateLimiter;
   private readonly http: MeteredHttp;
+  /** Over a real network (no injected fetch): kept-alive node:http sockets, closed when the run ends. */
+  private readonly wire?: NodeTransport;
   private phase = 'starting';
   private phaseDone = 0;
   private phaseTotal = 0;
@@ -114,11 +117,14 @@ export class LoadRun {
     this.plan = makePlan({ prefix: s.prefix, users: s.users, groups: s.groups, membersPerGroup: s.membersPerGroup, incremental: s.incremental, seed: s.seed, idStyle: profile.idStyle });
     const batches = this.plan.groups.reduce((n, g) => n + Math.ceil(g.members.length / profile.groups.batchSize), 0);
     this.overallTotal = 1 + s.users + s.groups + batches + this.plan.changes.length;
+    // One socket per worker, shared by the IdP and the verifier (they never run at once).
+    if (!io.fetch) this.wire = nodeTransport({ maxSockets: s.concurrency });
     this.http = new MeteredHttp(
       {
         baseUrl: s.target,
         authorization: s.authorization,
         fetch: io.fetch,
+        transport: this.wire?.send,
         timeoutMs: s.timeoutMs,
         headers: { ...profile.headers },
         retry: profile.retry,
@@ -146,7 +152,7 @@ export class LoadRun {
   /** The neutral reader; cleanup's gets no abort signal, since it must run after Ctrl-C. */
   private verifierHttp(metrics: Metrics, signal?: AbortSignal): MeteredHttp {
     return new MeteredHttp(
-      { baseUrl: this.s.target, authorization: this.s.authorization, fetch: this.io.fetch, timeoutMs: this.s.timeoutMs, headers: VERIFIER_HEADERS, retry: VERIFIER_RETRY, sleep: this.io.sleep, signal },
+      { baseUrl: this.s.target, authorization: this.s.authorization, fetch: this.io.fetch, transport: this.wire?.send, timeoutMs: this.s.timeoutMs, headers: VERIFIER_HEADERS, retry: VERIFIER_RETRY, sleep: this.io.sleep, signal },
       { metrics, limiter: this.limiter, clock: this.clock },
     );
   }
@@ -301,9 +307,13 @@ export class LoadRun {
         }
       }
     } finally {
-      if (s.cleanup && !(this.unreachable && this.engine.userLinks.size === 0 && this.engine.groupLinks.size === 0)) {
-        this.enter('cleanup');
-        cleanupResult = await cleanup(this.engine, { http: this.verifierHttp(cleanMetrics), prefix: s.prefix, concurrency: s.concurrency });
+      try {
+        if (s.cleanup && !(this.unreachable && this.engine.userLinks.size === 0 && this.engine.groupLinks.size === 0)) {
+          this.enter('cleanup');
+          cleanupResult = await cleanup(this.engine, { http: this.verifierHttp(cleanMetrics), prefix: s.prefix, concurrency: s.concurrency });
+        }
+      } finally {
+        this.wire?.close();
       }
     }
     const requests = this.metrics.stats();
