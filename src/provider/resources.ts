@@ -13,7 +13,7 @@ import { isMemberRemoval, type FaultSet } from './faults.ts';
 import { patchMembers } from './member-patch.ts';
 import type { Mutex } from './mutex.ts';
 import { hashPassword, type ScryptCost } from './password.ts';
-import type { ResourceKind, ResourceStore } from './store.ts';
+import type { ResourceKind, ResourceStore, StoredMember } from './store.ts';
 
 export type Stored = ScimResource & { id: string };
 
@@ -324,11 +324,12 @@ export class ResourceService {
       for (const gid of await this.store.groupsOf(id)) {
         const g = await this.store.get('Group', gid);
         if (!g || !Array.isArray(g.members)) continue;
-        const members = (g.members as { value: string }[]).filter((m) => m.value !== id);
+        const members = (g.members as StoredMember[]).filter((m) => m.value !== id);
         const next: Stored = { ...(g as Stored), meta: { ...g.meta, lastModified: new Date().toISOString(), version: newVersion() } };
         if (members.length > 0) next.members = members;
         else delete next.members;
-        await this.store.replace('Group', next);
+        // Only the departed member is re-indexed, however large the group.
+        await this.store.replace('Group', next, { removed: (g.members as StoredMember[]).filter((m) => m.value === id), added: [] });
       }
     });
   }

@@ -105,6 +105,17 @@ describe('membership PATCH on a large group (RFC 7644 §3.5.2)', () => {
     expect(await store.groupsOf(`u${SIZE + 1}`)).toEqual(['big']);
   });
 
+  it('deleting a user re-indexes only that membership of the large group (RFC 7643 §4.2)', async () => {
+    const { store, c } = await bigGroup();
+    store.reset();
+    expect((await c.del('/Users/u5')).status).toBe(204);
+    expect(store.changes.map((ch) => [ch.removed.map((m) => m.value), ch.added])).toEqual([[['u5'], []]]);
+    expect(await store.groupsOf('u5')).toEqual([]);
+    expect((await store.membersByFoldedValue('big', ['u5', 'u6'])).get('u5')).toEqual([]);
+    const g = await c.get('/Groups/big?attributes=members.value');
+    expect(g.json.members).toHaveLength(SIZE - 1);
+  });
+
   it('If-Match still guards the fast path (RFC 7644 §3.14), and the version changes', async () => {
     const { c } = await bigGroup();
     const stale = await c.patch('/Groups/big', patchOp({ op: 'add', path: 'members', value: [{ value: `u${SIZE}` }] }), { 'if-match': 'W/"old"' });
