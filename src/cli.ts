@@ -33,7 +33,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   },
   load: {
     summary: 'an IdP-scale sync (users, groups, memberships, incremental cycle) with a read-back verdict',
-    load: async () => (await import('./idp/load/command.ts')).loadCommand,
+    load: async () => (await import('./commands/load.ts')).loadCommand,
   },
 };
 

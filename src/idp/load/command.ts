@@ -9,7 +9,6 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../usage-error.ts';
 import { getProfile, PROFILE_NAMES } from '../profiles/index.ts';
-import { startEmbedded, type EmbeddedTarget } from './embedded.ts';
 import { renderHtml } from './html.ts';
 import { renderLocustfile } from './locust.ts';
 import { createProgress } from './progress.ts';
@@ -50,6 +49,18 @@ reads everything back and deletes what it created. Without --target it starts th
 exit codes: 0 nothing lost or duplicated, 1 the read-back verdict failed (or cleanup left resources), 2 bad usage,
 3 target unreachable or credentials rejected`;
 
+/** A reference provider the CLI started for a run without --target (src/commands/load-embedded.ts). */
+export interface EmbeddedTarget {
+  baseUrl: string;
+  token: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedTargetOptions {
+  faults?: string[];
+  statePath?: string;
+}
+
 export interface LoadCommandIO {
   out: (line: string) => void;
   /** Where live progress goes (defaults to process.stderr); its isTTY picks the style. */
@@ -59,6 +70,11 @@ export interface LoadCommandIO {
   /** Install the SIGINT handler (the CLI does; tests do not). */
   signals?: boolean;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Starts the embedded reference provider when there is no --target. Given by the CLI layer
+   * (src/commands/load.ts): this module never imports the provider, so the IdP cannot tell whose target it is.
+   */
+  startEmbedded?: (opts: EmbeddedTargetOptions) => Promise<EmbeddedTarget>;
 }
 
 interface Parsed {
@@ -209,8 +225,9 @@ export async function runLoadCommand(argv: string[], io: Partial<LoadCommandIO> 
   let timer: ReturnType<typeof setInterval> | undefined;
   try {
     if (!s.target) {
+      if (!io.startEmbedded) throw new UsageError('--target is required here (no embedded provider to start)');
       const faults = (env.SCIMCHECK_EMBEDDED_FAULTS ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-      embedded = await startEmbedded({ faults, statePath: parsed.statePath });
+      embedded = await io.startEmbedded({ faults, statePath: parsed.statePath });
       out(`embedded reference provider at ${embedded.baseUrl}${parsed.statePath ? ` (state file ${parsed.statePath})` : ''}`);
     }
     const settings: LoadSettings = embedded ? { ...s, target: embedded.baseUrl, authorization: `Bearer ${embedded.token}` } : { ...s, target: s.target! };
@@ -233,9 +250,4 @@ export async function runLoadCommand(argv: string[], io: Partial<LoadCommandIO> 
     sig?.dispose();
     await embedded?.stop();
   }
-}
-
-/** The CLI entry (src/cli.ts `load`). */
-export async function loadCommand(argv: string[]): Promise<number> {
-  return (await runLoadCommand(argv, { signals: true })).code;
 }

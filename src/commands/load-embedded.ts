@@ -1,19 +1,14 @@
 /**
  * `scimcheck load` without --target: the reference provider on a free loopback port, started the way
- * `scimcheck run` does (src/commands/run.ts). This is CLI edge wiring: the load engine itself only ever
- * talks HTTP to a base URL and never imports the provider.
+ * `scimcheck run` does (src/commands/run.ts). CLI edge wiring (DESIGN.md: the IdP never knows whether its
+ * target is ours): src/commands/load.ts hands this to the load command, which only ever talks HTTP.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { EmbeddedTarget, EmbeddedTargetOptions } from '../idp/load/command.ts';
 
-export interface EmbeddedTarget {
-  baseUrl: string;
-  token: string;
-  stop(): Promise<void>;
-}
-
-export async function startEmbedded(opts: { faults?: string[]; statePath?: string } = {}): Promise<EmbeddedTarget> {
-  const [{ createProvider }, { serve }] = await Promise.all([import('../../provider/index.ts'), import('@hono/node-server')]);
+export async function startEmbedded(opts: EmbeddedTargetOptions = {}): Promise<EmbeddedTarget> {
+  const [{ createProvider }, { serve }] = await Promise.all([import('../provider/index.ts'), import('@hono/node-server')]);
   const token = randomBytes(24).toString('hex');
   const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token }] }, faults: opts.faults ?? [], statePath: opts.statePath });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
