@@ -3,7 +3,8 @@
  * a child process over a real loopback port — once in memory, once with `--state FILE` (the cost of
  * durability as a ratio) — with the read-back verdict and the provider's memory after the sync.
  * Defaults: 10k users, 100 groups × 100 members, Entra profile, concurrency 8. Override with BENCH_USERS,
- * BENCH_GROUPS, BENCH_MEMBERS, BENCH_CONCURRENCY, BENCH_PROFILE, BENCH_STATE=0 (skip the state run).
+ * BENCH_GROUPS, BENCH_MEMBERS, BENCH_CONCURRENCY, BENCH_PROFILE, BENCH_STATE=0 (skip the state run);
+ * BENCH_CPU_PROF=DIR writes the provider's V8 CPU profile there.
  * Prints a Markdown table (and the raw figures as JSON with BENCH_JSON=FILE). Not part of `npm test`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

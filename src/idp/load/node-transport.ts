@@ -15,7 +15,7 @@ export interface NodeTransport {
   close(): void;
 }
 
-/** The attempt got no answer in time (the IdP's own timeout, as ky and fetch report it). */
+/** The attempt got no answer within the IdP's timeout (named TimeoutError, as fetch names it). */
 class AttemptTimeout extends ScimError {
   constructor(ms: number) {
     super(504, `no answer within ${ms} ms`);
