@@ -115,6 +115,16 @@ describe('--state snapshot + journal', () => {
     expect(full.users).toEqual([user(1, { title: 't' })]);
   });
 
+  it('a journal that cannot be written acknowledges nothing: the save and every later one reject with a SCIM 500', async () => {
+    const path = join(dir(), 'no-such-dir', 'state.json');
+    const store = new MemoryStore();
+    const file = new StateFile(path, store);
+    await store.create('User', user(1));
+    await expect(file.save()).rejects.toMatchObject({ status: 500, detail: expect.stringMatching(/--state journal/) });
+    await store.create('User', user(2));
+    await expect(file.save()).rejects.toMatchObject({ status: 500 });
+  });
+
   it('a missing file is an empty start; a foreign file is a usage error', () => {
     const d = dir();
     expect(readSnapshotFile(join(d, 'nope.json'))).toBeUndefined();
