@@ -15,7 +15,7 @@ Starts the reference SCIM 2.0 service provider (RFC 7643 / RFC 7644).
   --basic USER:PASS   accept these Basic credentials (repeatable)
   --base-path P       where the endpoints live (default /scim/v2)
   --public-discovery  serve /ServiceProviderConfig, /Schemas, /ResourceTypes without credentials
-  --state FILE        load the store from FILE and rewrite it after every change
+  --state FILE        load the store from FILE (+ its journal); journal every change before answering
   --fault NAME        a deliberately broken behaviour (repeatable); one of:
 ${Object.entries(FAULTS)
   .map(([name, what]) => `                        ${name.padEnd(28)} ${what}`)
