@@ -16,17 +16,10 @@ import { checks as contentType } from '../../src/harness/checks/content-type.ts'
 import { checks as errors } from '../../src/harness/checks/errors.ts';
 import { checks as security } from '../../src/harness/checks/security.ts';
 import { checks as etag } from '../../src/harness/checks/etag.ts';
-import {
-  attr,
-  attrPath,
-  containsPassword,
-  filterString,
-  isDateTime,
-  isScimErrorBody,
-  mediaType,
-  sameEtag,
-  swapCase,
-} from '../../src/harness/checks/support/checks-a.ts';
+import { attr, attrPath, containsPassword, isDateTime } from '../../src/harness/checks/support/attributes.ts';
+import { filterString, swapCase } from '../../src/harness/checks/support/names.ts';
+import { isScimErrorBody, mediaType } from '../../src/harness/checks/support/http.ts';
+import { sameEtag } from '../../src/harness/checks/support/resources.ts';
 
 const AREAS: Record<string, Check[]> = {
   discovery,

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CheckFailure, CheckSkipped, type CheckContext, type HttpRequest, type HttpResponse } from '../../src/harness/check.ts';
-import {
-  attr,
-  attrPath,
-  emailToken,
-  expectIdOrder,
-  expectIdSet,
-  expectListResponse,
-  lit,
-  memberIds,
-  nameVariant,
-  resourcesOf,
-  swapCase,
-  variantPrefix,
-} from '../../src/harness/checks/support/checks-b.ts';
+import { attr, attrPath, memberIds } from '../../src/harness/checks/support/attributes.ts';
+import { emailToken, filterString, nameVariant, swapCase, variantPrefix } from '../../src/harness/checks/support/names.ts';
+import { expectIdOrder, expectIdSet, expectListResponse, resourcesOf } from '../../src/harness/checks/support/lists.ts';
 import { checks as filterChecks } from '../../src/harness/checks/filter.ts';
 import { checks as pagingChecks } from '../../src/harness/checks/paging.ts';
 import { checks as sortChecks } from '../../src/harness/checks/sort.ts';
@@ -73,7 +62,7 @@ describe('checks-b helpers', () => {
   });
 
   it('escapes quotes and backslashes in filter literals (RFC 7644 §3.4.2.2 JSON strings)', () => {
-    expect(lit('a"b\\c')).toBe('"a\\"b\\\\c"');
+    expect(filterString('a"b\\c')).toBe('"a\\"b\\\\c"');
   });
 
   it('flips case letter by letter', () => {

@@ -4,7 +4,9 @@
  */
 import type { Check, CheckContext, HttpRequest, HttpResponse } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
-import { brief, currentUser, expectSuccess, getUser, header, patchBody, postUser, putBodyFrom, unknownId, userPath, usersPath } from './support/checks-a.ts';
+import { unknownId } from './support/names.ts';
+import { brief, expect2xx, header, userPath, usersPath } from './support/http.ts';
+import { currentUser, getUser, patchBody, postUser, putBodyFrom } from './support/resources.ts';
 
 const CITE_401 = {
   rfc: 7644 as const,
@@ -213,7 +215,7 @@ export const checks: Check[] = [
     async run(ctx) {
       // The control for the checks above: the same request with valid credentials succeeds.
       const res = await ctx.http.send({ method: 'GET', path: usersPath(ctx), query: { count: 1 } });
-      expectSuccess(ctx, res, 'GET /Users with the run\'s credentials');
+      expect2xx(ctx, res, 'GET /Users with the run\'s credentials');
     },
   },
 ];

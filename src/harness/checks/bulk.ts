@@ -4,22 +4,11 @@
  */
 import type { Check, CheckContext, HttpResponse } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
-import {
-  attr,
-  brief,
-  expectListResponse,
-  groupsPath,
-  isObject,
-  isScimErrorBody,
-  lit,
-  memberIds,
-  read,
-  resourcesOf,
-  unknownId,
-  userBodyWith,
-  userPath,
-  usersPath,
-} from './support/checks-b.ts';
+import { attr, isObject, memberIds } from './support/attributes.ts';
+import { filterString, unknownId } from './support/names.ts';
+import { brief, groupsPath, isScimErrorBody, userPath, usersPath } from './support/http.ts';
+import { read, userBodyWith } from './support/resources.ts';
+import { expectListResponse, resourcesOf } from './support/lists.ts';
 
 type BulkOp = { method?: string; path?: string; bulkId?: string; data?: unknown; version?: string };
 
@@ -201,7 +190,7 @@ export const checks: Check[] = [
       // Read back too: a target might create and not report it.
       const filterable = ctx.target.capabilities.has('filter');
       if (filterable) {
-        const list = await ctx.http.send({ method: 'GET', path, query: { filter: `userName eq ${lit(String(attr(later, 'userName')))}` } });
+        const list = await ctx.http.send({ method: 'GET', path, query: { filter: `userName eq ${filterString(String(attr(later, 'userName')))}` } });
         const found = resourcesOf(expectListResponse(ctx, list, 'look up the user after the stopping error'));
         for (const r of found) if (typeof attr(r, 'id') === 'string') ctx.fixtures.track('user', attr(r, 'id'));
         ctx.expectEqual(found.length, 0, 'users created after failOnErrors was reached');

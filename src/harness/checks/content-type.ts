@@ -3,7 +3,10 @@
  * on every kind of response, and accepts JSON request bodies.
  */
 import type { Check, CheckContext, HttpRequest, HttpResponse } from '../check.ts';
-import { attr, currentUser, header, mediaType, patchBody, postUser, putBodyFrom, SCIM_MEDIA_TYPE, unknownId, userPath, usersPath } from './support/checks-a.ts';
+import { attr } from './support/attributes.ts';
+import { unknownId } from './support/names.ts';
+import { header, mediaType, SCIM_MEDIA_TYPE, userPath, usersPath } from './support/http.ts';
+import { currentUser, patchBody, postUser, putBodyFrom } from './support/resources.ts';
 
 const CITE_ACCEPT = {
   rfc: 7644 as const,

@@ -4,7 +4,8 @@
  */
 import type { Check, CheckContext, HttpResponse } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
-import { attr, attrPath, brief, isScimErrorBody } from './support/checks-a.ts';
+import { attr, attrPath } from './support/attributes.ts';
+import { brief, isScimErrorBody } from './support/http.ts';
 
 const SPC = '/ServiceProviderConfig';
 const SCHEMAS = '/Schemas';

@@ -4,7 +4,10 @@
  */
 import type { Check, CheckContext, HttpResponse } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
-import { attr, brief, expectNot5xx, isScimErrorBody, postUser, SCIM_TYPES, unknownId, userPath } from './support/checks-a.ts';
+import { attr } from './support/attributes.ts';
+import { unknownId } from './support/names.ts';
+import { brief, expectNot5xx, isScimErrorBody, SCIM_TYPES, userPath } from './support/http.ts';
+import { postUser } from './support/resources.ts';
 
 const CITE_BODY = {
   rfc: 7644 as const,

@@ -3,7 +3,9 @@
  * etag.supported. Conditional requests follow RFC 7232 as RFC 7644 §3.14 prescribes.
  */
 import type { Check, CheckContext, HttpResponse } from '../check.ts';
-import { attr, attrPath, brief, currentUser, getUser, header, patchBody, putBodyFrom, sameEtag, userPath, versionOf } from './support/checks-a.ts';
+import { attr, attrPath } from './support/attributes.ts';
+import { brief, header, userPath } from './support/http.ts';
+import { currentUser, getUser, patchBody, putBodyFrom, sameEtag, versionOf } from './support/resources.ts';
 
 const CITE_HEADER = {
   rfc: 7644 as const,

@@ -1,25 +1,14 @@
 /**
- * RFC 7644 §3.4.2.2 filtering. Every check builds its own small population (support/checks-b.ts) and
+ * RFC 7644 §3.4.2.2 filtering. Every check builds its own small population (support/population.ts) and
  * scopes each filter with `userName sw "<prefix>" and (...)`, so data already on a target never matters.
  */
 import type { Check, CheckContext } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
-import {
-  attr,
-  attrPath,
-  createPopulation,
-  expectFilter,
-  expectIdSet,
-  expectListResponse,
-  groupsPath,
-  isScimErrorBody,
-  list,
-  lit,
-  brief,
-  resourcesOf,
-  swapCase,
-  usersPath,
-} from './support/checks-b.ts';
+import { attr, attrPath } from './support/attributes.ts';
+import { filterString, swapCase } from './support/names.ts';
+import { brief, groupsPath, isScimErrorBody, usersPath } from './support/http.ts';
+import { expectIdSet, expectListResponse, list, resourcesOf } from './support/lists.ts';
+import { createPopulation, expectFilter } from './support/population.ts';
 
 const FILTER_QUOTE_OPS = 'Attribute names and attribute operators used in filters are case insensitive.';
 
@@ -63,7 +52,7 @@ export const checks: Check[] = [
     async run(ctx) {
       const pop = await createPopulation(ctx);
       // RFC 7644 §3.4.2.2 "eq": an exact match on the one user.
-      await expectFilter(ctx, pop, `userName eq ${lit(pop.alice.userName)}`, [pop.alice], 'eq on userName');
+      await expectFilter(ctx, pop, `userName eq ${filterString(pop.alice.userName)}`, [pop.alice], 'eq on userName');
     },
   },
   {
@@ -76,7 +65,7 @@ export const checks: Check[] = [
     async run(ctx) {
       const pop = await createPopulation(ctx);
       // RFC 7643 §4.1.1: userName "is case insensitive", so a case-flipped value still matches.
-      await expectFilter(ctx, pop, `userName eq ${lit(swapCase(pop.bob.userName))}`, [pop.bob], 'eq on userName with flipped case');
+      await expectFilter(ctx, pop, `userName eq ${filterString(swapCase(pop.bob.userName))}`, [pop.bob], 'eq on userName with flipped case');
     },
   },
   {
@@ -91,9 +80,9 @@ export const checks: Check[] = [
       const ext = String(attr(pop.alice.user, 'externalId') ?? '');
       if (ext === '') ctx.skip('the target did not keep externalId on create');
       // RFC 7643 §3.1: externalId has "caseExact" true, so the exact value matches ...
-      await expectFilter(ctx, pop, `externalId eq ${lit(ext)}`, [pop.alice], 'eq on externalId with the exact value');
+      await expectFilter(ctx, pop, `externalId eq ${filterString(ext)}`, [pop.alice], 'eq on externalId with the exact value');
       // ... and a case-flipped value must not.
-      await expectFilter(ctx, pop, `externalId eq ${lit(swapCase(ext))}`, [], 'eq on externalId with flipped case');
+      await expectFilter(ctx, pop, `externalId eq ${filterString(swapCase(ext))}`, [], 'eq on externalId with flipped case');
     },
   },
   {
@@ -105,7 +94,7 @@ export const checks: Check[] = [
     requires: ['filter', 'write'],
     async run(ctx) {
       const pop = await createPopulation(ctx);
-      await expectFilter(ctx, pop, `userName ne ${lit(pop.alice.userName)}`, [pop.bob, pop.carol, pop.dave], 'ne on userName');
+      await expectFilter(ctx, pop, `userName ne ${filterString(pop.alice.userName)}`, [pop.bob, pop.carol, pop.dave], 'ne on userName');
     },
   },
   {
@@ -191,8 +180,8 @@ export const checks: Check[] = [
       // Expectations come from the values the target itself returned, compared chronologically.
       const ge = stamps.filter((s) => Date.parse(s.t) >= at).map((s) => s.p);
       const le = stamps.filter((s) => Date.parse(s.t) <= at).map((s) => s.p);
-      await expectFilter(ctx, pop, `meta.lastModified ge ${lit(pivot)}`, ge, 'ge on meta.lastModified');
-      await expectFilter(ctx, pop, `meta.lastModified le ${lit(pivot)}`, le, 'le on meta.lastModified');
+      await expectFilter(ctx, pop, `meta.lastModified ge ${filterString(pivot)}`, ge, 'ge on meta.lastModified');
+      await expectFilter(ctx, pop, `meta.lastModified le ${filterString(pivot)}`, le, 'le on meta.lastModified');
     },
   },
   {
@@ -294,7 +283,7 @@ export const checks: Check[] = [
     requires: ['filter', 'write'],
     async run(ctx) {
       const pop = await createPopulation(ctx);
-      await expectFilter(ctx, pop, `emails co ${lit(`.${pop.token}@home.example.org`)}`, [pop.alice, pop.bob, pop.carol], 'emails co (implied value)');
+      await expectFilter(ctx, pop, `emails co ${filterString(`.${pop.token}@home.example.org`)}`, [pop.alice, pop.bob, pop.carol], 'emails co (implied value)');
     },
   },
   {
@@ -344,7 +333,7 @@ export const checks: Check[] = [
     async run(ctx) {
       const pop = await createPopulation(ctx);
       const stored = attr(pop.dave.user, 'displayName');
-      await expectFilter(ctx, pop, `displayName eq ${lit(typeof stored === 'string' ? stored : 'Dave "DQ" Back\\slash')}`, [pop.dave], 'displayName with " and \\');
+      await expectFilter(ctx, pop, `displayName eq ${filterString(typeof stored === 'string' ? stored : 'Dave "DQ" Back\\slash')}`, [pop.dave], 'displayName with " and \\');
     },
   },
   {
@@ -430,7 +419,7 @@ export const checks: Check[] = [
     requires: ['filter', 'write'],
     async run(ctx) {
       const pop = await createPopulation(ctx);
-      await expectFilter(ctx, pop, `USERNAME eq ${lit(pop.alice.userName)} or NAME.FAMILYNAME eq "Jones"`, [pop.alice, pop.bob], 'upper-case attribute names');
+      await expectFilter(ctx, pop, `USERNAME eq ${filterString(pop.alice.userName)} or NAME.FAMILYNAME eq "Jones"`, [pop.alice, pop.bob], 'upper-case attribute names');
     },
   },
   {
@@ -471,7 +460,7 @@ export const checks: Check[] = [
       const a = await ctx.fixtures.createGroup({ displayName: ctx.fixtures.uniqueName('ga') });
       await ctx.fixtures.createGroup({ displayName: ctx.fixtures.uniqueName('gb') });
       const name = String(attr(a, 'displayName'));
-      const filter = `displayName eq ${lit(name)}`;
+      const filter = `displayName eq ${filterString(name)}`;
       const { resources } = await list(ctx, path, { filter }, `GET ${path}?filter=${filter}`);
       expectIdSet(ctx, resources, [a.id], `filter ${filter}`);
     },

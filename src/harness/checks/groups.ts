@@ -4,27 +4,11 @@
  */
 import type { Check, CheckContext } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
-import {
-  attr,
-  brief,
-  expectListResponse,
-  expectPatchOk,
-  groupPath,
-  groupsPath,
-  hasAttr,
-  idsOf,
-  isObject,
-  lit,
-  memberIds,
-  multi,
-  patchGroup,
-  patchUser,
-  read,
-  resourcesOf,
-  sameSet,
-  unknownId,
-  userPath,
-} from './support/checks-b.ts';
+import { attr, hasAttr, isObject, memberIds, multi, sameSet } from './support/attributes.ts';
+import { filterString, unknownId } from './support/names.ts';
+import { brief, groupPath, groupsPath, userPath } from './support/http.ts';
+import { expectPatchOk, patchGroup, patchUser, read } from './support/resources.ts';
+import { expectListResponse, idsOf, resourcesOf } from './support/lists.ts';
 
 const MEMBERS_QUOTE = 'members: A list of members of the Group. While values MAY be added or removed, sub-attributes of members are "immutable".';
 
@@ -226,7 +210,7 @@ export const checks: Check[] = [
     async run(ctx) {
       const [a, b] = await users(ctx, 2);
       const g = await ctx.fixtures.createGroup({ members: [{ value: a }, { value: b }] });
-      expectPatchOk(ctx, await patchGroup(ctx, g.id, [{ op: 'remove', path: `members[value eq ${lit(a)}]` }]), 'PATCH remove one member');
+      expectPatchOk(ctx, await patchGroup(ctx, g.id, [{ op: 'remove', path: `members[value eq ${filterString(a)}]` }]), 'PATCH remove one member');
       expectMembers(ctx, await readMembers(ctx, g.id), [b], 'members after removing one');
     },
   },
@@ -323,7 +307,7 @@ export const checks: Check[] = [
       const [a] = await users(ctx, 1);
       const g = await ctx.fixtures.createGroup({ members: [{ value: a }] });
       const path = groupsPath(ctx);
-      const res = await ctx.http.send({ method: 'GET', path, query: { filter: `displayName eq ${lit(String(attr(g, 'displayName')))}`, excludedAttributes: 'members' } });
+      const res = await ctx.http.send({ method: 'GET', path, query: { filter: `displayName eq ${filterString(String(attr(g, 'displayName')))}`, excludedAttributes: 'members' } });
       const resources = resourcesOf(expectListResponse(ctx, res, `GET ${path}?filter=...&excludedAttributes=members`));
       ctx.expectEqual(idsOf(resources), [g.id], 'the Group listed');
       ctx.expectTrue(!hasAttr(resources[0], 'members'), 'no members in the listed Group', { expected: 'no members', actual: attr(resources[0], 'members') });
@@ -446,7 +430,7 @@ export const checks: Check[] = [
       const g1 = await ctx.fixtures.createGroup({ members: [{ value: a }] });
       await ctx.fixtures.createGroup({ members: [{ value: b }] });
       const path = groupsPath(ctx);
-      const filter = `members[value eq ${lit(a)}]`;
+      const filter = `members[value eq ${filterString(a)}]`;
       const res = await ctx.http.send({ method: 'GET', path, query: { filter } });
       ctx.expectEqual(idsOf(resourcesOf(expectListResponse(ctx, res, `GET ${path}?filter=${filter}`))), [g1.id], 'Groups having the member');
     },

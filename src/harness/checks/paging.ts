@@ -3,7 +3,10 @@
  * `userName sw "<prefix>"`, so the expected totals are known whatever else the target holds.
  */
 import type { Check, CheckContext } from '../check.ts';
-import { attr, brief, createNamedUsers, expectListResponse, idsOf, list, resourcesOf, usersPath } from './support/checks-b.ts';
+import { attr } from './support/attributes.ts';
+import { brief, usersPath } from './support/http.ts';
+import { expectListResponse, idsOf, list, resourcesOf } from './support/lists.ts';
+import { createNamedUsers } from './support/population.ts';
 
 const FIVE = ['p1', 'p2', 'p3', 'p4', 'p5'];
 

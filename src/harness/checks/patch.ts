@@ -4,28 +4,11 @@
  */
 import type { Check, CheckContext, HttpResponse } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
-import {
-  attr,
-  attrPath,
-  brief,
-  expectListResponse,
-  expectPatchOk,
-  extension,
-  hasAttr,
-  hasEnterpriseExtension,
-  isObject,
-  lit,
-  multi,
-  nameVariant,
-  patchUser,
-  read,
-  resourcesOf,
-  idsOf,
-  unknownId,
-  userBodyWith,
-  userPath,
-  usersPath,
-} from './support/checks-b.ts';
+import { attr, attrPath, extension, hasAttr, isObject, multi } from './support/attributes.ts';
+import { filterString, nameVariant, unknownId } from './support/names.ts';
+import { brief, userPath, usersPath } from './support/http.ts';
+import { expectPatchOk, hasEnterpriseExtension, patchUser, read, userBodyWith } from './support/resources.ts';
+import { expectListResponse, idsOf, resourcesOf } from './support/lists.ts';
 
 type Op = { op: string; path?: string; value?: unknown };
 
@@ -451,9 +434,9 @@ export const checks: Check[] = [
       const newName = nameVariant(oldName, 'renamed');
       await patchAndRead(ctx, u.id, [{ op: 'replace', path: 'userName', value: newName }], 'PATCH replace userName');
       const path = usersPath(ctx);
-      const found = await ctx.http.send({ method: 'GET', path, query: { filter: `userName eq ${lit(newName)}` } });
+      const found = await ctx.http.send({ method: 'GET', path, query: { filter: `userName eq ${filterString(newName)}` } });
       ctx.expectEqual(idsOf(resourcesOf(expectListResponse(ctx, found, 'filter on the new userName'))), [u.id], 'ids found by the new userName');
-      const gone = await ctx.http.send({ method: 'GET', path, query: { filter: `userName eq ${lit(oldName)}` } });
+      const gone = await ctx.http.send({ method: 'GET', path, query: { filter: `userName eq ${filterString(oldName)}` } });
       ctx.expectEqual(idsOf(resourcesOf(expectListResponse(ctx, gone, 'filter on the old userName'))), [], 'ids found by the old userName');
     },
   },

@@ -4,26 +4,11 @@
  */
 import type { Check, CheckContext } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
-import {
-  alwaysReturned,
-  attr,
-  attrPath,
-  brief,
-  createNamedUsers,
-  expectListResponse,
-  expectPatchOk,
-  extension,
-  groupPath,
-  hasAttr,
-  hasEnterpriseExtension,
-  isObject,
-  patchUser,
-  read,
-  resourcesOf,
-  userBodyWith,
-  userPath,
-  usersPath,
-} from './support/checks-b.ts';
+import { attr, attrPath, extension, hasAttr, isObject } from './support/attributes.ts';
+import { brief, groupPath, userPath, usersPath } from './support/http.ts';
+import { alwaysReturned, expectPatchOk, hasEnterpriseExtension, patchUser, read, userBodyWith } from './support/resources.ts';
+import { expectListResponse, resourcesOf } from './support/lists.ts';
+import { createNamedUsers } from './support/population.ts';
 
 const ATTRIBUTES_QUOTE = 'attributes: A multi-valued list of strings indicating the names of resource attributes to return in the response, overriding the set of attributes that would be returned by default.';
 const EXCLUDED_QUOTE = 'excludedAttributes: A multi-valued list of strings indicating the names of resource attributes to be removed from the default set of attributes to return.';

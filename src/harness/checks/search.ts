@@ -4,19 +4,11 @@
  */
 import type { Check, CheckContext, HttpResponse } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
-import {
-  attr,
-  brief,
-  createNamedUsers,
-  expectIdOrder,
-  expectIdSet,
-  expectListResponse,
-  groupsPath,
-  hasAttr,
-  lit,
-  resourcesOf,
-  usersPath,
-} from './support/checks-b.ts';
+import { attr, hasAttr } from './support/attributes.ts';
+import { filterString } from './support/names.ts';
+import { brief, groupsPath, usersPath } from './support/http.ts';
+import { expectIdOrder, expectIdSet, expectListResponse, resourcesOf } from './support/lists.ts';
+import { createNamedUsers } from './support/population.ts';
 
 const SEARCH_QUOTE = 'Clients MAY execute queries without passing parameters on the URL by using the HTTP POST verb combined with the "/.search" path extension.';
 
@@ -143,7 +135,7 @@ export const checks: Check[] = [
     async run(ctx) {
       const g = await ctx.fixtures.createGroup();
       const path = `${groupsPath(ctx)}/.search`;
-      const json = expectListResponse(ctx, await search(ctx, path, { filter: `displayName eq ${lit(String(attr(g, 'displayName')))}` }), `POST ${path}`);
+      const json = expectListResponse(ctx, await search(ctx, path, { filter: `displayName eq ${filterString(String(attr(g, 'displayName')))}` }), `POST ${path}`);
       expectIdSet(ctx, resourcesOf(json), [g.id], 'POST /Groups/.search results');
     },
   },

@@ -4,20 +4,10 @@
  */
 import type { Check, CheckContext, HttpResponse } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
-import {
-  attr,
-  brief,
-  containsPassword,
-  currentUser,
-  expectNot5xx,
-  filterString,
-  getUser,
-  patchBody,
-  postUser,
-  putBodyFrom,
-  userPath,
-  usersPath,
-} from './support/checks-a.ts';
+import { attr, containsPassword } from './support/attributes.ts';
+import { filterString } from './support/names.ts';
+import { brief, expectNot5xx, userPath, usersPath } from './support/http.ts';
+import { currentUser, getUser, patchBody, postUser, putBodyFrom } from './support/resources.ts';
 
 const CITE_NEVER = {
   rfc: 7643 as const,

@@ -3,7 +3,9 @@
  * checks ask for, so a target that ignores sortBy cannot pass by accident.
  */
 import type { Check, CheckContext } from '../check.ts';
-import { createNamedUsers, expectIdOrder, list, usersPath } from './support/checks-b.ts';
+import { usersPath } from './support/http.ts';
+import { expectIdOrder, list } from './support/lists.ts';
+import { createNamedUsers } from './support/population.ts';
 
 const SORT_QUOTE = 'The "sortBy" parameter specifies the attribute whose value SHALL be used to order the returned responses.';
 

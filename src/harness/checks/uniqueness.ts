@@ -3,7 +3,10 @@
  * (RFC 7643 §4.1.1: caseExact false, uniqueness server); conflicts answer 409 uniqueness (RFC 7644 §3.3, §3.12).
  */
 import type { Check, CheckContext } from '../check.ts';
-import { attr, currentUser, patchBody, postUser, putBodyFrom, swapCase, userPath } from './support/checks-a.ts';
+import { attr } from './support/attributes.ts';
+import { swapCase } from './support/names.ts';
+import { userPath } from './support/http.ts';
+import { currentUser, patchBody, postUser, putBodyFrom } from './support/resources.ts';
 
 const CITE_CREATE_409 = {
   rfc: 7644 as const,

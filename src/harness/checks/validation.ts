@@ -4,7 +4,9 @@
  */
 import type { Check, CheckContext, HttpResponse } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
-import { attr, attrPath, brief, currentUser, expectNot5xx, postUser, usersPath } from './support/checks-a.ts';
+import { attr, attrPath } from './support/attributes.ts';
+import { brief, expectNot5xx, usersPath } from './support/http.ts';
+import { currentUser, postUser } from './support/resources.ts';
 
 const CITE_400 = { rfc: 7644 as const, section: '3.12', quote: '400 BAD REQUEST: Request is unparsable, syntactically incorrect, or violates schema.' };
 const CITE_INVALID_VALUE = {
