@@ -48,6 +48,75 @@ function put(ctx: CheckContext, id: string, body: unknown, headers: Record<strin
   return ctx.http.send({ method: 'PUT', path: userPath(ctx, id), body, headers });
 }
 
+/** The two ways a check changes a user's nickName: a full PUT of what was read, or a PATCH replace. */
+interface WriteVerb {
+  verb: 'PUT' | 'PATCH';
+  key: 'put' | 'patch';
+  requires: Check['requires'];
+  change(ctx: CheckContext, id: string, current: HttpResponse, nickName: string, headers?: Record<string, string>): Promise<HttpResponse>;
+}
+
+const WRITE_VERBS: WriteVerb[] = [
+  {
+    verb: 'PUT',
+    key: 'put',
+    requires: ['etag', 'write'],
+    change: (ctx, id, current, nickName, headers) => put(ctx, id, { ...putBodyFrom(current.json), nickName }, headers),
+  },
+  {
+    verb: 'PATCH',
+    key: 'patch',
+    requires: ['etag', 'write', 'patch'],
+    change: (ctx, id, _current, nickName, headers = {}) =>
+      ctx.http.send({ method: 'PATCH', path: userPath(ctx, id), body: patchBody([{ op: 'replace', path: 'nickName', value: nickName }]), headers }),
+  },
+];
+
+/** RFC 7644 §3.14: a modification gives the resource a new version (else If-Match could not detect it). */
+function versionChanges(w: WriteVerb): Check {
+  return {
+    id: `etag.${w.key}.version-changes`,
+    title: `${w.verb} that changes the user gives it a new version`,
+    area: 'etag',
+    cite: CITE_IF_MATCH,
+    level: 'MUST',
+    requires: w.requires,
+    async run(ctx) {
+      const { id, res } = await freshUser(ctx);
+      const before = versionOf(res);
+      const answer = await w.change(ctx, id, res, `scimcheck-${crypto.randomUUID().slice(0, 6)}`);
+      ctx.expectStatus(answer, w.verb === 'PUT' ? 200 : [200, 204], w.verb);
+      const after = versionOf(await getUser(ctx, id));
+      ctx.expectTrue(before !== undefined && after !== undefined && !sameEtag(before, after), 'the version should change after a modification', {
+        expected: `a version other than ${before}`,
+        actual: after,
+      });
+    },
+  };
+}
+
+/** RFC 7644 §3.12 / §3.14: a stale If-Match is refused with 412 and the change does not land. */
+function staleIfMatchRefused(w: WriteVerb): Check {
+  return {
+    id: `etag.if-match.stale-${w.key}-412`,
+    title: `${w.verb} with a stale If-Match answers 412 and leaves the user unchanged`,
+    area: 'etag',
+    cite: CITE_412,
+    level: 'MUST',
+    requires: w.requires,
+    async run(ctx) {
+      const { id, res } = await freshUser(ctx);
+      const answer = await w.change(ctx, id, res, 'scimcheck-should-not-land', { 'If-Match': staleTag() });
+      ctx.expectScimError(answer, 412);
+      const after = await currentUser(ctx, id);
+      ctx.expectTrue(attr(after, 'nickName') !== 'scimcheck-should-not-land', `the refused ${w.verb} should not change the user`, {
+        expected: attr(res.json, 'nickName') ?? '(absent)',
+        actual: attr(after, 'nickName'),
+      });
+    },
+  };
+}
+
 export const checks: Check[] = [
   {
     id: 'etag.get.header',
@@ -147,47 +216,7 @@ export const checks: Check[] = [
       });
     },
   },
-  {
-    id: 'etag.put.version-changes',
-    title: 'PUT that changes the user gives it a new version',
-    area: 'etag',
-    cite: CITE_IF_MATCH,
-    level: 'MUST',
-    requires: ['etag', 'write'],
-    async run(ctx) {
-      const { id, res } = await freshUser(ctx);
-      const before = versionOf(res);
-      ctx.expectStatus(await put(ctx, id, { ...putBodyFrom(res.json), nickName: `scimcheck-${crypto.randomUUID().slice(0, 6)}` }), 200, 'PUT');
-      const after = versionOf(await getUser(ctx, id));
-      ctx.expectTrue(before !== undefined && after !== undefined && !sameEtag(before, after), 'the version should change after a modification', {
-        expected: `a version other than ${before}`,
-        actual: after,
-      });
-    },
-  },
-  {
-    id: 'etag.patch.version-changes',
-    title: 'PATCH that changes the user gives it a new version',
-    area: 'etag',
-    cite: CITE_IF_MATCH,
-    level: 'MUST',
-    requires: ['etag', 'write', 'patch'],
-    async run(ctx) {
-      const { id, res } = await freshUser(ctx);
-      const before = versionOf(res);
-      const answer = await ctx.http.send({
-        method: 'PATCH',
-        path: userPath(ctx, id),
-        body: patchBody([{ op: 'replace', path: 'nickName', value: `scimcheck-${crypto.randomUUID().slice(0, 6)}` }]),
-      });
-      ctx.expectStatus(answer, [200, 204], 'PATCH');
-      const after = versionOf(await getUser(ctx, id));
-      ctx.expectTrue(before !== undefined && after !== undefined && !sameEtag(before, after), 'the version should change after a modification', {
-        expected: `a version other than ${before}`,
-        actual: after,
-      });
-    },
-  },
+  ...WRITE_VERBS.map(versionChanges),
   {
     id: 'etag.if-none-match.current-304',
     title: 'GET with If-None-Match of the current version answers 304 Not Modified',
@@ -225,46 +254,7 @@ export const checks: Check[] = [
       ctx.expectEqual(attr(res.json, 'id'), id, 'id of the resource returned');
     },
   },
-  {
-    id: 'etag.if-match.stale-put-412',
-    title: 'PUT with a stale If-Match answers 412 and leaves the user unchanged',
-    area: 'etag',
-    cite: CITE_412,
-    level: 'MUST',
-    requires: ['etag', 'write'],
-    async run(ctx) {
-      const { id, res } = await freshUser(ctx);
-      const answer = await put(ctx, id, { ...putBodyFrom(res.json), nickName: 'scimcheck-should-not-land' }, { 'If-Match': staleTag() });
-      ctx.expectScimError(answer, 412);
-      ctx.expectTrue(attr(await currentUser(ctx, id), 'nickName') !== 'scimcheck-should-not-land', 'the refused PUT should not change the user', {
-        expected: attr(res.json, 'nickName') ?? '(absent)',
-        actual: 'scimcheck-should-not-land',
-      });
-    },
-  },
-  {
-    id: 'etag.if-match.stale-patch-412',
-    title: 'PATCH with a stale If-Match answers 412 and leaves the user unchanged',
-    area: 'etag',
-    cite: CITE_412,
-    level: 'MUST',
-    requires: ['etag', 'write', 'patch'],
-    async run(ctx) {
-      const { id, res } = await freshUser(ctx);
-      const answer = await ctx.http.send({
-        method: 'PATCH',
-        path: userPath(ctx, id),
-        body: patchBody([{ op: 'replace', path: 'nickName', value: 'scimcheck-should-not-land' }]),
-        headers: { 'If-Match': staleTag() },
-      });
-      ctx.expectScimError(answer, 412);
-      const after = await currentUser(ctx, id);
-      ctx.expectTrue(attr(after, 'nickName') !== 'scimcheck-should-not-land', 'the refused PATCH should not change the user', {
-        expected: attr(res.json, 'nickName') ?? '(absent)',
-        actual: attr(after, 'nickName'),
-      });
-    },
-  },
+  ...WRITE_VERBS.map(staleIfMatchRefused),
   {
     id: 'etag.if-match.stale-delete-412',
     title: 'DELETE with a stale If-Match answers 412 and the user remains',
