@@ -50,6 +50,62 @@ const STACK_MARKERS: RegExp[] = [
   /\b(NullPointerException|TypeError|ReferenceError|SyntaxError: Unexpected token)\b/,
 ];
 
+/** One error status, the request that provokes it, and how a message names that request. */
+interface StatusCase {
+  status: 404 | 400 | 409 | 401;
+  what: string;
+  requires?: Check['requires'];
+  provoke(ctx: CheckContext): Promise<HttpResponse>;
+}
+
+const STATUS_STRING_CASES: StatusCase[] = [
+  {
+    status: 404,
+    what: 'GET of an unknown user',
+    provoke: (ctx) => ctx.http.send({ method: 'GET', path: userPath(ctx, unknownId()) }),
+  },
+  {
+    status: 400,
+    what: 'POST of malformed JSON',
+    requires: ['write'],
+    provoke: (ctx) => postUser(ctx, '{"userName": [', { headers: { 'Content-Type': 'application/scim+json' } }),
+  },
+  {
+    status: 409,
+    what: 'duplicate POST /Users',
+    requires: ['write'],
+    async provoke(ctx) {
+      const first = await ctx.fixtures.createUser();
+      const res = await postUser(ctx, ctx.fixtures.userBody({ userName: attr(first, 'userName') }));
+      // RFC 7644 §3.12: a uniqueness clash is the client's mistake, never a 5xx.
+      expectNot5xx(ctx, res, 'duplicate POST /Users');
+      return res;
+    },
+  },
+  {
+    status: 401,
+    what: 'GET /Users without credentials',
+    provoke: (ctx) => ctx.http.send({ method: 'GET', path: ctx.target.endpoints.users, auth: 'none' }),
+  },
+];
+
+/** RFC 7644 §3.12: the error body repeats the HTTP status as a JSON string. */
+function statusStringCheck(c: StatusCase): Check {
+  return {
+    id: `errors.body.status-string-${c.status}`,
+    title: `A ${c.status} error body carries status "${c.status}" as a string`,
+    area: 'errors',
+    cite: CITE_STATUS,
+    level: 'MUST',
+    ...(c.requires ? { requires: c.requires } : {}),
+    async run(ctx) {
+      const res = await c.provoke(ctx);
+      ctx.expectStatus(res, c.status, c.what);
+      expectStatusString(ctx, res, c.what);
+    },
+  };
+}
+
 export const checks: Check[] = [
   {
     id: 'errors.body.error-schema',
@@ -66,58 +122,7 @@ export const checks: Check[] = [
       }
     },
   },
-  {
-    id: 'errors.body.status-string-404',
-    title: 'A 404 error body carries status "404" as a string',
-    area: 'errors',
-    cite: CITE_STATUS,
-    level: 'MUST',
-    async run(ctx) {
-      const res = await ctx.http.send({ method: 'GET', path: userPath(ctx, unknownId()) });
-      ctx.expectStatus(res, 404, 'GET of an unknown user');
-      expectStatusString(ctx, res, 'GET of an unknown user');
-    },
-  },
-  {
-    id: 'errors.body.status-string-400',
-    title: 'A 400 error body carries status "400" as a string',
-    area: 'errors',
-    cite: CITE_STATUS,
-    level: 'MUST',
-    requires: ['write'],
-    async run(ctx) {
-      const res = await postUser(ctx, '{"userName": [', { headers: { 'Content-Type': 'application/scim+json' } });
-      ctx.expectStatus(res, 400, 'POST of malformed JSON');
-      expectStatusString(ctx, res, 'POST of malformed JSON');
-    },
-  },
-  {
-    id: 'errors.body.status-string-409',
-    title: 'A 409 error body carries status "409" as a string',
-    area: 'errors',
-    cite: CITE_STATUS,
-    level: 'MUST',
-    requires: ['write'],
-    async run(ctx) {
-      const first = await ctx.fixtures.createUser();
-      const res = await postUser(ctx, ctx.fixtures.userBody({ userName: attr(first, 'userName') }));
-      expectNot5xx(ctx, res, 'duplicate POST /Users');
-      ctx.expectStatus(res, 409, 'duplicate POST /Users');
-      expectStatusString(ctx, res, 'duplicate POST /Users');
-    },
-  },
-  {
-    id: 'errors.body.status-string-401',
-    title: 'A 401 error body carries status "401" as a string',
-    area: 'errors',
-    cite: CITE_STATUS,
-    level: 'MUST',
-    async run(ctx) {
-      const res = await ctx.http.send({ method: 'GET', path: ctx.target.endpoints.users, auth: 'none' });
-      ctx.expectStatus(res, 401, 'GET /Users without credentials');
-      expectStatusString(ctx, res, 'GET /Users without credentials');
-    },
-  },
+  ...STATUS_STRING_CASES.map(statusStringCheck),
   {
     id: 'errors.body.detail-present',
     title: 'Error bodies carry a human-readable detail',
