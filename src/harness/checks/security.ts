@@ -51,114 +51,124 @@ async function userWithPassword(ctx: CheckContext): Promise<{ id: string; secret
   return { id: String(attr(res.json, 'id')), secret, res };
 }
 
-export const checks: Check[] = [
+/** One answer that must not carry the password: the request to make on a user created with one, and its name. */
+interface PasswordExchange {
+  key: string;
+  title: string;
+  cite: Check['cite'];
+  requires: Check['requires'];
+  /** The answer to inspect, the secret it must not contain, and how a message names it. */
+  exchange(ctx: CheckContext, user: { id: string; secret: string; res: HttpResponse }): Promise<{ res: HttpResponse; secret: string; what: string }>;
+}
+
+async function filterByUserName(ctx: CheckContext, id: string): Promise<string> {
+  const userName = String(attr(await currentUser(ctx, id), 'userName'));
+  return `userName eq ${filterString(userName)}`;
+}
+
+const PASSWORD_EXCHANGES: PasswordExchange[] = [
   {
-    id: 'security.password.not-returned-post',
+    key: 'post',
     title: 'The POST answer does not return the password',
-    area: 'security',
     cite: CITE_PASSWORD,
-    level: 'MUST',
     requires: ['write'],
-    async run(ctx) {
-      const { res, secret } = await userWithPassword(ctx);
-      expectNoPassword(ctx, res, secret, 'the POST answer');
-    },
+    exchange: async (_ctx, { res, secret }) => ({ res, secret, what: 'the POST answer' }),
   },
   {
-    id: 'security.password.not-returned-get',
+    key: 'get',
     title: 'GET of a user does not return the password',
-    area: 'security',
     cite: CITE_PASSWORD,
-    level: 'MUST',
     requires: ['write'],
-    async run(ctx) {
-      const { id, secret } = await userWithPassword(ctx);
+    async exchange(ctx, { id, secret }) {
       const res = await getUser(ctx, id);
       ctx.expectStatus(res, 200, 'GET of the user');
-      expectNoPassword(ctx, res, secret, 'GET of the user');
+      return { res, secret, what: 'GET of the user' };
     },
   },
   {
-    id: 'security.password.not-returned-list',
+    key: 'list',
     title: 'A filtered list of users does not return the password',
-    area: 'security',
     cite: CITE_PASSWORD,
-    level: 'MUST',
     requires: ['write', 'filter'],
-    async run(ctx) {
-      const { id, secret } = await userWithPassword(ctx);
-      const userName = String(attr(await currentUser(ctx, id), 'userName'));
-      const res = await ctx.http.send({ method: 'GET', path: usersPath(ctx), query: { filter: `userName eq ${filterString(userName)}` } });
+    async exchange(ctx, { id, secret }) {
+      const res = await ctx.http.send({ method: 'GET', path: usersPath(ctx), query: { filter: await filterByUserName(ctx, id) } });
       ctx.expectStatus(res, 200, 'GET /Users?filter=userName eq ...');
       ctx.expectEqual(attr(res.json, 'totalResults'), 1, 'users found by userName');
-      expectNoPassword(ctx, res, secret, 'the list answer');
+      return { res, secret, what: 'the list answer' };
     },
   },
   {
-    id: 'security.password.not-returned-put',
+    key: 'put',
     title: 'The PUT answer does not return the password',
-    area: 'security',
     cite: CITE_PASSWORD,
-    level: 'MUST',
     requires: ['write'],
-    async run(ctx) {
-      const { id } = await userWithPassword(ctx);
+    async exchange(ctx, { id }) {
       const secret = strongPassword();
       const res = await ctx.http.send({ method: 'PUT', path: userPath(ctx, id), body: { ...putBodyFrom(await currentUser(ctx, id)), password: secret } });
       ctx.expectStatus(res, 200, 'PUT with a new password');
-      expectNoPassword(ctx, res, secret, 'the PUT answer');
+      return { res, secret, what: 'the PUT answer' };
     },
   },
   {
-    id: 'security.password.not-returned-patch',
+    key: 'patch',
     title: 'The PATCH answer does not return the password',
-    area: 'security',
     cite: CITE_PASSWORD,
-    level: 'MUST',
     requires: ['write', 'patch'],
-    async run(ctx) {
-      const { id } = await userWithPassword(ctx);
+    async exchange(ctx, { id }) {
       const secret = strongPassword();
       const res = await ctx.http.send({ method: 'PATCH', path: userPath(ctx, id), body: patchBody([{ op: 'replace', path: 'password', value: secret }]) });
       ctx.expectStatus(res, [200, 204], 'PATCH replacing the password');
-      expectNoPassword(ctx, res, secret, 'the PATCH answer');
+      return { res, secret, what: 'the PATCH answer' };
     },
   },
   {
-    id: 'security.password.not-returned-when-requested',
+    key: 'when-requested',
     title: 'GET with attributes=password still does not return the password',
-    area: 'security',
     cite: CITE_NEVER,
-    level: 'MUST',
     requires: ['write'],
-    async run(ctx) {
-      const { id, secret } = await userWithPassword(ctx);
+    async exchange(ctx, { id, secret }) {
       const res = await getUser(ctx, id, { query: { attributes: 'password' } });
       ctx.expectStatus(res, 200, 'GET ?attributes=password');
-      expectNoPassword(ctx, res, secret, 'GET ?attributes=password');
+      return { res, secret, what: 'GET ?attributes=password' };
     },
   },
   {
-    id: 'security.password.not-returned-search',
+    key: 'search',
     title: 'POST /Users/.search asking for password does not return it',
-    area: 'security',
     cite: CITE_NEVER,
-    level: 'MUST',
     requires: ['write', 'filter'],
-    async run(ctx) {
-      const { id, secret } = await userWithPassword(ctx);
-      const userName = String(attr(await currentUser(ctx, id), 'userName'));
+    async exchange(ctx, { id, secret }) {
       const res = await ctx.http.send({
         method: 'POST',
         path: `${usersPath(ctx)}/.search`,
-        body: { schemas: [SCHEMA_URN.searchRequest], filter: `userName eq ${filterString(userName)}`, attributes: ['userName', 'password'] },
+        body: { schemas: [SCHEMA_URN.searchRequest], filter: await filterByUserName(ctx, id), attributes: ['userName', 'password'] },
       });
       // RFC 7644 §3.4.3: a target without /.search answers 404/405/501; there is then nothing to leak.
       if ([404, 405, 501].includes(res.status)) ctx.skip(`the target does not support POST /.search (HTTP ${res.status})`);
       ctx.expectStatus(res, 200, 'POST /Users/.search');
-      expectNoPassword(ctx, res, secret, 'the /.search answer');
+      return { res, secret, what: 'the /.search answer' };
     },
   },
+];
+
+/** RFC 7643 §4.1.1 / §7: password is returned "never", whatever the request. */
+function passwordNotReturned(p: PasswordExchange): Check {
+  return {
+    id: `security.password.not-returned-${p.key}`,
+    title: p.title,
+    area: 'security',
+    cite: p.cite,
+    level: 'MUST',
+    requires: p.requires,
+    async run(ctx) {
+      const { res, secret, what } = await p.exchange(ctx, await userWithPassword(ctx));
+      expectNoPassword(ctx, res, secret, what);
+    },
+  };
+}
+
+export const checks: Check[] = [
+  ...PASSWORD_EXCHANGES.map(passwordNotReturned),
   {
     id: 'security.password.filter-no-prefix-oracle',
     title: 'A prefix (sw) filter on password never matches: the password cannot be guessed piece by piece',
