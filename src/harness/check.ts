@@ -6,9 +6,10 @@
  * in-process): the harness never imports the provider.
  */
 import type { ResourceTypeDef, SchemaDef, ScimResource } from '../scim/types.ts';
+import type { CheckResult, Level } from '../scim/results.ts';
 
-export type Level = 'MUST' | 'SHOULD' | 'MAY';
-export type Status = 'passed' | 'failed' | 'warned' | 'skipped' | 'errored';
+// The result vocabulary lives in the shared core (the IdP writes results too); re-exported for the harness.
+export type { CheckResult, Level, Status, TranscriptEntry } from '../scim/results.ts';
 
 /** Features a check may need. All but `write` come from /ServiceProviderConfig (RFC 7643 §5). */
 export type Capability = 'patch' | 'bulk' | 'filter' | 'sort' | 'etag' | 'changePassword' | 'write' | 'groups';
@@ -62,10 +63,6 @@ export interface HttpResponse {
   durationMs: number;
 }
 
-export interface TranscriptEntry {
-  request: { method: string; url: string; headers: Record<string, string>; body?: string };
-  response: { status: number; headers: Record<string, string>; body?: string } | { error: string };
-}
 
 export interface HttpClient {
   /** Sends one request and records it (redacted) in the current check's transcript. Never throws for HTTP statuses. */
@@ -143,25 +140,6 @@ export class CheckSkipped extends Error {
   }
 }
 
-/** One result in report.json (DESIGN.md: stable field names). */
-export interface CheckResult {
-  id: string;
-  title: string;
-  suite: 'conformance' | 'scenarios' | 'properties';
-  area: string;
-  /** e.g. 'RFC7644 §3.3' */
-  rfc: string;
-  level: Level;
-  status: Status;
-  durationMs: number;
-  message?: string;
-  expected?: unknown;
-  actual?: unknown;
-  reproduce?: string;
-  transcript: TranscriptEntry[];
-  /** Scenario results name the IdP profile. */
-  profile?: string;
-}
 
 export interface RunReport {
   tool: 'scimcheck';

@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { TranscriptEntry } from '../harness/check.ts';
+import type { TranscriptEntry } from '../scim/results.ts';
 import { UsageError } from '../usage-error.ts';
 import { getProfile } from './profiles/index.ts';
 import { resolveProfiles, toCheckResult } from './scenario-suite.ts';

@@ -3,7 +3,7 @@
  * retries on 429 / 5xx the way the profile says, and a redacted transcript of every attempt.
  * It knows nothing about the target: only a base URL and credentials.
  */
-import type { TranscriptEntry } from '../harness/check.ts';
+import type { TranscriptEntry } from '../scim/results.ts';
 import { ScimError } from '../scim/errors.ts';
 import { redactBody, redactHeaders } from './redact.ts';
 

@@ -2,7 +2,7 @@
  * The `scenarios` suite of `scimcheck run --suite scenarios --profile …`: one CheckResult per
  * scenario × profile, each a MUST that cites the scenario's clause and carries the redacted transcript.
  */
-import type { CheckResult, TranscriptEntry } from '../harness/check.ts';
+import type { CheckResult, TranscriptEntry } from '../scim/results.ts';
 import { getProfile, PROFILE_NAMES } from './profiles/index.ts';
 import { loadScenarios } from './scenario/load.ts';
 import type { Scenario } from './scenario/model.ts';

@@ -3,7 +3,7 @@
  * verifier reads the target back through SCIM, and everything created is deleted at the end (also after
  * a failure). Produces a verdict per step and a redacted transcript.
  */
-import type { TranscriptEntry } from '../../harness/check.ts';
+import type { TranscriptEntry } from '../../scim/results.ts';
 import { isScimError } from '../../scim/errors.ts';
 import { SCHEMA_URN, type ScimResource } from '../../scim/types.ts';
 import { idpIdFor, type DirUser } from '../directory.ts';
