@@ -2,7 +2,7 @@
  * User resource lifecycle checks: create (RFC 7644 §3.3), read (§3.4.1), replace (§3.5.1),
  * delete (§3.6) and the common attributes of RFC 7643 §3.1 / User attributes of §4.1.
  */
-import type { Check, CheckContext } from '../check.ts';
+import type { Check, CheckContext, HttpResponse } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
 import { attr, attrPath, isAbsoluteUrl, isDateTime, sameUrl } from './support/attributes.ts';
 import { unknownId } from './support/names.ts';
@@ -40,6 +40,64 @@ async function createRaw(ctx: CheckContext, overrides: Record<string, unknown> =
 
 async function putUser(ctx: CheckContext, id: string, body: unknown) {
   return ctx.http.send({ method: 'PUT', path: userPath(ctx, id), body });
+}
+
+const GONE_QUOTE_FULL =
+  'Service providers MAY choose not to permanently delete the resource, but MUST return a 404 (Not Found) error code for all operations associated with the previously deleted resource.';
+const GONE_QUOTE = 'Service providers ... MUST return a 404 (Not Found) error code for all operations associated with the previously deleted resource.';
+
+/** An operation on a user after its DELETE; `prepare` runs before the DELETE (e.g. to read a PUT body). */
+interface AfterDeleteCase {
+  key: string;
+  title: string;
+  quote: string;
+  deleteWhat: string;
+  prepare?(ctx: CheckContext, id: string): Promise<unknown>;
+  after(ctx: CheckContext, id: string, prepared: unknown): Promise<HttpResponse>;
+}
+
+const AFTER_DELETE_CASES: AfterDeleteCase[] = [
+  {
+    key: 'then-get-404',
+    title: 'After DELETE, GET of the user answers 404',
+    quote: GONE_QUOTE_FULL,
+    deleteWhat: 'DELETE of a user',
+    after: (ctx, id) => getUser(ctx, id),
+  },
+  {
+    key: 'twice-404',
+    title: 'A second DELETE of the same user answers 404',
+    quote: GONE_QUOTE,
+    deleteWhat: 'first DELETE',
+    after: (ctx, id) => ctx.http.send({ method: 'DELETE', path: userPath(ctx, id) }),
+  },
+  {
+    key: 'then-put-404',
+    title: 'After DELETE, PUT of the user answers 404 (no resurrection)',
+    quote: GONE_QUOTE,
+    deleteWhat: 'DELETE',
+    prepare: async (ctx, id) => putBodyFrom(await currentUser(ctx, id)),
+    after: (ctx, id, body) => putUser(ctx, id, body),
+  },
+];
+
+/** RFC 7644 §3.6: every operation on a deleted resource answers 404. */
+function goneAfterDelete(c: AfterDeleteCase): Check {
+  return {
+    id: `users.delete.${c.key}`,
+    title: c.title,
+    area: 'users',
+    cite: { rfc: 7644, section: '3.6', quote: c.quote },
+    level: 'MUST',
+    requires: [...WRITE],
+    async run(ctx) {
+      skipWhenDisabling(ctx);
+      const user = await ctx.fixtures.createUser();
+      const prepared = await c.prepare?.(ctx, user.id);
+      expect2xx(ctx, await ctx.http.send({ method: 'DELETE', path: userPath(ctx, user.id) }), c.deleteWhat);
+      ctx.expectScimError(await c.after(ctx, user.id, prepared), 404);
+    },
+  };
 }
 
 export const checks: Check[] = [
@@ -415,62 +473,7 @@ export const checks: Check[] = [
       ctx.expectStatus(res, 204, 'DELETE of a user');
     },
   },
-  {
-    id: 'users.delete.then-get-404',
-    title: 'After DELETE, GET of the user answers 404',
-    area: 'users',
-    cite: {
-      rfc: 7644,
-      section: '3.6',
-      quote: 'Service providers MAY choose not to permanently delete the resource, but MUST return a 404 (Not Found) error code for all operations associated with the previously deleted resource.',
-    },
-    level: 'MUST',
-    requires: [...WRITE],
-    async run(ctx) {
-      skipWhenDisabling(ctx);
-      const user = await ctx.fixtures.createUser();
-      const del = await ctx.http.send({ method: 'DELETE', path: userPath(ctx, user.id) });
-      expect2xx(ctx, del, 'DELETE of a user');
-      ctx.expectScimError(await getUser(ctx, user.id), 404);
-    },
-  },
-  {
-    id: 'users.delete.twice-404',
-    title: 'A second DELETE of the same user answers 404',
-    area: 'users',
-    cite: {
-      rfc: 7644,
-      section: '3.6',
-      quote: 'Service providers ... MUST return a 404 (Not Found) error code for all operations associated with the previously deleted resource.',
-    },
-    level: 'MUST',
-    requires: [...WRITE],
-    async run(ctx) {
-      skipWhenDisabling(ctx);
-      const user = await ctx.fixtures.createUser();
-      expect2xx(ctx, await ctx.http.send({ method: 'DELETE', path: userPath(ctx, user.id) }), 'first DELETE');
-      ctx.expectScimError(await ctx.http.send({ method: 'DELETE', path: userPath(ctx, user.id) }), 404);
-    },
-  },
-  {
-    id: 'users.delete.then-put-404',
-    title: 'After DELETE, PUT of the user answers 404 (no resurrection)',
-    area: 'users',
-    cite: {
-      rfc: 7644,
-      section: '3.6',
-      quote: 'Service providers ... MUST return a 404 (Not Found) error code for all operations associated with the previously deleted resource.',
-    },
-    level: 'MUST',
-    requires: [...WRITE],
-    async run(ctx) {
-      skipWhenDisabling(ctx);
-      const user = await ctx.fixtures.createUser();
-      const body = putBodyFrom(await currentUser(ctx, user.id));
-      expect2xx(ctx, await ctx.http.send({ method: 'DELETE', path: userPath(ctx, user.id) }), 'DELETE');
-      ctx.expectScimError(await putUser(ctx, user.id, body), 404);
-    },
-  },
+  ...AFTER_DELETE_CASES.map(goneAfterDelete),
   {
     id: 'users.delete.unknown-404',
     title: 'DELETE /Users/{unknown id} answers 404',
