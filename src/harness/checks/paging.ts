@@ -19,6 +19,35 @@ async function page(ctx: CheckContext, filter: string, startIndex: number | unde
   return list(ctx, path, { filter, startIndex, count }, `GET ${path}?filter=${filter}&startIndex=${startIndex ?? ''}&count=${count ?? ''}`);
 }
 
+/** count values that must return totalResults but no Resources, with the clause that says so. */
+const NO_RESOURCE_COUNTS: { key: string; title: string; count: number; quote: string }[] = [
+  {
+    key: 'zero',
+    title: 'count=0 returns totalResults and no resources',
+    count: 0,
+    quote: 'A value of "0" indicates that no resource results are to be returned except for "totalResults".',
+  },
+  { key: 'negative', title: 'a negative count is treated as 0', count: -3, quote: 'A negative value SHALL be interpreted as "0".' },
+];
+
+/** RFC 7644 §3.4.2.4: count 0 (or negative, read as 0) lists no resources yet still reports totalResults. */
+function countReturnsNoResources(c: (typeof NO_RESOURCE_COUNTS)[number]): Check {
+  return {
+    id: `paging.count.${c.key}`,
+    title: c.title,
+    area: 'paging',
+    cite: { rfc: 7644, section: '3.4.2.4', quote: c.quote },
+    level: 'MUST',
+    requires: ['filter', 'write'],
+    async run(ctx) {
+      const set = await fiveUsers(ctx);
+      const { json, resources } = await page(ctx, set.scope, undefined, c.count);
+      ctx.expectEqual(resources.length, 0, `number of Resources for count=${c.count}`);
+      ctx.expectEqual(attr(json, 'totalResults'), FIVE.length, `totalResults for count=${c.count}`);
+    },
+  };
+}
+
 export const checks: Check[] = [
   {
     id: 'paging.count.honoured',
@@ -120,34 +149,7 @@ export const checks: Check[] = [
       ctx.expectTrue(missing.length === 0, 'every matching resource appears on some page', { expected: FIVE, actual: label(seen) });
     },
   },
-  {
-    id: 'paging.count.zero',
-    title: 'count=0 returns totalResults and no resources',
-    area: 'paging',
-    cite: { rfc: 7644, section: '3.4.2.4', quote: 'A value of "0" indicates that no resource results are to be returned except for "totalResults".' },
-    level: 'MUST',
-    requires: ['filter', 'write'],
-    async run(ctx) {
-      const set = await fiveUsers(ctx);
-      const { json, resources } = await page(ctx, set.scope, undefined, 0);
-      ctx.expectEqual(resources.length, 0, 'number of Resources for count=0');
-      ctx.expectEqual(attr(json, 'totalResults'), FIVE.length, 'totalResults for count=0');
-    },
-  },
-  {
-    id: 'paging.count.negative',
-    title: 'a negative count is treated as 0',
-    area: 'paging',
-    cite: { rfc: 7644, section: '3.4.2.4', quote: 'A negative value SHALL be interpreted as "0".' },
-    level: 'MUST',
-    requires: ['filter', 'write'],
-    async run(ctx) {
-      const set = await fiveUsers(ctx);
-      const { json, resources } = await page(ctx, set.scope, undefined, -3);
-      ctx.expectEqual(resources.length, 0, 'number of Resources for count=-3');
-      ctx.expectEqual(attr(json, 'totalResults'), FIVE.length, 'totalResults for count=-3');
-    },
-  },
+  ...NO_RESOURCE_COUNTS.map(countReturnsNoResources),
   {
     id: 'paging.start-index.below-one',
     title: 'a startIndex below 1 is treated as 1',
