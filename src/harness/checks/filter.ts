@@ -27,6 +27,57 @@ async function expectInvalidFilter(ctx: CheckContext, filter: string): Promise<v
   }
 }
 
+const CITE_INVALID_FILTER: Check['cite'] = { rfc: 7644, section: '3.12', quote: 'invalidFilter: The specified filter syntax was invalid (does not comply with Figure 1)' };
+
+/** Filters a target must refuse with 400 invalidFilter, and why each is invalid. */
+const INVALID_FILTERS: { key: string; title: string; cite: Check['cite']; level: Check['level']; filter: string }[] = [
+  {
+    key: 'syntax',
+    title: 'a malformed filter is refused with 400 invalidFilter',
+    cite: { rfc: 7644, section: '3.12', quote: 'invalidFilter: The specified filter syntax was invalid (does not comply with Figure 1)' },
+    level: 'MUST',
+    // An unterminated string literal cannot be parsed by the Figure 1 grammar.
+    filter: 'userName eq "unterminated',
+  },
+  {
+    key: 'unbalanced-parentheses',
+    title: 'a filter with an unclosed parenthesis is refused with 400 invalidFilter',
+    cite: CITE_INVALID_FILTER,
+    level: 'MUST',
+    filter: '(userName eq "x" or title pr',
+  },
+  {
+    key: 'operator',
+    title: 'an unknown comparison operator is refused with 400 invalidFilter',
+    cite: { rfc: 7644, section: '3.4.2.2', quote: 'Providers MUST decline to filter results if the specified filter operation is not recognized and return an HTTP 400 error with a "scimType" error of "invalidFilter"' },
+    level: 'MUST',
+    filter: 'userName regex "^a"',
+  },
+  {
+    key: 'unknown-attribute',
+    title: 'a filter on an attribute the schema does not define is refused with 400 invalidFilter',
+    cite: { rfc: 7644, section: '3.12', quote: 'invalidFilter: ... or the specified attribute and filter comparison combination is not supported.' },
+    // The RFC names this case under invalidFilter without a MUST of its own; some servers answer an empty list.
+    level: 'SHOULD',
+    filter: 'scimcheckNoSuchAttribute eq "x"',
+  },
+];
+
+/** RFC 7644 §3.4.2.2 / §3.12: an unparseable or unsupported filter is refused with 400 invalidFilter. */
+function invalidFilterCheck(c: (typeof INVALID_FILTERS)[number]): Check {
+  return {
+    id: `filter.invalid.${c.key}`,
+    title: c.title,
+    area: 'filter',
+    cite: c.cite,
+    level: c.level,
+    requires: ['filter'],
+    async run(ctx) {
+      await expectInvalidFilter(ctx, c.filter);
+    },
+  };
+}
+
 export const checks: Check[] = [
   {
     id: 'filter.sw.scope',
@@ -352,52 +403,7 @@ export const checks: Check[] = [
       ctx.expectEqual(resourcesOf(json).length, 0, 'number of Resources of an empty result');
     },
   },
-  {
-    id: 'filter.invalid.syntax',
-    title: 'a malformed filter is refused with 400 invalidFilter',
-    area: 'filter',
-    cite: { rfc: 7644, section: '3.12', quote: 'invalidFilter: The specified filter syntax was invalid (does not comply with Figure 1)' },
-    level: 'MUST',
-    requires: ['filter'],
-    async run(ctx) {
-      // An unterminated string literal cannot be parsed by the Figure 1 grammar.
-      await expectInvalidFilter(ctx, 'userName eq "unterminated');
-    },
-  },
-  {
-    id: 'filter.invalid.unbalanced-parentheses',
-    title: 'a filter with an unclosed parenthesis is refused with 400 invalidFilter',
-    area: 'filter',
-    cite: { rfc: 7644, section: '3.12', quote: 'invalidFilter: The specified filter syntax was invalid (does not comply with Figure 1)' },
-    level: 'MUST',
-    requires: ['filter'],
-    async run(ctx) {
-      await expectInvalidFilter(ctx, '(userName eq "x" or title pr');
-    },
-  },
-  {
-    id: 'filter.invalid.operator',
-    title: 'an unknown comparison operator is refused with 400 invalidFilter',
-    area: 'filter',
-    cite: { rfc: 7644, section: '3.4.2.2', quote: 'Providers MUST decline to filter results if the specified filter operation is not recognized and return an HTTP 400 error with a "scimType" error of "invalidFilter"' },
-    level: 'MUST',
-    requires: ['filter'],
-    async run(ctx) {
-      await expectInvalidFilter(ctx, 'userName regex "^a"');
-    },
-  },
-  {
-    id: 'filter.invalid.unknown-attribute',
-    title: 'a filter on an attribute the schema does not define is refused with 400 invalidFilter',
-    area: 'filter',
-    cite: { rfc: 7644, section: '3.12', quote: 'invalidFilter: ... or the specified attribute and filter comparison combination is not supported.' },
-    // The RFC names this case under invalidFilter without a MUST of its own; some servers answer an empty list.
-    level: 'SHOULD',
-    requires: ['filter'],
-    async run(ctx) {
-      await expectInvalidFilter(ctx, 'scimcheckNoSuchAttribute eq "x"');
-    },
-  },
+  ...INVALID_FILTERS.map(invalidFilterCheck),
   {
     id: 'filter.operator.case-insensitive',
     title: 'comparison operators are case-insensitive (EQ, Sw)',
