@@ -40,6 +40,59 @@ function expectProjected(ctx: CheckContext, resource: unknown, keep: string[], d
   if (extra.length > 0) ctx.fail(`${what}: attributes that were not asked for came back`, { expected: `none of ${drop.join(', ')}`, actual: extra });
 }
 
+/** A projection parameter applied to a two-user list, and what every listed resource must then hold. */
+const LIST_PROJECTIONS: {
+  key: 'attributes' | 'excluded';
+  title: string;
+  quote: string;
+  suffixes: [string, string];
+  param: 'attributes' | 'excludedAttributes';
+  value: string;
+  keep: string[];
+  drop: string[];
+}[] = [
+  {
+    key: 'attributes',
+    title: 'attributes applies to every resource of a list response',
+    quote: ATTRIBUTES_QUOTE,
+    suffixes: ['x1', 'x2'],
+    param: 'attributes',
+    value: 'userName',
+    keep: ['userName'],
+    drop: ['emails', 'title'],
+  },
+  {
+    key: 'excluded',
+    title: 'excludedAttributes applies to every resource of a list response',
+    quote: EXCLUDED_QUOTE,
+    suffixes: ['y1', 'y2'],
+    param: 'excludedAttributes',
+    value: 'emails',
+    keep: ['userName', 'title'],
+    drop: ['emails'],
+  },
+];
+
+/** RFC 7644 §3.4.2.5: attributes / excludedAttributes shape each resource of a ListResponse too. */
+function listProjectionCheck(c: (typeof LIST_PROJECTIONS)[number]): Check {
+  return {
+    id: `projection.list.${c.key}`,
+    title: c.title,
+    area: 'projection',
+    cite: { rfc: 7644, section: '3.4.2.5', quote: c.quote },
+    level: 'MUST',
+    requires: ['write', 'filter'],
+    async run(ctx) {
+      const set = await createNamedUsers(ctx, c.suffixes, () => ({ title: 'Analyst' }));
+      const path = usersPath(ctx);
+      const res = await ctx.http.send({ method: 'GET', path, query: { filter: set.scope, [c.param]: c.value } });
+      const resources = resourcesOf(expectListResponse(ctx, res, `GET ${path}?filter=...&${c.param}=${c.value}`));
+      ctx.expectEqual(resources.length, 2, 'number of resources listed');
+      for (const r of resources) expectProjected(ctx, r, c.keep, c.drop, `a listed resource with ${c.param}=${c.value}`);
+    },
+  };
+}
+
 export const checks: Check[] = [
   {
     id: 'projection.attributes.single',
@@ -107,38 +160,7 @@ export const checks: Check[] = [
       ctx.expectTrue(!hasAttr(got, 'emails'), 'emails is excluded alongside', { expected: 'no emails', actual: attr(got, 'emails') });
     },
   },
-  {
-    id: 'projection.list.attributes',
-    title: 'attributes applies to every resource of a list response',
-    area: 'projection',
-    cite: { rfc: 7644, section: '3.4.2.5', quote: ATTRIBUTES_QUOTE },
-    level: 'MUST',
-    requires: ['write', 'filter'],
-    async run(ctx) {
-      const set = await createNamedUsers(ctx, ['x1', 'x2'], () => ({ title: 'Analyst' }));
-      const path = usersPath(ctx);
-      const res = await ctx.http.send({ method: 'GET', path, query: { filter: set.scope, attributes: 'userName' } });
-      const resources = resourcesOf(expectListResponse(ctx, res, `GET ${path}?filter=...&attributes=userName`));
-      ctx.expectEqual(resources.length, 2, 'number of resources listed');
-      for (const r of resources) expectProjected(ctx, r, ['userName'], ['emails', 'title'], 'a listed resource with attributes=userName');
-    },
-  },
-  {
-    id: 'projection.list.excluded',
-    title: 'excludedAttributes applies to every resource of a list response',
-    area: 'projection',
-    cite: { rfc: 7644, section: '3.4.2.5', quote: EXCLUDED_QUOTE },
-    level: 'MUST',
-    requires: ['write', 'filter'],
-    async run(ctx) {
-      const set = await createNamedUsers(ctx, ['y1', 'y2'], () => ({ title: 'Analyst' }));
-      const path = usersPath(ctx);
-      const res = await ctx.http.send({ method: 'GET', path, query: { filter: set.scope, excludedAttributes: 'emails' } });
-      const resources = resourcesOf(expectListResponse(ctx, res, `GET ${path}?filter=...&excludedAttributes=emails`));
-      ctx.expectEqual(resources.length, 2, 'number of resources listed');
-      for (const r of resources) expectProjected(ctx, r, ['userName', 'title'], ['emails'], 'a listed resource with excludedAttributes=emails');
-    },
-  },
+  ...LIST_PROJECTIONS.map(listProjectionCheck),
   {
     id: 'projection.post.attributes',
     title: 'attributes on POST shapes the created resource in the response',
