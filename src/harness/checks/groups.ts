@@ -7,7 +7,7 @@ import { SCHEMA_URN } from '../../scim/types.ts';
 import { attr, hasAttr, isObject, memberIds, multi, sameSet } from './support/attributes.ts';
 import { filterString, unknownId } from './support/names.ts';
 import { brief, groupPath, groupsPath, userPath } from './support/http.ts';
-import { expectPatchOk, patchGroup, patchUser, read } from './support/resources.ts';
+import { expectPatchOk, patchGroup, patchUser, read, type PatchOperation } from './support/resources.ts';
 import { expectListResponse, idsOf, resourcesOf } from './support/lists.ts';
 
 const MEMBERS_QUOTE = 'members: A list of members of the Group. While values MAY be added or removed, sub-attributes of members are "immutable".';
@@ -91,6 +91,98 @@ function bulkMadeUsers(json: unknown): { id: string; code: number }[] {
   return out;
 }
 
+const ADD_QUOTE = 'If the target location specifies a multi-valued attribute, a new value is added to the attribute.';
+
+/** A PATCH of Group.members: how many users, the starting members, the operations, and the members it must leave. */
+interface MemberPatch {
+  key: string;
+  title: string;
+  cite: Check['cite'];
+  users: number;
+  /** Starting members; absent means the Group is created with no members attribute at all. */
+  initial?: (ids: string[]) => string[];
+  ops: (ids: string[]) => PatchOperation[];
+  patchWhat: string;
+  expected: (ids: string[]) => string[];
+  membersWhat: string;
+}
+
+/** In the published id order: the first two precede groups.patch.add-existing-member, the rest follow it. */
+const MEMBER_PATCHES: MemberPatch[] = [
+  {
+    key: 'add-member',
+    title: 'PATCH add members appends one member',
+    cite: { rfc: 7644, section: '3.5.2.1', quote: ADD_QUOTE },
+    users: 2,
+    initial: ([a]) => [a],
+    ops: ([, b]) => [{ op: 'add', path: 'members', value: [{ value: b }] }],
+    patchWhat: 'PATCH add a member',
+    expected: ([a, b]) => [a, b],
+    membersWhat: 'members after adding one',
+  },
+  {
+    key: 'add-several',
+    title: 'PATCH add members with several values adds them all',
+    cite: { rfc: 7644, section: '3.5.2.1', quote: ADD_QUOTE },
+    users: 3,
+    ops: (ids) => [{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }],
+    patchWhat: 'PATCH add three members',
+    expected: (ids) => ids,
+    membersWhat: 'members after adding three',
+  },
+  {
+    key: 'remove-member-filter',
+    title: 'PATCH remove members[value eq "id"] removes just that member',
+    cite: { rfc: 7644, section: '3.5.2.2', quote: 'If the target location is a multi-valued attribute and a complex filter is specified comparing a "value", the values matched by the filter are removed.' },
+    users: 2,
+    initial: ([a, b]) => [a, b],
+    ops: ([a]) => [{ op: 'remove', path: `members[value eq ${filterString(a)}]` }],
+    patchWhat: 'PATCH remove one member',
+    expected: ([, b]) => [b],
+    membersWhat: 'members after removing one',
+  },
+  {
+    key: 'replace-members',
+    title: 'PATCH replace members sets exactly the new list',
+    cite: { rfc: 7644, section: '3.5.2.3', quote: 'If the target location is a multi-valued attribute and no filter is specified, the attribute and all values are replaced.' },
+    users: 3,
+    initial: ([a, b]) => [a, b],
+    ops: ([, , c]) => [{ op: 'replace', path: 'members', value: [{ value: c }] }],
+    patchWhat: 'PATCH replace members',
+    expected: ([, , c]) => [c],
+    membersWhat: 'members after replace',
+  },
+  {
+    key: 'remove-all-members',
+    title: 'PATCH remove members (no filter) empties the Group',
+    cite: { rfc: 7644, section: '3.5.2.2', quote: 'If the target location is a multi-valued attribute and no filter is specified, the attribute and all values are removed' },
+    users: 2,
+    initial: ([a, b]) => [a, b],
+    ops: () => [{ op: 'remove', path: 'members' }],
+    patchWhat: 'PATCH remove all members',
+    expected: () => [],
+    membersWhat: 'members after removing all',
+  },
+];
+
+/** RFC 7644 §3.5.2: a members PATCH leaves exactly the expected member set (read back with a fresh GET). */
+function memberPatchCheck(c: MemberPatch): Check {
+  return {
+    id: `groups.patch.${c.key}`,
+    title: c.title,
+    area: 'groups',
+    cite: c.cite,
+    level: 'MUST',
+    requires: ['groups', 'write', 'patch'],
+    async run(ctx) {
+      const ids = await users(ctx, c.users);
+      const g = c.initial ? await ctx.fixtures.createGroup({ members: c.initial(ids).map((value) => ({ value })) }) : await ctx.fixtures.createGroup();
+      expectPatchOk(ctx, await patchGroup(ctx, g.id, c.ops(ids)), c.patchWhat);
+      expectMembers(ctx, await readMembers(ctx, g.id), c.expected(ids), c.membersWhat);
+    },
+  };
+}
+
 export const checks: Check[] = [
   {
     id: 'groups.create.empty',
@@ -158,34 +250,7 @@ export const checks: Check[] = [
       expectMembers(ctx, memberIds(got), [u.id], 'members');
     },
   },
-  {
-    id: 'groups.patch.add-member',
-    title: 'PATCH add members appends one member',
-    area: 'groups',
-    cite: { rfc: 7644, section: '3.5.2.1', quote: 'If the target location specifies a multi-valued attribute, a new value is added to the attribute.' },
-    level: 'MUST',
-    requires: ['groups', 'write', 'patch'],
-    async run(ctx) {
-      const [a, b] = await users(ctx, 2);
-      const g = await ctx.fixtures.createGroup({ members: [{ value: a }] });
-      expectPatchOk(ctx, await patchGroup(ctx, g.id, [{ op: 'add', path: 'members', value: [{ value: b }] }]), 'PATCH add a member');
-      expectMembers(ctx, await readMembers(ctx, g.id), [a, b], 'members after adding one');
-    },
-  },
-  {
-    id: 'groups.patch.add-several',
-    title: 'PATCH add members with several values adds them all',
-    area: 'groups',
-    cite: { rfc: 7644, section: '3.5.2.1', quote: 'If the target location specifies a multi-valued attribute, a new value is added to the attribute.' },
-    level: 'MUST',
-    requires: ['groups', 'write', 'patch'],
-    async run(ctx) {
-      const ids = await users(ctx, 3);
-      const g = await ctx.fixtures.createGroup();
-      expectPatchOk(ctx, await patchGroup(ctx, g.id, [{ op: 'add', path: 'members', value: ids.map((value) => ({ value })) }]), 'PATCH add three members');
-      expectMembers(ctx, await readMembers(ctx, g.id), ids, 'members after adding three');
-    },
-  },
+  ...MEMBER_PATCHES.slice(0, 2).map(memberPatchCheck),
   {
     id: 'groups.patch.add-existing-member',
     title: 'adding a member that is already there does not duplicate it',
@@ -200,48 +265,7 @@ export const checks: Check[] = [
       ctx.expectEqual(await readMembers(ctx, g.id), [a], 'members after re-adding the same member');
     },
   },
-  {
-    id: 'groups.patch.remove-member-filter',
-    title: 'PATCH remove members[value eq "id"] removes just that member',
-    area: 'groups',
-    cite: { rfc: 7644, section: '3.5.2.2', quote: 'If the target location is a multi-valued attribute and a complex filter is specified comparing a "value", the values matched by the filter are removed.' },
-    level: 'MUST',
-    requires: ['groups', 'write', 'patch'],
-    async run(ctx) {
-      const [a, b] = await users(ctx, 2);
-      const g = await ctx.fixtures.createGroup({ members: [{ value: a }, { value: b }] });
-      expectPatchOk(ctx, await patchGroup(ctx, g.id, [{ op: 'remove', path: `members[value eq ${filterString(a)}]` }]), 'PATCH remove one member');
-      expectMembers(ctx, await readMembers(ctx, g.id), [b], 'members after removing one');
-    },
-  },
-  {
-    id: 'groups.patch.replace-members',
-    title: 'PATCH replace members sets exactly the new list',
-    area: 'groups',
-    cite: { rfc: 7644, section: '3.5.2.3', quote: 'If the target location is a multi-valued attribute and no filter is specified, the attribute and all values are replaced.' },
-    level: 'MUST',
-    requires: ['groups', 'write', 'patch'],
-    async run(ctx) {
-      const [a, b, c] = await users(ctx, 3);
-      const g = await ctx.fixtures.createGroup({ members: [{ value: a }, { value: b }] });
-      expectPatchOk(ctx, await patchGroup(ctx, g.id, [{ op: 'replace', path: 'members', value: [{ value: c }] }]), 'PATCH replace members');
-      expectMembers(ctx, await readMembers(ctx, g.id), [c], 'members after replace');
-    },
-  },
-  {
-    id: 'groups.patch.remove-all-members',
-    title: 'PATCH remove members (no filter) empties the Group',
-    area: 'groups',
-    cite: { rfc: 7644, section: '3.5.2.2', quote: 'If the target location is a multi-valued attribute and no filter is specified, the attribute and all values are removed' },
-    level: 'MUST',
-    requires: ['groups', 'write', 'patch'],
-    async run(ctx) {
-      const [a, b] = await users(ctx, 2);
-      const g = await ctx.fixtures.createGroup({ members: [{ value: a }, { value: b }] });
-      expectPatchOk(ctx, await patchGroup(ctx, g.id, [{ op: 'remove', path: 'members' }]), 'PATCH remove all members');
-      expectMembers(ctx, await readMembers(ctx, g.id), [], 'members after removing all');
-    },
-  },
+  ...MEMBER_PATCHES.slice(2).map(memberPatchCheck),
   {
     id: 'groups.patch.rename',
     title: 'PATCH replace displayName renames the Group and keeps the members',
