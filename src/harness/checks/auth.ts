@@ -44,6 +44,52 @@ function unauthenticated(
   };
 }
 
+const UNAUTHORISED_NICKNAME = 'scimcheck-unauthorised-change';
+
+/** A write that sets nickName, sent with the given (wrong) credentials. */
+const WRONG_TOKEN_WRITES: {
+  verb: 'PUT' | 'PATCH';
+  requires: Check['requires'];
+  send(ctx: CheckContext, id: string, auth: { authorization: string }): Promise<HttpResponse>;
+}[] = [
+  {
+    verb: 'PUT',
+    requires: ['write'],
+    async send(ctx, id, auth) {
+      const body = { ...putBodyFrom(await currentUser(ctx, id)), nickName: UNAUTHORISED_NICKNAME };
+      return ctx.http.send({ method: 'PUT', path: userPath(ctx, id), body, auth });
+    },
+  },
+  {
+    verb: 'PATCH',
+    requires: ['write', 'patch'],
+    send: (ctx, id, auth) =>
+      ctx.http.send({ method: 'PATCH', path: userPath(ctx, id), body: patchBody([{ op: 'replace', path: 'nickName', value: UNAUTHORISED_NICKNAME }]), auth }),
+  },
+];
+
+/** RFC 7644 §3.12: a write with a wrong token is refused with 401 before it changes anything. */
+function wrongTokenWriteRefused(w: (typeof WRONG_TOKEN_WRITES)[number]): Check {
+  return {
+    id: `auth.wrong-token.${w.verb.toLowerCase()}-user`,
+    title: `${w.verb} with a wrong token answers 401 and changes nothing`,
+    area: 'auth',
+    cite: CITE_401,
+    level: 'MUST',
+    requires: w.requires,
+    async run(ctx) {
+      const user = await ctx.fixtures.createUser();
+      const res = await w.send(ctx, user.id, { authorization: `Bearer ${wrongToken()}` });
+      expect401(ctx, res);
+      const after = await currentUser(ctx, user.id);
+      ctx.expectTrue(after.nickName !== UNAUTHORISED_NICKNAME, `the refused ${w.verb} should not have changed the user`, {
+        expected: user.nickName ?? '(absent)',
+        actual: after.nickName,
+      });
+    },
+  };
+}
+
 export const checks: Check[] = [
   unauthenticated('auth.missing.list-users', 'GET /Users without an Authorization header answers 401', 'none', (ctx) => ({
     method: 'GET',
@@ -137,48 +183,7 @@ export const checks: Check[] = [
       ctx.expectStatus(after, 200, 'GET of the user after the refused DELETE');
     },
   },
-  {
-    id: 'auth.wrong-token.put-user',
-    title: 'PUT with a wrong token answers 401 and changes nothing',
-    area: 'auth',
-    cite: CITE_401,
-    level: 'MUST',
-    requires: ['write'],
-    async run(ctx) {
-      const user = await ctx.fixtures.createUser();
-      const body = { ...putBodyFrom(await currentUser(ctx, user.id)), nickName: 'scimcheck-unauthorised-change' };
-      const res = await ctx.http.send({ method: 'PUT', path: userPath(ctx, user.id), body, auth: { authorization: `Bearer ${wrongToken()}` } });
-      expect401(ctx, res);
-      const after = await currentUser(ctx, user.id);
-      ctx.expectTrue(after.nickName !== 'scimcheck-unauthorised-change', 'the refused PUT should not have changed the user', {
-        expected: user.nickName ?? '(absent)',
-        actual: after.nickName,
-      });
-    },
-  },
-  {
-    id: 'auth.wrong-token.patch-user',
-    title: 'PATCH with a wrong token answers 401 and changes nothing',
-    area: 'auth',
-    cite: CITE_401,
-    level: 'MUST',
-    requires: ['write', 'patch'],
-    async run(ctx) {
-      const user = await ctx.fixtures.createUser();
-      const res = await ctx.http.send({
-        method: 'PATCH',
-        path: userPath(ctx, user.id),
-        body: patchBody([{ op: 'replace', path: 'nickName', value: 'scimcheck-unauthorised-change' }]),
-        auth: { authorization: `Bearer ${wrongToken()}` },
-      });
-      expect401(ctx, res);
-      const after = await currentUser(ctx, user.id);
-      ctx.expectTrue(after.nickName !== 'scimcheck-unauthorised-change', 'the refused PATCH should not have changed the user', {
-        expected: user.nickName ?? '(absent)',
-        actual: after.nickName,
-      });
-    },
-  },
+  ...WRONG_TOKEN_WRITES.map(wrongTokenWriteRefused),
   {
     id: 'auth.missing.discovery',
     title: 'Discovery endpoints without credentials either answer (public discovery) or refuse with 401 and a SCIM error',
