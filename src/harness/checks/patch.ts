@@ -7,7 +7,7 @@ import { SCHEMA_URN } from '../../scim/types.ts';
 import { attr, attrPath, extension, hasAttr, isObject, multi } from './support/attributes.ts';
 import { filterString, nameVariant, unknownId } from './support/names.ts';
 import { brief, userPath, usersPath } from './support/http.ts';
-import { expectPatchOk, hasEnterpriseExtension, patchUser, read, userBodyWith } from './support/resources.ts';
+import { expectPatchOk, hasEnterpriseExtension, patchUser, read, userBodyWith, type PatchOperation } from './support/resources.ts';
 import { expectListResponse, idsOf, resourcesOf } from './support/lists.ts';
 
 type Op = { op: string; path?: string; value?: unknown };
@@ -42,6 +42,23 @@ function emailOfType(user: unknown, type: string): any {
 function expect400(ctx: CheckContext, res: HttpResponse, scimType: string | undefined, what: string): void {
   if (res.status !== 400) ctx.fail(`${what}: expected 400${scimType ? ` ${scimType}` : ''}`, { expected: 400, actual: brief(res) });
   ctx.expectScimError(res, 400, scimType);
+}
+
+/** A MUST check that a PATCH of a fresh user with these operations is refused with 400 and this scimType. */
+function refusedPatch(spec: { id: string; title: string; cite: Check['cite']; ops: PatchOperation[]; scimType: string; what: string }): Check {
+  return {
+    id: spec.id,
+    title: spec.title,
+    area: 'patch',
+    cite: spec.cite,
+    level: 'MUST',
+    requires: ['patch', 'write'],
+    async run(ctx) {
+      const u = await patchUserFixture(ctx);
+      const res = await patchUser(ctx, u.id, spec.ops);
+      expect400(ctx, res, spec.scimType, spec.what);
+    },
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -205,45 +222,30 @@ export const checks: Check[] = [
       ctx.expectTrue(emailOfType(got, 'work') !== undefined, 'the work email stays', { expected: 'a work email', actual: attr(got, 'emails') });
     },
   },
-  {
+  refusedPatch({
     id: 'patch.remove.no-path',
     title: 'remove without a path is refused with 400 noTarget',
-    area: 'patch',
     cite: { rfc: 7644, section: '3.5.2.2', quote: 'If "path" is unspecified, the operation fails with HTTP status code 400 and a "scimType" error code of "noTarget".' },
-    level: 'MUST',
-    requires: ['patch', 'write'],
-    async run(ctx) {
-      const u = await patchUserFixture(ctx);
-      const res = await patchUser(ctx, u.id, [{ op: 'remove' }]);
-      expect400(ctx, res, 'noTarget', 'PATCH remove without path');
-    },
-  },
-  {
+    ops: [{ op: 'remove' }],
+    scimType: 'noTarget',
+    what: 'PATCH remove without path',
+  }),
+  refusedPatch({
     id: 'patch.replace.value-filter-no-match',
     title: 'replace through a value filter that matches nothing is refused with 400 noTarget',
-    area: 'patch',
     cite: { rfc: 7644, section: '3.5.2.3', quote: 'If the target location is a multi-valued attribute for which a value selection filter ("valuePath") has been supplied and no record match was made, the service provider SHALL indicate failure by returning HTTP status code 400 and a "scimType" error code of "noTarget".' },
-    level: 'MUST',
-    requires: ['patch', 'write'],
-    async run(ctx) {
-      const u = await patchUserFixture(ctx);
-      const res = await patchUser(ctx, u.id, [{ op: 'replace', path: 'emails[type eq "scimcheck-no-such-type"].value', value: 'nobody@example.com' }]);
-      expect400(ctx, res, 'noTarget', 'PATCH replace through a value filter matching nothing');
-    },
-  },
-  {
+    ops: [{ op: 'replace', path: 'emails[type eq "scimcheck-no-such-type"].value', value: 'nobody@example.com' }],
+    scimType: 'noTarget',
+    what: 'PATCH replace through a value filter matching nothing',
+  }),
+  refusedPatch({
     id: 'patch.invalid.path',
     title: 'a malformed path is refused with 400 invalidPath',
-    area: 'patch',
     cite: { rfc: 7644, section: '3.12', quote: 'invalidPath: The "path" attribute was invalid or malformed (see Figure 7).' },
-    level: 'MUST',
-    requires: ['patch', 'write'],
-    async run(ctx) {
-      const u = await patchUserFixture(ctx);
-      const res = await patchUser(ctx, u.id, [{ op: 'replace', path: 'emails[type eq "work"', value: 'x@example.com' }]);
-      expect400(ctx, res, 'invalidPath', 'PATCH with an unclosed value filter in path');
-    },
-  },
+    ops: [{ op: 'replace', path: 'emails[type eq "work"', value: 'x@example.com' }],
+    scimType: 'invalidPath',
+    what: 'PATCH with an unclosed value filter in path',
+  }),
   {
     id: 'patch.invalid.op',
     title: 'an unknown op is refused with 400',
