@@ -34,6 +34,24 @@ export interface Check {
   /** MUST failures are `failed`; SHOULD and MAY failures are `warned`. */
   level: Level;
   requires?: Capability[];
+  /**
+   * Ids of checks whose behaviour this one builds on (issue 10: declared prerequisites). The runner runs them
+   * first; when one `failed` or `errored`, this check is `skipped` with `blocked by <id>` (the run still fails on
+   * the root); when one was `skipped`, this check is skipped with that reason. A prerequisite left out by
+   * --only/--exclude does not block. `passed` and `warned` prerequisites let the check run.
+   */
+  needs?: string[];
+  /**
+   * The behaviour examined, when checks in several areas examine the same one (e.g. 'user.groups-readonly',
+   * 'error.json-body'): failing checks that share a topic are reported as one root cause.
+   */
+  topic?: string;
+  /**
+   * When the check runs. Default: with the others, concurrently. 'isolated': it may leave the target in an odd
+   * state, so it runs after the others, alone, and the resources it made are cleaned up before the next starts.
+   * 'bad-credentials': it sends wrong or missing credentials (targets may delay those), so it runs last.
+   */
+  phase?: 'isolated' | 'bad-credentials';
   /** Throws a CheckFailure (via ctx.fail / ctx.expect*) to fail; ctx.skip() to skip; returns to pass. */
   run(ctx: CheckContext): Promise<void>;
 }
@@ -118,6 +136,12 @@ export interface CheckContext {
   expectTrue(cond: unknown, what: string, detail?: { expected?: unknown; actual?: unknown }): void;
   /** Abort signal for the run (Ctrl-C / timeout). */
   signal: AbortSignal;
+  /**
+   * A per-run memo: the first caller computes, every later caller (any check) gets the same promise. For facts
+   * learned once per run (which filter operators and scoping the target supports). `compute` should not throw
+   * CheckFailure: a cached failure would cascade into every caller.
+   */
+  once<T>(key: string, compute: () => Promise<T>): Promise<T>;
 }
 
 /** Thrown by ctx.fail / expect*; the runner turns it into a failed (MUST) or warned (SHOULD/MAY) result. */
@@ -151,4 +175,16 @@ export interface RunReport {
   summary: { passed: number; failed: number; warned: number; skipped: number; errored: number };
   results: CheckResult[];
   baseline?: { regressions: string[]; fixed: string[]; expectedFailures: string[] };
+  /**
+   * Failing results grouped under the first failure that explains them (issue 10): `id` is the root check,
+   * `checks` every failed/errored result it explains (the root first), `likely` a known fault signature.
+   */
+  rootCauses?: RootCause[];
+}
+
+export interface RootCause {
+  id: string;
+  checks: string[];
+  /** e.g. 'errors-plain-text: error bodies are text/plain instead of SCIM JSON' (from --self-test's table). */
+  likely?: string;
 }

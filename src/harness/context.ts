@@ -12,13 +12,25 @@ export function summarizeResponse(res: HttpResponse): { status: number; contentT
   return { status: res.status, ...(res.headers['content-type'] ? { contentType: res.headers['content-type'] } : {}), body };
 }
 
-export function createCheckContext(parts: { http: HttpClient; target: TargetInfo; fixtures: Fixtures; signal: AbortSignal }): CheckContext {
+/** The per-run memo behind ctx.once: one per run, shared by every check. */
+export type RunMemo = Map<string, Promise<unknown>>;
+
+export function createCheckContext(parts: { http: HttpClient; target: TargetInfo; fixtures: Fixtures; signal: AbortSignal; memo?: RunMemo }): CheckContext {
+  const { memo = new Map<string, Promise<unknown>>(), ...rest } = parts;
   // Annotated so TypeScript narrows after calls (assertion-style control flow).
   const fail: (message: string, detail?: { expected?: unknown; actual?: unknown }) => never = (message, detail) => {
     throw new CheckFailure(message, detail?.expected, detail?.actual);
   };
   return {
-    ...parts,
+    ...rest,
+    once<T>(key: string, compute: () => Promise<T>): Promise<T> {
+      let p = memo.get(key) as Promise<T> | undefined;
+      if (!p) {
+        p = compute();
+        memo.set(key, p);
+      }
+      return p;
+    },
     fail,
     skip(reason: string): never {
       throw new CheckSkipped(reason);

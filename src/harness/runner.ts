@@ -4,7 +4,7 @@
  * property suites) through one hook, and clean up whatever the checks created.
  */
 import { CheckFailure, CheckSkipped, type Capability, type Check, type CheckResult, type RunReport, type Status, type TargetInfo, type TranscriptEntry } from './check.ts';
-import { createCheckContext } from './context.ts';
+import { createCheckContext, type RunMemo } from './context.ts';
 import type { FixtureRegistry } from './fixtures.ts';
 import { TransportError, type RecordingHttpClient } from './http-client.ts';
 import { matchesAny } from './glob.ts';
@@ -151,14 +151,14 @@ class CheckTimeout extends Error {
 /** Runs one check to a result; never throws. */
 export async function runOneCheck(
   check: Check,
-  env: { target: TargetInfo; http: RecordingHttpClient; fixtures: FixtureRegistry; checkTimeoutMs: number; signal?: AbortSignal; secrets?: readonly string[] },
+  env: { target: TargetInfo; http: RecordingHttpClient; fixtures: FixtureRegistry; checkTimeoutMs: number; signal?: AbortSignal; secrets?: readonly string[]; memo?: RunMemo },
 ): Promise<CheckResult> {
   const transcript: TranscriptEntry[] = [];
   const controller = new AbortController();
   const onRunAbort = () => controller.abort(env.signal?.reason);
   env.signal?.addEventListener('abort', onRunAbort, { once: true });
   const http = env.http.forCheck(transcript, controller.signal);
-  const ctx = createCheckContext({ http, target: env.target, fixtures: env.fixtures.forCheck(http), signal: controller.signal });
+  const ctx = createCheckContext({ http, target: env.target, fixtures: env.fixtures.forCheck(http), signal: controller.signal, memo: env.memo });
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   let status: Status;
@@ -274,6 +274,8 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
     opts.onResult?.(r);
   };
   const indexed = planned.map((p, i) => ({ ...p, i }));
+  // ctx.once: facts learned once per run (operator support, scoping), shared by every check of this run.
+  const memo: RunMemo = new Map();
   for (const p of indexed) {
     if (p.skip) emit(p.i, { ...baseResult(p.check), status: 'skipped', durationMs: 0, message: p.skip, transcript: [] });
   }
@@ -285,7 +287,7 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
         emit(p.i, { ...baseResult(p.check), status: 'skipped', durationMs: 0, message: 'the run was interrupted', transcript: [] });
         return;
       }
-      emit(p.i, await runOneCheck(p.check, { target: opts.target, http: opts.http, fixtures: opts.fixtures, checkTimeoutMs: opts.checkTimeoutMs ?? 120_000, signal: opts.signal, secrets }));
+      emit(p.i, await runOneCheck(p.check, { target: opts.target, http: opts.http, fixtures: opts.fixtures, checkTimeoutMs: opts.checkTimeoutMs ?? 120_000, signal: opts.signal, secrets, memo }));
     },
   );
   // Cleanup runs even when checks failed or the run was interrupted (DESIGN.md): its own client, no run signal.

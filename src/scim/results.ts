@@ -30,4 +30,6 @@ export interface CheckResult {
   transcript: TranscriptEntry[];
   /** Scenario results name the IdP profile. */
   profile?: string;
+  /** Set on a `skipped` result whose prerequisite check failed or errored: that check's id. */
+  blockedBy?: string;
 }
