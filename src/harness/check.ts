@@ -180,6 +180,8 @@ export interface RunReport {
    * `checks` every failed/errored result it explains (the root first), `likely` a known fault signature.
    */
   rootCauses?: RootCause[];
+  /** What cleanup could not delete from the target (issue 10 #8): ids by kind, with the count implied. */
+  leftBehind?: { users: string[]; groups: string[] };
 }
 
 export interface RootCause {
