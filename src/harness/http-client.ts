@@ -36,10 +36,14 @@ export interface HttpClientOptions {
   readOnly?: boolean;
 }
 
-/** Why a request produced no usable response: the check that sent it fails with this message. */
+/**
+ * Why a request produced no usable response. The runner decides what it means (issue 10 #6, #12): 'timeout' and
+ * 'network' (refused, reset, DNS) say nothing about conformance, so the check is `errored`; 'too-large' and
+ * 'unreadable' are the target's wrong answer (it answered, badly), so the check fails.
+ */
 export class TransportError extends Error {
   constructor(
-    readonly kind: 'timeout' | 'network' | 'too-large' | 'aborted' | 'read-only',
+    readonly kind: 'timeout' | 'network' | 'too-large' | 'unreadable' | 'aborted' | 'read-only',
     message: string,
   ) {
     super(message);
@@ -50,6 +54,11 @@ export class TransportError extends Error {
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
 const MAX_REDIRECTS = 5;
+/**
+ * RFC 9110 §9.2.2: these methods are idempotent, so repeating one after a reset connection cannot change the
+ * outcome (a keep-alive socket the server closed just as we reused it is the usual cause). POST and PATCH never are.
+ */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 /** Transcripts keep at most this much of a body, so one huge response cannot bloat every report. */
 const TRANSCRIPT_BODY_LIMIT = 64 * 1024;
 
@@ -107,7 +116,14 @@ async function readCapped(res: Response, limit: number): Promise<string> {
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (err) {
+      // The status line and headers came, the body did not (bad encoding, truncated): an answer, a broken one.
+      throw new UnreadableBody(err);
+    }
+    const { done, value } = chunk;
     if (done) break;
     total += value.byteLength;
     if (total > limit) {
@@ -117,6 +133,13 @@ async function readCapped(res: Response, limit: number): Promise<string> {
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A body that failed mid-read; `once` turns it into 'unreadable' unless the run's timeout/abort caused it. */
+class UnreadableBody extends Error {
+  constructor(override readonly cause: unknown) {
+    super('unreadable body');
+  }
 }
 
 function headersToRecord(h: Headers): Record<string, string> {
@@ -137,6 +160,14 @@ function describeFetchError(err: unknown): string {
   const e = err as { message?: string; cause?: { code?: string; message?: string } };
   const cause = e?.cause?.code ?? e?.cause?.message;
   return cause ? `${e.message ?? 'fetch failed'} (${cause})` : (e?.message ?? String(err));
+}
+
+/** A connection the peer reset or closed under us (undici: UND_ERR_SOCKET "other side closed"; node: socket hang up). */
+export function isResetConnection(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } } | undefined;
+  const codes = [e?.code, e?.cause?.code];
+  if (codes.some((c) => c === 'ECONNRESET' || c === 'EPIPE' || c === 'UND_ERR_SOCKET')) return true;
+  return /socket hang up|other side closed|ECONNRESET|EPIPE/i.test(`${e?.message ?? ''} ${e?.cause?.message ?? ''}`);
 }
 
 /** POST /.search reads (RFC 7644 §3.4.3), so --read-only allows it. */
@@ -189,7 +220,9 @@ export function createHttpClient(
   function buildHeaders(req: HttpRequest, url: URL, bodyText: string | undefined): Record<string, string> {
     const sameOrigin = url.origin === origin;
     const h: Record<string, string> = {
-      accept: 'application/scim+json, application/json',
+      // RFC 7644 §3.8 / §8.1: SCIM's own media type only. Listing application/json too would let a server legally
+      // answer with it, and then checks that expect application/scim+json would blame it for our choice.
+      accept: 'application/scim+json',
       'user-agent': `scimcheck/${version}`,
     };
     // Never send the run's credentials or config headers to another origin (e.g. an absolute meta.location).
@@ -207,7 +240,11 @@ export function createHttpClient(
     return h;
   }
 
-  async function once(method: string, url: URL, headers: Record<string, string>, bodyText: string | undefined, literalAuth: string | undefined): Promise<HttpResponse> {
+  /**
+   * One exchange, recorded. `retryOnReset`: a reset connection is recorded as such and answered with
+   * `'retry'` instead of an error, so the caller repeats the request once.
+   */
+  async function once(method: string, url: URL, headers: Record<string, string>, bodyText: string | undefined, literalAuth: string | undefined, retryOnReset: boolean): Promise<HttpResponse | 'retry'> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signals = [timeout, ...(runSignal ? [runSignal] : [])];
     const started = performance.now();
@@ -234,7 +271,13 @@ export function createHttpClient(
       if (err instanceof TransportError) failure = err;
       else if (timeout.aborted) failure = new TransportError('timeout', `${method} ${url.pathname} did not answer within ${timeoutMs} ms`);
       else if (runSignal?.aborted) failure = new TransportError('aborted', `${method} ${url.pathname} was aborted`);
-      else failure = new TransportError('network', `${method} ${url.pathname} failed: ${describeFetchError(err)}`);
+      else if (err instanceof UnreadableBody) {
+        failure = new TransportError('unreadable', `${method} ${url.pathname}: the response body could not be read: ${describeFetchError(err.cause)}`);
+      } else if (retryOnReset && isResetConnection(err)) {
+        entry.response = { error: `${method} ${url.pathname} failed: ${describeFetchError(err)}; retried once (an idempotent request on a reset connection)` };
+        record(entry, literalAuth);
+        return 'retry';
+      } else failure = new TransportError('network', `${method} ${url.pathname} failed: ${describeFetchError(err)}`);
       entry.response = { error: failure.message };
       record(entry, literalAuth);
       throw failure;
@@ -252,8 +295,14 @@ export function createHttpClient(
     const literalAuth = typeof req.auth === 'object' ? req.auth.authorization : undefined;
     let retries = 0;
     let redirects = 0;
+    let resetRetried = false;
     for (;;) {
-      const res = await once(method, url, headers, bodyText, literalAuth);
+      const got = await once(method, url, headers, bodyText, literalAuth, IDEMPOTENT.has(method) && !resetRetried);
+      if (got === 'retry') {
+        resetRetried = true;
+        continue;
+      }
+      const res = got;
       // RFC 6585 §4: 429 Too Many Requests; honour Retry-After, bounded so a run always ends.
       if (res.status === 429 && retries < retry.maxRetries) {
         const wait = parseRetryAfter(res.headers['retry-after']) ?? 1000 * 2 ** retries;
