@@ -13,7 +13,8 @@ import { setMaxListeners } from 'node:events';
 import { UsageError } from '../usage-error.ts';
 import { version } from '../version.ts';
 import type { CheckResult, RunReport } from '../harness/check.ts';
-import { runSelfTest, selfTestLine, selfTestMarkdown } from '../harness/self-test.ts';
+import { faultSignatures, runSelfTest, selfTestLine, selfTestMarkdown } from '../harness/self-test.ts';
+import { FAULTS } from '../provider/faults.ts';
 import { startEmbedded, type Embedded } from './embedded-provider.ts';
 import { allChecks } from '../harness/checks/index.ts';
 import { applyPreset, loadConfig, type HarnessConfig } from '../harness/config.ts';
@@ -293,7 +294,8 @@ export async function executeRun(
     onStart: (n) => reporter.onStart(n),
     onResult: (r) => reporter.onResult(r),
   });
-  const report = buildReport({ version, target: where.baseUrl, startedAt, seed: s.seed, results: outcome.results });
+  // Root causes name a likely fault from --self-test's signatures; FAULTS describes them (the CLI may read the provider).
+  const report = buildReport({ version, target: where.baseUrl, startedAt, seed: s.seed, results: outcome.results, checks, faults: faultSignatures(FAULTS) });
 
   let baseline: Baseline | undefined;
   if (s.baseline) {

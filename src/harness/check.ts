@@ -189,4 +189,6 @@ export interface RootCause {
   checks: string[];
   /** e.g. 'errors-plain-text: error bodies are text/plain instead of SCIM JSON' (from --self-test's table). */
   likely?: string;
+  /** Checks `skipped` because a prerequisite in this group failed (their `blockedBy`): not counted as failing. */
+  blocked?: string[];
 }

@@ -56,7 +56,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     console.log(
       'usage: scimcheck report FILE.json [--html OUT] [--junit OUT] [--md OUT]\n       scimcheck report FILE.json --compare EARLIER.json [--html OUT]\n\n' +
         'without outputs, writes report.html, junit.xml and summary.md next to FILE.json;\n' +
-        'with --compare, prints what changed since EARLIER.json (newly failing, fixed, still failing) and writes compare.html next to FILE.json',
+        'with --compare, prints what changed since EARLIER.json (newly failing, new, fixed, still failing) and writes compare.html next to FILE.json',
     );
     return 0;
   }

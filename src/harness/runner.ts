@@ -11,6 +11,7 @@ import { matchesAny } from './glob.ts';
 import { transcriptToCurl } from './curl.ts';
 import { redactBody, redactHeaders, redactJson, redactSecrets, redactUrl } from './redact.ts';
 import { formatCite } from '../scim/citations.ts';
+import { findRootCauses, type FaultSignature } from './root-causes.ts';
 
 /** What an extra suite gets: where the target is and how to authenticate (the IdP scenario suite's contract). */
 export interface ExtraSuiteEnv {
@@ -332,7 +333,16 @@ export function summarize(results: readonly CheckResult[]): RunReport['summary']
   return s;
 }
 
-export function buildReport(parts: { version: string; target: string; startedAt: Date; seed: number; results: CheckResult[] }): RunReport {
+/** `checks` (the run's, in check order) and `faults` (--self-test's signatures) sharpen the root causes. */
+export function buildReport(parts: {
+  version: string;
+  target: string;
+  startedAt: Date;
+  seed: number;
+  results: CheckResult[];
+  checks?: readonly Check[];
+  faults?: readonly FaultSignature[];
+}): RunReport {
   return {
     tool: 'scimcheck',
     version: parts.version,
@@ -342,5 +352,6 @@ export function buildReport(parts: { version: string; target: string; startedAt:
     seed: parts.seed,
     summary: summarize(parts.results),
     results: parts.results,
+    rootCauses: findRootCauses(parts.results, { checks: parts.checks, faults: parts.faults }),
   };
 }

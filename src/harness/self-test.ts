@@ -8,6 +8,7 @@
  * provider with given faults (src/commands/run.ts starts the embedded one).
  */
 import type { CheckResult, Status } from './check.ts';
+import type { FaultSignature } from './root-causes.ts';
 
 export interface FaultExpectation {
   /** `--only` patterns for this fault's run: the areas where the bug shows (keeps the self-test short). */
@@ -389,4 +390,12 @@ export function selfTestMarkdown(outcome: SelfTestOutcome): string {
     lines.push(`| \`${r.fault}\` | ${caught} | ${r.only.length ? r.only.join(', ') : 'all'} | ${cell(relevant)} | ${cell(others)} |`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * FAULT_CATCHES as fault signatures for root causes' `likely` (src/harness/root-causes.ts). The descriptions
+ * come from the caller (the provider's FAULTS): the harness never imports the provider.
+ */
+export function faultSignatures(descriptions: Readonly<Record<string, string>>): FaultSignature[] {
+  return Object.entries(FAULT_CATCHES).map(([name, e]) => ({ name, description: descriptions[name] ?? name, checks: e.mustFail }));
 }

@@ -62,16 +62,27 @@ function run(statuses: Record<string, Status>, startedAt = '2026-01-01T00:00:00.
 }
 
 describe('compareRuns', () => {
-  it('sorts checks into newly failing, fixed, still failing and not run now', () => {
+  it('sorts checks into newly failing, new, fixed, still failing and not run now', () => {
     const before = run({ 'a.keeps': 'failed', 'b.fixed': 'failed', 'c.breaks': 'passed', 'd.skipped-now': 'errored', 'e.gone': 'failed', 'f.fine': 'passed', 'h.warned-now': 'failed' });
-    const now = run({ 'a.keeps': 'errored', 'b.fixed': 'passed', 'c.breaks': 'failed', 'd.skipped-now': 'skipped', 'f.fine': 'passed', 'g.new': 'failed', 'h.warned-now': 'warned' });
+    const now = run({ 'a.keeps': 'errored', 'b.fixed': 'passed', 'c.breaks': 'failed', 'd.skipped-now': 'skipped', 'f.fine': 'passed', 'g.new': 'failed', 'h.warned-now': 'warned', 'i.new-passing': 'passed' });
     const c = compareRuns(now, before);
-    expect(c.newlyFailing).toEqual(['c.breaks', 'g.new']);
+    // A check absent from the earlier run is new, not newly failing (issue 10 #9).
+    expect(c.newlyFailing).toEqual(['c.breaks']);
+    expect(c.newChecks).toEqual(['g.new']);
+    expect(c.changes['g.new']).toBe('new');
+    expect(c.changes['i.new-passing']).toBeUndefined();
     expect(c.fixed).toEqual(['b.fixed', 'h.warned-now']);
     expect(c.stillFailing).toEqual(['a.keeps']);
     expect(c.notRun).toEqual(['d.skipped-now', 'e.gone']);
     expect(c.changes['f.fine']).toBeUndefined();
-    expect(comparisonText(c)).toMatch(/2 newly failing, 2 fixed, 1 still failing, 2 failing before and not run now[\s\S]*newly failing:\n  c\.breaks\n  g\.new/);
+    const text = comparisonText(c);
+    expect(text).toMatch(/1 newly failing, 1 new and failing, 2 fixed, 1 still failing, 2 failing before and not run now/);
+    expect(text).toMatch(/\nnewly failing:\n {2}c\.breaks\n\nnew \(not in the earlier run\), failing:\n {2}g\.new\n/);
+  });
+
+  it('a check skipped or warned before and failing now is newly failing (it existed)', () => {
+    const c = compareRuns(run({ 'a.x': 'failed', 'b.y': 'failed' }), run({ 'a.x': 'skipped', 'b.y': 'warned' }));
+    expect(c).toMatchObject({ newlyFailing: ['a.x', 'b.y'], newChecks: [] });
   });
 });
 
@@ -79,16 +90,18 @@ describe('scimcheck report --compare', () => {
   it('prints the changes and writes compare.html next to the report, with the changes marked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scimcheck-compare-'));
     writeFileSync(join(dir, 'old.json'), JSON.stringify(run({ 'users.x': 'failed', 'users.y': 'passed' })));
-    writeFileSync(join(dir, 'new.json'), JSON.stringify(run({ 'users.x': 'passed', 'users.y': 'failed' }, '2026-02-01T00:00:00.000Z')));
+    writeFileSync(join(dir, 'new.json'), JSON.stringify(run({ 'users.x': 'passed', 'users.y': 'failed', 'users.z': 'failed' }, '2026-02-01T00:00:00.000Z')));
     const out: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((s: unknown) => void out.push(String(s)));
     expect(await reportCommand([join(dir, 'new.json'), '--compare', join(dir, 'old.json')])).toBe(0);
-    expect(out.join('\n')).toMatch(/1 newly failing, 1 fixed, 0 still failing/);
+    expect(out.join('\n')).toMatch(/1 newly failing, 1 new and failing, 1 fixed, 0 still failing/);
     const html = readFileSync(join(dir, 'compare.html'), 'utf8');
     expect(html).toContain('Compared with the run of 2026-01-01 00:00:00 UTC');
     expect(html).toContain('<option value="newly-failing">newly failing</option>');
+    expect(html).toContain('<option value="new">new</option>');
+    expect(html).toContain('✗ New checks (not in the earlier run), failing</a> (1)</h3>');
     const data = JSON.parse(/<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html)![1]!) as { results: { id: string; change?: string }[] };
-    expect(Object.fromEntries(data.results.map((r) => [r.id, r.change]))).toEqual({ 'users.x': 'fixed', 'users.y': 'newly-failing' });
+    expect(Object.fromEntries(data.results.map((r) => [r.id, r.change]))).toEqual({ 'users.x': 'fixed', 'users.y': 'newly-failing', 'users.z': 'new' });
   });
 
   it('writes where --html says, and refuses a file that is not a report (exit 2)', async () => {

@@ -139,6 +139,71 @@ describe('renderHtml', () => {
   });
 });
 
+describe('root causes on the page (issue 10 #4)', () => {
+  /** The page as text with its scripts removed: what a reader sees without JavaScript. */
+  function withoutScript(html: string): string {
+    return html
+      .replace(/<script[\s\S]*?<\/script>/g, '')
+      .replace(/<style[\s\S]*?<\/style>/g, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ');
+  }
+  const plain = 'HTTP 401 body is not a SCIM error (schemas must contain urn:ietf:params:scim:api:messages:2.0:Error)';
+  const results = [
+    result({ id: 'auth.missing.list-users', area: 'auth', rfc: 'RFC7644 §2', title: 'no credentials: 401', message: plain }),
+    result({ id: 'errors.body.detail-present', area: 'errors', message: plain.replace('401', '400') }),
+    result({ id: 'users.get.unknown-404', area: 'users', message: `${plain.replace('401', '404')} ${EVIL}` }),
+    result({ id: 'users.delete.then-get-404', area: 'users', status: 'skipped', message: 'blocked by auth.missing.list-users', blockedBy: 'auth.missing.list-users' }),
+    result({ id: 'users.ok', status: 'passed', message: undefined }),
+  ];
+  const causes = [
+    {
+      id: 'auth.missing.list-users',
+      checks: ['auth.missing.list-users', 'errors.body.detail-present', 'users.get.unknown-404'],
+      likely: `errors-plain-text: error bodies are text/plain ${EVIL}`,
+      blocked: ['users.delete.then-get-404'],
+    },
+  ];
+
+  it('lists them first, readable without JavaScript: headline, root with clause and message, likely cause, dependents, blocked, cleanup', () => {
+    const html = renderHtml(report(results, { rootCauses: causes, leftBehind: { users: ['u-1'], groups: ['g-1', 'g-2'] } }));
+    const text = withoutScript(html);
+    expect(html).toContain('<div class="verdict bad">✗ 3 failing checks, 1 root cause</div>');
+    expect(text).toContain('3 failing checks, 1 root cause ✗ failed auth.missing.list-users · RFC7644 §2 · MUST no credentials: 401 HTTP 401 body is not a SCIM error');
+    expect(text).toContain(`likely: errors-plain-text: error bodies are text/plain ${EVIL}`);
+    expect(text).toContain('2 more failing checks with this cause errors.body.detail-present HTTP 400 body is not a SCIM error');
+    expect(text).toContain('1 blocked (skipped, not counted) users.delete.then-get-404');
+    expect(text).toContain('Cleanup 3 resources left behind on the target: user u-1; groups g-1, g-2');
+    // Before the counts, the area bars and the table; each id opens its row; nothing the target said became markup.
+    expect(text.indexOf('3 failing checks, 1 root cause ✗')).toBeLessThan(text.indexOf('Pass rate by area'));
+    expect(html).toContain('href="#q=errors.body.detail-present&amp;open=errors.body.detail-present"');
+    expect(html.match(/<script/gi)).toHaveLength(2);
+    expect(html).not.toMatch(/<img/i);
+    // The table's rows name their root cause too.
+    const data = embedded(html);
+    expect(Object.fromEntries(data.results.map((r) => [r.id, r.rootCause]))).toEqual({
+      'auth.missing.list-users': undefined,
+      'errors.body.detail-present': 'auth.missing.list-users',
+      'users.get.unknown-404': 'auth.missing.list-users',
+      'users.delete.then-get-404': 'auth.missing.list-users',
+      'users.ok': undefined,
+    });
+  });
+
+  it('a report.json from before root causes gets them computed; a passing run shows no section', () => {
+    // (The third failure's message carries extra text, so it is its own cause here.)
+    expect(withoutScript(renderHtml(report(results)))).toContain('3 failing checks, 2 root causes ✗ failed auth.missing.list-users · RFC7644 §2 · MUST no credentials: 401 HTTP 401 body is not a SCIM error (schemas must contain urn:ietf:params:scim:api:messages:2.0:Error) 1 more failing check with this cause errors.body.detail-present');
+    const passing = renderHtml(report([result({ status: 'passed' })]));
+    expect(passing).not.toContain('aria-labelledby="rc"');
+    expect(passing).toContain('✓ every required check passed');
+    expect(passing).not.toContain('aria-labelledby="lb"');
+  });
+});
+
 describe('reportView', () => {
   it('carries the cited section title, link and quote, and a diff of the pretty-printed JSON', () => {
     const v = reportView(report([result()]), { quoteOf: (id) => (id === 'users.create.returns-201' ? 'the server SHALL return 201' : undefined) });

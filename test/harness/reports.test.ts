@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Check, RunReport } from '../../src/harness/check.ts';
+import type { Check, CheckResult, RunReport } from '../../src/harness/check.ts';
 import { createHttpClient } from '../../src/harness/http-client.ts';
 import { discover } from '../../src/harness/discovery.ts';
 import { createFixtureRegistry } from '../../src/harness/fixtures.ts';
@@ -10,6 +10,7 @@ import { buildReport, runSuites } from '../../src/harness/runner.ts';
 import { writeReports } from '../../src/harness/reporters/write.ts';
 import { renderJunit } from '../../src/harness/reporters/junit.ts';
 import { renderMarkdown } from '../../src/harness/reporters/markdown.ts';
+import { renderJson } from '../../src/harness/reporters/json.ts';
 import { toCurl } from '../../src/harness/curl.ts';
 import { redactBody, redactUrl } from '../../src/harness/redact.ts';
 import { compareToBaseline } from '../../src/harness/baseline.ts';
@@ -154,7 +155,76 @@ describe('summary.md', () => {
     const md = renderMarkdown(await leakyRun());
     expect(md).toContain('| passed | failed | warned | skipped | errored |');
     expect(md).toContain('[RFC7643 §4.1.1](https://www.rfc-editor.org/rfc/rfc7643#section-4.1.1)');
-    expect(md).toContain('### Failures');
+    expect(md).toContain('### 1 failing check, 1 root cause');
     expect(md).toContain('### Warnings');
+  });
+});
+
+/** A run with one defect behind three failures (a plain-text 401), a create that answers 200, and a blocked check. */
+function causedReport(): RunReport {
+  const base = { suite: 'conformance' as const, level: 'MUST' as const, durationMs: 1, transcript: [] };
+  const plain = (code: number) => `HTTP ${code} body is not a SCIM error (schemas must contain urn:ietf:params:scim:api:messages:2.0:Error)`;
+  const results: CheckResult[] = [
+    { ...base, id: 'auth.missing.list-users', title: 'no credentials: 401', area: 'auth', rfc: 'RFC7644 §2', status: 'failed', message: plain(401) },
+    { ...base, id: 'users.create.returns-201', title: 'POST answers 201', area: 'users', rfc: 'RFC7644 §3.3', status: 'failed', message: 'POST /Users: expected HTTP 201, got 200' },
+    { ...base, id: 'users.get.unknown-404', title: 'unknown user: 404', area: 'users', rfc: 'RFC7644 §3.12', status: 'failed', message: plain(404) },
+    { ...base, id: 'patch.add.single-valued', title: 'add', area: 'patch', rfc: 'RFC7644 §3.5.2.1', status: 'failed', message: 'precondition: could not create a user: POST /Users returned 200' },
+    { ...base, id: 'users.delete.then-get-404', title: 'deleted', area: 'users', rfc: 'RFC7644 §3.6', status: 'skipped', message: 'blocked by users.create.returns-201', blockedBy: 'users.create.returns-201' },
+    { ...base, id: 'errors.body.detail-present', title: 'detail', area: 'errors', rfc: 'RFC7644 §3.12', status: 'failed', message: plain(400) },
+    { ...base, id: 'users.get.ok', title: 'GET', area: 'users', rfc: 'RFC7644 §3.4.1', status: 'passed' },
+  ];
+  const report = buildReport({
+    version: '0.0.0-test',
+    target: 'http://t/scim/v2',
+    startedAt: new Date('2026-01-02T03:04:05Z'),
+    seed: 1,
+    results,
+    faults: [{ name: 'errors-plain-text', description: 'error bodies are text/plain', checks: ['users.get.unknown-404', 'errors.body.detail-present'] }],
+  });
+  report.leftBehind = { users: ['u-1', 'u-2'], groups: ['g-9'] };
+  return report;
+}
+
+describe('root causes in every report (issue 10 #4)', () => {
+  it('buildReport groups the failures: 5 failing checks, 2 root causes, the blocked check under its root', () => {
+    expect(causedReport().rootCauses).toEqual([
+      { id: 'auth.missing.list-users', checks: ['auth.missing.list-users', 'users.get.unknown-404', 'errors.body.detail-present'], likely: 'errors-plain-text: error bodies are text/plain' },
+      { id: 'users.create.returns-201', checks: ['users.create.returns-201', 'patch.add.single-valued'], blocked: ['users.delete.then-get-404'] },
+    ]);
+  });
+
+  it('report.json carries rootCauses, leftBehind and each blocked result\'s blockedBy, and reads back', () => {
+    const report = causedReport();
+    const json = JSON.parse(renderJson(report)) as RunReport;
+    expect(json.rootCauses).toEqual(report.rootCauses);
+    expect(json.leftBehind).toEqual({ users: ['u-1', 'u-2'], groups: ['g-9'] });
+    expect(json.results.find((r) => r.id === 'users.delete.then-get-404')?.blockedBy).toBe('users.create.returns-201');
+    // An older report.json without rootCauses gets them computed when rendered again (no fault names then).
+    const { rootCauses: _drop, ...old } = json;
+    expect((JSON.parse(renderJson(old as RunReport)) as RunReport).rootCauses?.map((c) => c.id)).toEqual(['auth.missing.list-users', 'users.create.returns-201']);
+  });
+
+  it('summary.md leads with the headline and a row per root cause, keeps every failing check, and says what was left behind', () => {
+    const md = renderMarkdown(causedReport());
+    expect(md).toContain('### 5 failing checks, 2 root causes');
+    expect(md.indexOf('### 5 failing checks')).toBeLessThan(md.indexOf('<details><summary>All 5 failing checks</summary>'));
+    expect(md).toMatch(/\| `auth\.missing\.list-users` \| \[RFC7644 §2\]\([^)]+\) \| MUST \| HTTP 401 body is not a SCIM error[^|]*<br>_likely: errors-plain-text: error bodies are text\/plain_ \| 2: `users\.get\.unknown-404`, `errors\.body\.detail-present` \| {2}\|/);
+    expect(md).toMatch(/\| `users\.create\.returns-201` \|[^\n]*\| 1: `patch\.add\.single-valued` \| 1 \|/);
+    expect(md).toContain('| `patch.add.single-valued` | [RFC7644 §3.5.2.1]');
+    expect(md).toContain('_(root cause: `users.create.returns-201`)_');
+    expect(md).toContain('**Cleanup:** 3 resources left behind on the target: users u-1, u-2; group g-9.');
+  });
+
+  it('junit.xml keeps one testcase per check and names the root in each dependent failure, and lists what was left behind', () => {
+    const xml = renderJunit(causedReport());
+    const [suites] = parseXml(xml);
+    const cases = (suites?.children as ReturnType<typeof parseXml>).flatMap((s) => s.children as ReturnType<typeof parseXml>).filter((c) => c.name === 'testcase');
+    expect(cases).toHaveLength(7);
+    const failureOf = (id: string) => (cases.find((c) => c.attrs.name?.startsWith(`${id}:`))?.children as ReturnType<typeof parseXml>)[0]?.attrs.message;
+    expect(failureOf('patch.add.single-valued')).toBe('precondition: could not create a user: POST /Users returned 200 [root cause: users.create.returns-201]');
+    expect(failureOf('users.get.unknown-404')).toMatch(/\[root cause: auth\.missing\.list-users\]$/);
+    expect(failureOf('auth.missing.list-users')).not.toContain('root cause');
+    expect(xml).toMatch(/<testsuite name="scimcheck\.cleanup" tests="0"[^>]*><system-out>3 resources left behind on the target: users u-1, u-2; group g-9<\/system-out><\/testsuite>/);
+    expect(suites?.attrs.tests).toBe('7');
   });
 });

@@ -4,6 +4,7 @@
  */
 import type { CheckResult, RunReport, Status } from '../check.ts';
 import { areaOf, groupBy, show, STATUSES } from './common.ts';
+import { causesView, leftBehindText } from './causes.ts';
 
 export interface ConsoleReporterOptions {
   out?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -71,17 +72,25 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Consol
       const expected = new Set(report.baseline?.expectedFailures ?? []);
       const lines: string[] = [];
       if (!quiet) {
-        const problems = report.results.filter((r) => r.status === 'failed' || r.status === 'errored' || r.status === 'warned');
-        for (const [area, rs] of groupBy(problems, areaOf)) {
-          lines.push('', `${area}:`);
-          for (const r of rs) {
-            const tag = expected.has(r.id) ? ' (expected by baseline)' : '';
-            lines.push(`  ${paint(r.status, MARK[r.status])} ${r.id}${r.profile ? ` [${r.profile}]` : ''}  ${r.rfc} ${r.level}${tag}`);
-            lines.push(`       ${r.title}`);
-            if (r.message) lines.push(`       ${r.message.split('\n').join('\n       ')}`);
-            if (r.expected !== undefined) lines.push(`       expected: ${show(r.expected, 400).split('\n').join('\n       ')}`);
-            if (r.actual !== undefined) lines.push(`       actual:   ${show(r.actual, 400).split('\n').join('\n       ')}`);
+        // Failures first, one entry per root cause (issue 10 #4): the root in full, its dependents by failure.
+        const causes = causesView(report);
+        if (causes.causes.length > 0) lines.push('', `${causes.headline}:`);
+        for (const c of causes.causes) {
+          lines.push('', ...resultLines(c.root, expected.has(c.root.id)));
+          if (c.cause.likely) lines.push(`       likely: ${c.cause.likely}`);
+          if (c.dependents.length > 0) {
+            lines.push(`       ${c.dependents.length} more failing check${c.dependents.length === 1 ? '' : 's'} with this cause:`);
+            for (const g of c.byFailure) {
+              lines.push(`         ${g.sameAsRoot ? 'the same failure' : g.message}:`, ...wrapIds(g.results.map(label), '           '));
+            }
           }
+          if (c.blocked.length > 0) lines.push(`       ${c.blocked.length} blocked (skipped, not counted):`, ...wrapIds(c.blocked, '           '));
+        }
+        const warned = report.results.filter((r) => r.status === 'warned');
+        if (warned.length > 0) lines.push('', `${warned.length} warning${warned.length === 1 ? '' : 's'} (SHOULD / MAY):`);
+        for (const [area, rs] of groupBy(warned, areaOf)) {
+          lines.push('', `${area}:`);
+          for (const r of rs) lines.push(...resultLines(r, false));
         }
         const byArea = groupBy(report.results, areaOf);
         const head = ['area'.padEnd(14), ...STATUSES.map((k) => k.padStart(8))].join('');
@@ -96,6 +105,8 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Consol
           if (b.fixed.length) lines.push(`  fixed (remove from the baseline): ${b.fixed.join(', ')}`);
           if (b.regressions.length) lines.push(`  regressions: ${b.regressions.join(', ')}`);
         }
+        const left = leftBehindText(report.leftBehind);
+        if (left) lines.push('', `cleanup: ${left}`);
         for (const w of notes.warnings ?? []) lines.push(`warning: ${w}`);
         for (const f of notes.written ?? []) lines.push(`wrote ${f}`);
       }
@@ -103,4 +114,32 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Consol
       out.write(`${lines.join('\n')}\n`);
     },
   };
+
+  // Hoisted: the reporter above prints roots and warnings with it.
+  function resultLines(r: CheckResult, expectedByBaseline: boolean): string[] {
+    const lines = [`  ${paint(r.status, MARK[r.status])} ${label(r)}  ${r.rfc} ${r.level}${expectedByBaseline ? ' (expected by baseline)' : ''}`, `       ${r.title}`];
+    if (r.message) lines.push(`       ${r.message.split('\n').join('\n       ')}`);
+    if (r.expected !== undefined) lines.push(`       expected: ${show(r.expected, 400).split('\n').join('\n       ')}`);
+    if (r.actual !== undefined) lines.push(`       actual:   ${show(r.actual, 400).split('\n').join('\n       ')}`);
+    return lines;
+  }
+}
+
+function label(r: CheckResult): string {
+  return `${r.id}${r.profile ? ` [${r.profile}]` : ''}`;
+}
+
+/** Ids as comma-separated lines of at most `width` characters, each starting with `indent`. */
+function wrapIds(ids: readonly string[], indent: string, width = 110): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const id of ids) {
+    const next = line === '' ? id : `${line}, ${id}`;
+    if (line !== '' && indent.length + next.length > width) {
+      out.push(`${indent}${line},`);
+      line = id;
+    } else line = next;
+  }
+  if (line !== '') out.push(`${indent}${line}`);
+  return out;
 }

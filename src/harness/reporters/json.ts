@@ -1,15 +1,18 @@
 /** report.json: the stable machine-readable result (DESIGN.md field names, in DESIGN.md order). */
 import type { CheckResult, RunReport } from '../check.ts';
+import { rootCausesOf } from '../root-causes.ts';
 
 function orderedResult(r: CheckResult): Record<string, unknown> {
-  // DESIGN.md's fields first, then what the other reporters use to re-render (area, expected, actual, profile).
-  const { id, title, suite, rfc, level, status, durationMs, message, reproduce, transcript, area, expected, actual, profile } = r;
-  return { id, title, suite, rfc, level, status, durationMs, message, reproduce, transcript, area, expected, actual, profile };
+  // DESIGN.md's fields first, then what the other reporters use to re-render (area, expected, actual, profile, blockedBy).
+  const { id, title, suite, rfc, level, status, durationMs, message, reproduce, transcript, area, expected, actual, profile, blockedBy } = r;
+  return { id, title, suite, rfc, level, status, durationMs, message, reproduce, transcript, area, expected, actual, profile, blockedBy };
 }
 
 export function renderJson(report: RunReport): string {
-  const { tool, version, target, startedAt, durationMs, seed, summary, results, baseline } = report;
-  return `${JSON.stringify({ tool, version, target, startedAt, durationMs, seed, summary, results: results.map(orderedResult), baseline }, null, 2)}\n`;
+  const { tool, version, target, startedAt, durationMs, seed, summary, results, baseline, leftBehind } = report;
+  // Root causes (issue 10 #4) after the results they group; an older report without them gets them computed.
+  const rootCauses = rootCausesOf(report);
+  return `${JSON.stringify({ tool, version, target, startedAt, durationMs, seed, summary, results: results.map(orderedResult), rootCauses, baseline, leftBehind }, null, 2)}\n`;
 }
 
 /** Reads a saved report.json back (for `scimcheck report`), with just enough checking to fail clearly. */

@@ -6,6 +6,7 @@
 import type { CheckResult, RunReport } from '../check.ts';
 import { areaOf, groupBy, show } from './common.ts';
 import { transcriptText } from './transcript-text.ts';
+import { causesView, leftBehindText } from './causes.ts';
 import { xmlEscape as x } from './xml.ts';
 
 const secs = (ms: number) => (ms / 1000).toFixed(3);
@@ -19,16 +20,19 @@ function detail(r: CheckResult): string {
   return lines.join('\n');
 }
 
-function testcase(r: CheckResult, expectedFailures: ReadonlySet<string>, reasons: Record<string, string>): string {
+function testcase(r: CheckResult, expectedFailures: ReadonlySet<string>, reasons: Record<string, string>, rootOf: ReadonlyMap<string, string>): string {
   const attrs = `classname="${x(`scimcheck.${r.suite}.${areaOf(r)}`)}" name="${x(`${r.id}${r.profile ? ` [${r.profile}]` : ''}: ${r.title}`)}" time="${secs(r.durationMs)}"`;
   const children: string[] = [];
   const type = `${r.level}${r.rfc ? ` ${r.rfc}` : ''}`;
+  // A dependent failure names its root cause (issue 10 #4); the testcase stays, one per check.
+  const root = rootOf.get(r.id);
+  const cause = root !== undefined && (r.status === 'failed' || r.status === 'errored') ? ` [root cause: ${root}]` : '';
   if ((r.status === 'failed' || r.status === 'errored') && expectedFailures.has(r.id)) {
     children.push(`<skipped message="${x(`expected failure (baseline): ${reasons[r.id] ?? ''} — ${r.message ?? ''}`)}"/>`);
   } else if (r.status === 'failed') {
-    children.push(`<failure message="${x(r.message ?? 'failed')}" type="${x(type)}">${x(detail(r))}</failure>`);
+    children.push(`<failure message="${x(`${r.message ?? 'failed'}${cause}`)}" type="${x(type)}">${x(detail(r))}</failure>`);
   } else if (r.status === 'errored') {
-    children.push(`<error message="${x(r.message?.split('\n')[0] ?? 'errored')}" type="harness-error">${x(detail(r))}</error>`);
+    children.push(`<error message="${x(`${r.message?.split('\n')[0] ?? 'errored'}${cause}`)}" type="harness-error">${x(detail(r))}</error>`);
   } else if (r.status === 'skipped') {
     children.push(`<skipped message="${x(r.message ?? 'skipped')}"/>`);
   }
@@ -41,6 +45,7 @@ function testcase(r: CheckResult, expectedFailures: ReadonlySet<string>, reasons
 
 export function renderJunit(report: RunReport, baselineReasons: Record<string, string> = {}): string {
   const expected = new Set(report.baseline?.expectedFailures ?? []);
+  const { rootOf } = causesView(report);
   const counted = (rs: CheckResult[]) => {
     const isExpected = (r: CheckResult) => expected.has(r.id) && (r.status === 'failed' || r.status === 'errored');
     return {
@@ -55,11 +60,14 @@ export function renderJunit(report: RunReport, baselineReasons: Record<string, s
     const c = counted(rs);
     return [
       `  <testsuite name="${x(name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${c.time}" timestamp="${x(report.startedAt.replace(/Z$/, ''))}">`,
-      ...rs.map((r) => testcase(r, expected, baselineReasons)),
+      ...rs.map((r) => testcase(r, expected, baselineReasons, rootOf)),
       '  </testsuite>',
     ].join('\n');
   });
   const all = counted(report.results);
+  // What cleanup could not delete is no test: an empty suite carries it, where CI shows a suite's output.
+  const left = leftBehindText(report.leftBehind);
+  if (left) suites.push(`  <testsuite name="scimcheck.cleanup" tests="0" failures="0" errors="0" skipped="0" time="0.000"><system-out>${x(left)}</system-out></testsuite>`);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="${x(`scimcheck ${report.version} ${report.target}`)}" tests="${all.tests}" failures="${all.failures}" errors="${all.errors}" skipped="${all.skipped}" time="${secs(report.durationMs)}">`,

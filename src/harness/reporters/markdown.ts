@@ -4,6 +4,7 @@
  */
 import type { CheckResult, RunReport } from '../check.ts';
 import { citeLink, STATUSES } from './common.ts';
+import { causesView, leftBehindText, type CauseView } from './causes.ts';
 
 const MAX_ROWS = 200;
 
@@ -27,6 +28,25 @@ function table(rows: CheckResult[], note: (r: CheckResult) => string = () => '')
   return out;
 }
 
+/** Ids in a table cell, the first `max` of them. */
+function idsCell(ids: readonly string[], max = 12): string {
+  const shown = ids.slice(0, max).map((id) => `\`${cell(id)}\``).join(', ');
+  return ids.length > max ? `${shown}, … ${ids.length - max} more` : shown;
+}
+
+/** One row per root cause: the root check, its clause, its failure (and the likely fault), what else it explains. */
+function causeTable(causes: readonly CauseView[], note: (r: CheckResult) => string): string[] {
+  const out = ['| root cause | RFC | level | message | also failing | blocked |', '| --- | --- | --- | --- | --- | ---: |'];
+  for (const c of causes.slice(0, MAX_ROWS)) {
+    const r = c.root;
+    const likely = c.cause.likely ? `<br>_likely: ${cell(c.cause.likely)}_` : '';
+    const also = c.dependents.length > 0 ? `${c.dependents.length}: ${idsCell(c.dependents.map((d) => d.id))}` : '';
+    out.push(`| \`${cell(r.id)}\`${r.profile ? ` (${cell(r.profile)})` : ''} | ${citeCell(r)} | ${r.level} | ${cell(r.message)}${note(r)}${likely} | ${also} | ${c.blocked.length || ''} |`);
+  }
+  if (causes.length > MAX_ROWS) out.push(`| … | | | ${causes.length - MAX_ROWS} more root causes in report.json | | |`);
+  return out;
+}
+
 export function renderMarkdown(report: RunReport): string {
   const s = report.summary;
   const expected = new Set(report.baseline?.expectedFailures ?? []);
@@ -46,11 +66,17 @@ export function renderMarkdown(report: RunReport): string {
     if (b.fixed.length > 0) lines.push(`Fixed since the baseline: ${b.fixed.map((id) => `\`${cell(id)}\``).join(', ')}`, '');
   }
   const failures = report.results.filter((r) => r.status === 'failed' || r.status === 'errored');
-  if (failures.length > 0) {
-    lines.push('### Failures', '', ...table(failures, (r) => (r.status === 'errored' ? ' _(harness error)_' : expected.has(r.id) ? ' _(expected by baseline)_' : '')), '');
+  const note = (r: CheckResult) => (r.status === 'errored' ? ' _(harness error)_' : expected.has(r.id) ? ' _(expected by baseline)_' : '');
+  const causes = causesView(report);
+  if (causes.causes.length > 0) {
+    // Root causes first (issue 10 #4); every failing check, one row each, stays one click away.
+    lines.push(`### ${causes.headline}`, '', ...causeTable(causes.causes, note), '');
+    lines.push(`<details><summary>All ${failures.length} failing check${failures.length === 1 ? '' : 's'}</summary>`, '', ...table(failures, (r) => `${note(r)}${causes.rootOf.has(r.id) ? ` _(root cause: \`${cell(causes.rootOf.get(r.id))}\`)_` : ''}`), '', '</details>', '');
   }
   const warnings = report.results.filter((r) => r.status === 'warned');
   if (warnings.length > 0) lines.push('### Warnings (SHOULD / MAY)', '', ...table(warnings), '');
   if (failures.length === 0 && warnings.length === 0) lines.push('No failures.', '');
+  const left = leftBehindText(report.leftBehind);
+  if (left) lines.push(`**Cleanup:** ${cell(left, 4000)}.`, '');
   return lines.join('\n');
 }

@@ -57,7 +57,31 @@ function comparisonPanel(v: ReportView): string {
   if (!c) return '';
   const part = (title: string, change: string, ids: string[]) =>
     `<h3><a href="${h(hashLink({ change }))}">${h(title)}</a> (${ids.length})</h3>${ids.length ? idList(ids) : '<p class="msg">None.</p>'}`;
-  return `<section class="panel" aria-labelledby="cmp"><h2 id="cmp" style="margin-top:4px">Compared with the run of ${h(formatStart(c.previous.startedAt))}</h2><p class="msg">earlier target ${h(c.previous.target)} · scimcheck ${h(c.previous.version)}</p>${part('✗ Newly failing', 'newly-failing', c.newlyFailing)}${part('✓ Fixed', 'fixed', c.fixed)}${part('… Still failing', 'still-failing', c.stillFailing)}${c.notRun.length ? part('○ Failing before, not run now', 'not-run', c.notRun) : ''}</section>`;
+  return `<section class="panel" aria-labelledby="cmp"><h2 id="cmp" style="margin-top:4px">Compared with the run of ${h(formatStart(c.previous.startedAt))}</h2><p class="msg">earlier target ${h(c.previous.target)} · scimcheck ${h(c.previous.version)}</p>${part('✗ Newly failing', 'newly-failing', c.newlyFailing)}${c.newChecks.length ? part('✗ New checks (not in the earlier run), failing', 'new', c.newChecks) : ''}${part('✓ Fixed', 'fixed', c.fixed)}${part('… Still failing', 'still-failing', c.stillFailing)}${c.notRun.length ? part('○ Failing before, not run now', 'not-run', c.notRun) : ''}</section>`;
+}
+
+/** Root causes before anything else (issue 10 #4), server-rendered so they read without JavaScript. */
+function causesPanel(v: ReportView): string {
+  const items = v.causes.items;
+  if (items.length === 0) return '';
+  const open = (id: string) => h(hashLink({ q: id, open: id }));
+  const li = (c: ReportView['causes']['items'][number]) => {
+    const rfc = c.citeUrl ? `<a href="${h(c.citeUrl)}" target="_blank" rel="noopener">${h(c.rfc)}</a>` : h(c.rfc);
+    const deps = c.dependents.length
+      ? `<details><summary>${c.dependents.length} more failing check${c.dependents.length === 1 ? '' : 's'} with this cause</summary><ul class="deps">${c.dependents
+          .map((d) => `<li><a class="mono" href="${open(d.id)}">${h(d.id)}</a>${d.message ? ` <span class="msg">${h(d.message)}</span>` : ''}</li>`)
+          .join('')}</ul></details>`
+      : '';
+    const blocked = c.blocked.length
+      ? `<details><summary>${c.blocked.length} blocked (skipped, not counted)</summary>${idList(c.blocked)}</details>`
+      : '';
+    return `<li class="cause"><div><span class="status s-${c.status}"><span class="ic" aria-hidden="true">${ICON[c.status]}</span>${c.status}</span> <a class="mono" href="${open(c.id)}">${h(c.id)}</a> · ${rfc} · ${h(c.level)}</div><div class="title">${h(c.title)}</div>${c.message ? `<div class="msg">${h(c.message)}</div>` : ''}${c.likely ? `<div class="likely">likely: ${h(c.likely)}</div>` : ''}${deps}${blocked}</li>`;
+  };
+  return `<section class="panel" aria-labelledby="rc"><h2 id="rc" style="margin-top:4px">${h(v.causes.headline)}</h2><ol class="causes">${items.map(li).join('')}</ol></section>`;
+}
+
+function leftBehindPanel(v: ReportView): string {
+  return v.leftBehind ? `<section class="panel" aria-labelledby="lb"><h2 id="lb" style="margin-top:4px">Cleanup</h2><p class="msg">${h(v.leftBehind)}</p></section>` : '';
 }
 
 function options(values: readonly string[], all: string, label: (v: string) => string = (x) => x): string {
@@ -69,8 +93,8 @@ function controls(v: ReportView): string {
     (s) => `<button type="button" class="chip s-${s}" data-filter-status="${s}" aria-pressed="false">${ICON[s]} ${s} <span class="mono">${v.summary[s]}</span></button>`,
   ).join('');
   const profiles = [...new Set(v.results.map((r) => r.profile).filter((p): p is string => !!p))].sort();
-  const changes = v.comparison ? ['newly-failing', 'fixed', 'still-failing', 'not-run'] : [];
-  const changeLabel: Record<string, string> = { 'newly-failing': 'newly failing', fixed: 'fixed', 'still-failing': 'still failing', 'not-run': 'not run now' };
+  const changes = v.comparison ? ['newly-failing', 'new', 'fixed', 'still-failing', 'not-run'] : [];
+  const changeLabel: Record<string, string> = { 'newly-failing': 'newly failing', new: 'new', fixed: 'fixed', 'still-failing': 'still failing', 'not-run': 'not run now' };
   return `<div class="controls" role="search" aria-label="filter checks">
 <div class="chips" role="group" aria-label="status">${chips}</div>
 <label>area <select id="f-area">${options(v.areas.map((a) => a.name), 'all areas')}</select></label>
@@ -92,7 +116,7 @@ export function renderPage(v: ReportView): string {
         ? `<div class="verdict bad">✗ ${regressions} regression${regressions === 1 ? '' : 's'} against the baseline</div>`
         : `<div class="verdict good">✓ no regressions against the baseline${failing ? ` (${failing} known failure${failing === 1 ? '' : 's'})` : ''}</div>`
       : failing > 0
-        ? `<div class="verdict bad">✗ ${failing} check${failing === 1 ? '' : 's'} failing</div>`
+        ? `<div class="verdict bad">✗ ${h(v.causes.headline)}</div>`
         : '<div class="verdict good">✓ every required check passed</div>';
   const cards = STATUSES.map(
     (s) => `<a class="card s-${s}" href="${h(hashLink({ status: s }))}"><span class="w">${ICON[s]} ${s}</span><span class="n">${v.summary[s]}</span></a>`,
@@ -111,6 +135,7 @@ export function renderPage(v: ReportView): string {
 ${verdict}
 </div></header>
 <main class="wrap">
+${causesPanel(v)}${leftBehindPanel(v)}
 <nav class="cards" aria-label="counts by status">${cards}</nav>
 <h2>Pass rate by area</h2>
 <div class="areas">${v.areas.map(areaRow).join('')}</div>

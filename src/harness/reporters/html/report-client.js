@@ -9,7 +9,7 @@
   var ICON = { passed: '✓', failed: '✗', warned: '⚠', skipped: '○', errored: '‼' };
   var SEVERITY = { failed: 0, errored: 1, warned: 2, passed: 3, skipped: 4 };
   var LEVEL = { MUST: 0, SHOULD: 1, MAY: 2 };
-  var CHANGE = { 'newly-failing': 'newly failing', fixed: 'fixed', 'still-failing': 'still failing', 'not-run': 'not run now' };
+  var CHANGE = { 'newly-failing': 'newly failing', new: 'new', fixed: 'fixed', 'still-failing': 'still failing', 'not-run': 'not run now' };
   var BASELINE = { regression: 'regression', expected: 'expected by baseline', fixed: 'fixed since baseline' };
   var tbody = document.getElementById('rows');
   var shown = document.getElementById('shown');
@@ -99,6 +99,7 @@
     if (r.profile) tags.push(el('span', { class: 'tag', text: r.profile }));
     if (r.baseline) tags.push(el('span', { class: 'tag ' + r.baseline, text: BASELINE[r.baseline] }));
     if (r.change) tags.push(el('span', { class: 'tag ' + r.change, text: CHANGE[r.change] }));
+    if (r.rootCause) tags.push(el('span', { class: 'tag', text: (r.status === 'skipped' ? 'blocked, root cause ' : 'root cause ') + r.rootCause }));
     var tr = el('tr', { class: 'row s-' + r.status, tabindex: '0', 'aria-expanded': open ? 'true' : 'false', 'data-id': r.id, 'data-status': r.status }, [
       el('td', null, [statusBadge(r.status)]),
       el('td', null, [

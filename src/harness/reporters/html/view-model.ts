@@ -9,6 +9,7 @@ import { STATUSES } from '../common.ts';
 import { diffLines, foldUnchanged, type DiffLine } from './line-diff.ts';
 import type { Change, RunComparison } from './compare.ts';
 import { guardTranscript, guardCurl } from './redact-guard.ts';
+import { causesView, leftBehindText, type CauseView } from '../causes.ts';
 
 export interface ResultView {
   id: string;
@@ -34,6 +35,23 @@ export interface ResultView {
   transcript: TranscriptEntry[];
   baseline?: 'regression' | 'expected' | 'fixed';
   change?: Change;
+  /** For a failure grouped under another check's root cause, or a check blocked by one: the root's id. */
+  rootCause?: string;
+}
+
+/** One root cause as the page lists it (issue 10 #4), before the table. */
+export interface CauseItemView {
+  id: string;
+  status: Status;
+  title: string;
+  level: CheckResult['level'];
+  rfc: string;
+  citeUrl?: string;
+  message?: string;
+  likely?: string;
+  /** The other failing checks it explains, each with its own first message line. */
+  dependents: { id: string; message?: string }[];
+  blocked: string[];
 }
 
 export type Counts = Record<Status, number>;
@@ -54,6 +72,10 @@ export interface ReportView {
   areas: AreaView[];
   baseline?: RunReport['baseline'];
   comparison?: Omit<RunComparison, 'changes'>;
+  /** "93 failing checks, 31 root causes" and the causes, root first. */
+  causes: { headline: string; items: CauseItemView[] };
+  /** What cleanup could not delete, as one sentence (absent when nothing was left). */
+  leftBehind?: string;
   results: ResultView[];
 }
 
@@ -151,7 +173,7 @@ function shrunkOf(r: CheckResult): string | undefined {
   return i > 0 ? r.message.slice(i + 1) : undefined;
 }
 
-export function resultView(r: CheckResult, report: RunReport, opts: ViewOptions): ResultView {
+export function resultView(r: CheckResult, report: RunReport, opts: ViewOptions, rootOf: ReadonlyMap<string, string> = new Map()): ResultView {
   const ref = parseRfc(r.rfc);
   const expected = r.expected === undefined ? undefined : clip(prettyValue(r.expected));
   const actual = r.actual === undefined ? undefined : clip(prettyValue(r.actual));
@@ -186,13 +208,33 @@ export function resultView(r: CheckResult, report: RunReport, opts: ViewOptions)
     transcript: guardTranscript(r.transcript ?? []),
     baseline,
     change: opts.comparison?.changes[r.id],
+    rootCause: rootOf.get(r.id),
   };
+}
+
+function causeItems(causes: CauseView[]): CauseItemView[] {
+  return causes.map(({ cause, root, dependents, blocked }) => {
+    const ref = parseRfc(root.rfc);
+    return {
+      id: root.id,
+      status: root.status,
+      title: root.title,
+      level: root.level,
+      rfc: root.rfc,
+      citeUrl: ref ? citationUrl(ref.rfc, ref.section) : undefined,
+      message: root.message?.split('\n')[0],
+      likely: cause.likely,
+      dependents: dependents.map((d) => ({ id: d.id, message: d.message?.split('\n')[0] })),
+      blocked,
+    };
+  });
 }
 
 export function reportView(report: RunReport, opts: ViewOptions = {}): ReportView {
   const summary = zeroCounts();
   for (const s of STATUSES) summary[s] = report.summary?.[s] ?? 0;
   const comparison = opts.comparison ? (({ changes: _c, ...rest }) => rest)(opts.comparison) : undefined;
+  const causes = causesView(report);
   return {
     tool: report.tool,
     version: report.version,
@@ -204,6 +246,8 @@ export function reportView(report: RunReport, opts: ViewOptions = {}): ReportVie
     areas: areaViews(report.results),
     baseline: report.baseline,
     comparison,
-    results: report.results.map((r) => resultView(r, report, opts)),
+    causes: { headline: causes.headline, items: causeItems(causes.causes) },
+    leftBehind: leftBehindText(report.leftBehind),
+    results: report.results.map((r) => resultView(r, report, opts, causes.rootOf)),
   };
 }
