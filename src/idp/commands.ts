@@ -110,9 +110,9 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
         prefix: profiles.length * scenarios.length > 1 ? `${prefix}-p${pi}s${si}` : prefix,
         deprovision,
         onExchange: quiet ? undefined : (e, purpose) => printExchange(out, e, purpose),
-        onStep: (v: StepVerdict) => out(`${v.ok ? '✔' : '✘'} step ${v.index} ${v.label}: ${v.detail}`),
+        onStep: (v: StepVerdict) => out(`${v.notApplicable ? '–' : v.ok ? '✔' : '✘'} step ${v.index} ${v.label}: ${v.detail}`),
       });
-      out(run.ok ? `PASS ${profile.id} · ${sc.name}` : `FAIL ${profile.id} · ${sc.name}: ${run.failure}`);
+      out(!run.ok ? `FAIL ${profile.id} · ${sc.name}: ${run.failure}` : run.skipped ? `SKIP ${profile.id} · ${sc.name}: ${run.skipped}` : `PASS ${profile.id} · ${sc.name}`);
       if (run.cleanupProblems.length) out(`  cleanup: ${run.cleanupProblems.join('; ')}`);
       results.push(toCheckResult(sc, run));
       if (!run.ok) failed++;
@@ -123,8 +123,8 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
     }
     if (unreachable) break;
   }
-  const summary = { passed: results.filter((r) => r.status === 'passed').length, failed, warned: 0, skipped: 0, errored: 0 };
-  out(`\n${summary.passed} passed, ${summary.failed} failed`);
+  const summary = { passed: results.filter((r) => r.status === 'passed').length, failed, warned: 0, skipped: results.filter((r) => r.status === 'skipped').length, errored: 0 };
+  out(`\n${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}`);
   if (values.json) {
     const { version } = await import('../version.ts');
     const report = { tool: 'scimcheck', version, target, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), seed: 0, summary, results };

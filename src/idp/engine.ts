@@ -28,6 +28,8 @@ export interface ActionResult {
   outcome: Outcome;
   /** Why, in one sentence, when the outcome is not plain success. */
   reason?: string;
+  /** The request the target refused and its answer, when a target's answer made the action fail. */
+  refused?: { req: IdpRequest; res: IdpResponse };
 }
 
 export interface EngineOptions {
@@ -47,6 +49,20 @@ export function describe(req: IdpRequest, res: IdpResponse): string {
 }
 
 const ok = (s: number) => s >= 200 && s < 300;
+
+/** The action failed on this answer of the target; `reason` defaults to the request and its status. */
+function refused(req: IdpRequest, res: IdpResponse, reason = describe(req, res)): ActionResult {
+  return { outcome: 'failed', reason, refused: { req, res } };
+}
+
+/**
+ * The resources of a ListResponse, or undefined when the answer is not one. RFC 7644 §3.4.2: "Resources" is
+ * REQUIRED only when totalResults is non-zero, so an empty list may leave it out.
+ */
+export function listResources(json: any): ScimResource[] | undefined {
+  if (Array.isArray(json?.Resources)) return json.Resources;
+  return json && typeof json === 'object' && Number(json.totalResults) === 0 && json.Resources === undefined ? [] : undefined;
+}
 
 export class SyncEngine {
   readonly users = new Map<string, DirUser>();
@@ -98,11 +114,10 @@ export class SyncEngine {
     for (const probe of this.profile.connectionTest(randomUUID())) {
       const res = await this.send(probe.req);
       // RFC 7644 §3.4.2: a query answers 200 with a ListResponse, also when nothing matches.
-      if (res.status !== 200 || !Array.isArray(res.json?.Resources)) {
-        return { outcome: 'failed', reason: `${describe(probe.req, res)}: expected 200 with a ListResponse` };
-      }
-      if (probe.wants === 'empty-list' && (res.json.totalResults !== 0 || res.json.Resources.length !== 0)) {
-        return { outcome: 'failed', reason: `${describe(probe.req, res)}: expected an empty list for a random userName` };
+      const list = res.status === 200 ? listResources(res.json) : undefined;
+      if (!list) return refused(probe.req, res, `${describe(probe.req, res)}: expected 200 with a ListResponse`);
+      if (probe.wants === 'empty-list' && (res.json.totalResults !== 0 || list.length !== 0)) {
+        return refused(probe.req, res, `${describe(probe.req, res)}: expected an empty list for a random userName`);
       }
     }
     return { outcome: 'ok' };
@@ -120,11 +135,12 @@ export class SyncEngine {
     const attr = matchBy ?? this.matchBy.get(key) ?? this.opts.matchingAttribute ?? this.profile.matching.default;
     const lookup: IdpRequest = { method: 'GET', path: '/Users', query: this.profile.matching.query(attr, user), purpose: 'match-before-create' };
     const found = await this.send(lookup);
-    if (found.status !== 200 || !Array.isArray(found.json?.Resources)) {
+    const candidates = found.status === 200 ? listResources(found.json) : undefined;
+    if (!candidates) {
       this.pending.add(key);
-      return { outcome: 'failed', reason: `${describe(lookup, found)}: the match-before-create query must answer 200 with a ListResponse (RFC 7644 §3.4.2)` };
+      return refused(lookup, found, `${describe(lookup, found)}: the match-before-create query must answer 200 with a ListResponse (RFC 7644 §3.4.2)`);
     }
-    const hit = found.json.Resources.find((r: ScimResource) => typeof r.id === 'string');
+    const hit = candidates.find((r: ScimResource) => typeof r.id === 'string');
     if (hit) {
       // Every IdP links a matched account instead of creating a duplicate.
       this.link(key, hit.id as string);
@@ -145,7 +161,7 @@ export class SyncEngine {
       return { outcome: 'conflict', reason: describe(create, res) };
     }
     this.pending.add(key);
-    return { outcome: 'failed', reason: `${describe(create, res)}: expected 201 with an id (RFC 7644 §3.3)` };
+    return refused(create, res, `${describe(create, res)}: expected 201 with an id (RFC 7644 §3.3)`);
   }
 
   /** A change of profile fields in the directory, pushed the profile's way. */
@@ -161,14 +177,14 @@ export class SyncEngine {
       const read: IdpRequest = { method: 'GET', path: `/Users/${id}`, purpose: 'read before update' };
       const res = await this.send(read);
       if (res.status === 404) return this.record(key, await this.lost(key, read, res));
-      if (res.status !== 200) return this.record(key, { outcome: 'failed', reason: describe(read, res) });
+      if (res.status !== 200) return this.record(key, refused(read, res));
       current = res.json;
     }
     for (const req of this.profile.updateUser.build(prev, next, id, current, this.ctx)) {
       const res = await this.send(req);
       if (res.status === 404) return this.record(key, await this.lost(key, req, res));
       // RFC 7644 §3.5.1 / §3.5.2: success is 200 (with the resource) or 204.
-      if (!ok(res.status)) return this.record(key, { outcome: 'failed', reason: describe(req, res) });
+      if (!ok(res.status)) return this.record(key, refused(req, res));
     }
     return this.record(key, { outcome: 'updated' });
   }
@@ -201,7 +217,7 @@ export class SyncEngine {
         const m: MemberRef[] = [{ id, display: next.displayName }];
         const req = active ? this.profile.groups.addMembers(gid, m) : this.profile.groups.removeMembers(gid, m);
         const res = await this.send(req);
-        if (!ok(res.status)) return this.record(key, { outcome: 'failed', reason: describe(req, res) });
+        if (!ok(res.status)) return this.record(key, refused(req, res));
       }
     }
     let current: ScimResource | undefined;
@@ -214,7 +230,7 @@ export class SyncEngine {
     for (const req of spec.build(next, id, active, current, this.ctx)) {
       const res = await this.send(req);
       if (res.status === 404) return this.record(key, await this.lost(key, req, res));
-      if (!ok(res.status)) return this.record(key, { outcome: 'failed', reason: describe(req, res) });
+      if (!ok(res.status)) return this.record(key, refused(req, res));
     }
     return this.record(key, { outcome: active ? 'reactivated' : 'deactivated' });
   }
@@ -227,7 +243,7 @@ export class SyncEngine {
     const req: IdpRequest = { method: 'DELETE', path: `/Users/${id}`, purpose: 'hard delete' };
     const res = await this.send(req);
     // RFC 7644 §3.6: 204 No Content; a 404 means it is gone already, which is what the IdP wanted.
-    if (res.status !== 204 && res.status !== 200 && res.status !== 404) return this.record(key, { outcome: 'failed', reason: describe(req, res) });
+    if (res.status !== 204 && res.status !== 200 && res.status !== 404) return this.record(key, refused(req, res));
     this.userLinks.delete(key);
     for (const g of this.groups.values()) g.members = g.members.filter((m) => m !== key);
     return this.record(key, { outcome: 'deleted' });
@@ -263,7 +279,7 @@ export class SyncEngine {
       const req = build(part);
       const res = await this.send(req);
       // RFC 7644 §3.5.2: PATCH success is 200 or 204.
-      if (!ok(res.status)) return { outcome: 'failed', reason: describe(req, res) };
+      if (!ok(res.status)) return refused(req, res);
     }
     return { outcome: 'updated' };
   }
@@ -277,15 +293,15 @@ export class SyncEngine {
     if (match) {
       const req: IdpRequest = { method: 'GET', path: '/Groups', query: match, purpose: 'match group' };
       const res = await this.send(req);
-      if (res.status !== 200) return { outcome: 'failed', reason: describe(req, res) };
-      id = res.json?.Resources?.[0]?.id;
+      if (res.status !== 200) return refused(req, res);
+      id = listResources(res.json)?.[0]?.id;
     }
     let outcome: Outcome = 'linked';
     if (!id) {
       const req: IdpRequest = { method: 'POST', path: '/Groups', body: this.profile.groups.create(g), purpose: 'create group' };
       const res = await this.send(req);
       // RFC 7644 §3.3: 201 Created with the new id.
-      if (res.status !== 201 || typeof res.json?.id !== 'string') return { outcome: res.status === 409 ? 'conflict' : 'failed', reason: describe(req, res) };
+      if (res.status !== 201 || typeof res.json?.id !== 'string') return res.status === 409 ? { outcome: 'conflict', reason: describe(req, res) } : refused(req, res);
       id = res.json.id as string;
       outcome = 'created';
     }
@@ -317,7 +333,7 @@ export class SyncEngine {
     g.displayName = displayName;
     const req = this.profile.groups.rename(id, g);
     const res = await this.send(req);
-    return ok(res.status) ? { outcome: 'updated' } : { outcome: 'failed', reason: describe(req, res) };
+    return ok(res.status) ? { outcome: 'updated' } : refused(req, res);
   }
 
   async deleteGroup(groupKey: string): Promise<ActionResult> {
@@ -326,7 +342,7 @@ export class SyncEngine {
     const req: IdpRequest = { method: 'DELETE', path: `/Groups/${id}`, purpose: 'delete group' };
     const res = await this.send(req);
     // RFC 7644 §3.6: 204 on success.
-    if (res.status !== 204 && res.status !== 200 && res.status !== 404) return { outcome: 'failed', reason: describe(req, res) };
+    if (res.status !== 204 && res.status !== 200 && res.status !== 404) return refused(req, res);
     this.groupLinks.delete(groupKey);
     this.groups.delete(groupKey);
     return { outcome: 'deleted' };

@@ -17,6 +17,11 @@ export interface IdpRequest {
   body?: unknown;
   /** Why the request is sent, for the printed transcript (e.g. 'match-before-create'). */
   purpose?: string;
+  /**
+   * A documented habit of the IdP that departs from RFC 7643/7644 (e.g. Entra's active "False" as a string), in
+   * words that finish "<IdP> …". A target may legally refuse it; the scenario then reports the step not applicable.
+   */
+  quirk?: string;
 }
 
 export interface IdpResponse {

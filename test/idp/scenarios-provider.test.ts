@@ -8,19 +8,21 @@ import { scenarioSuite } from '../../src/idp/scenario-suite.ts';
 import { loadScenarios } from '../../src/idp/scenario/load.ts';
 import { runScenario, type ScenarioRun } from '../../src/idp/scenario/runner.ts';
 import { createProvider } from '../../src/provider/index.ts';
+import { minimalTarget, type Hidden } from './minimal-target.ts';
 
 const BASE = 'http://localhost/scim/v2';
 const scenarios = await loadScenarios(['all']);
 
 /** The provider is set up with the same deprovisioning policy the scenario declares (Files.com-style, docs/policy.md). */
-function target(faults: string[] = [], deprovision: 'delete' | 'disable' = 'delete') {
+function target(faults: string[] = [], deprovision: 'delete' | 'disable' = 'delete', hidden?: Hidden) {
   const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token: 'T' }] }, faults, policy: { deprovision } });
-  const f = ((input: RequestInfo | URL, init?: RequestInit) => provider.fetch(input instanceof Request ? input : new Request(input, init))) as typeof fetch;
+  const inner = (r: Request) => provider.fetch(r);
+  const f = hidden ? minimalTarget(inner, hidden) : (((input: RequestInfo | URL, init?: RequestInit) => inner(input instanceof Request ? input : new Request(input, init))) as typeof fetch);
   return { fetch: f };
 }
 
-async function play(profile: string, scenario: string, deprovision: 'delete' | 'disable', faults: string[] = []): Promise<{ run: ScenarioRun; left: number }> {
-  const t = target(faults, deprovision);
+async function play(profile: string, scenario: string, deprovision: 'delete' | 'disable', faults: string[] = [], hidden?: Hidden): Promise<{ run: ScenarioRun; left: number }> {
+  const t = target(faults, deprovision, hidden);
   const sc = scenarios.find((s) => s.name === scenario)!;
   const run = await runScenario(sc, {
     profile: getProfile(profile)!,
@@ -44,8 +46,7 @@ describe.each(PROFILE_NAMES)('profile %s against the reference provider', (profi
     for (const sc of scenarios) {
       // The 1,000-member push does not depend on the policy: it runs once per profile.
       if (sc.name === 'push-groups' && deprovision === 'disable') continue;
-      // Its premise is a deletion in the target behind the IdP's back; a disable-policy target keeps records a SCIM
-      // DELETE names, so the premise cannot be set up over SCIM there (an admin would delete in the target's own UI).
+      // Its premise is a deletion in the target behind the IdP's back, which a disable-policy target cannot have.
       if (sc.name === 'manual-delete-drift' && deprovision === 'disable') continue;
       // The 1,000-member push makes ~1,100 requests; give it room on a shared 2-core machine.
       const timeout = sc.name === 'push-groups' ? 300_000 : 120_000;
@@ -58,6 +59,82 @@ describe.each(PROFILE_NAMES)('profile %s against the reference provider', (profi
       });
     }
   }
+});
+
+describe('a scenario whose premise the target cannot have is skipped, never failed', () => {
+  it('manual-delete-drift under deprovision: disable sends nothing and says why', async () => {
+    for (const profile of PROFILE_NAMES) {
+      const { run, left } = await play(profile, 'manual-delete-drift', 'disable');
+      expect(run.ok).toBe(true);
+      expect(run.failure).toBeUndefined();
+      expect(run.skipped).toMatch(/^not applicable: the target deprovisions by disabling \(deprovision: disable\); its premise, an account deleted in the target behind the IdP's back, cannot exist there/);
+      expect(run.transcript).toEqual([]);
+      expect(left).toBe(0);
+    }
+    const suite = scenarioSuite({ profiles: ['okta'], scenarios: ['manual-delete-drift'], deprovision: 'disable' });
+    const [r] = await suite.run({ baseUrl: BASE, authorization: 'Bearer T', fetch: target([], 'disable').fetch, timeoutMs: 10000, prefix: 'suite' });
+    expect(r).toMatchObject({ id: 'scenario.okta.manual-delete-drift', status: 'skipped', message: expect.stringMatching(/^not applicable: /) });
+  });
+});
+
+describe('a target without User.groups (RFC 7643 §4.1.2 makes it optional): membership is read from the groups', () => {
+  const noGroups: Hidden = { attrs: ['groups'] };
+
+  for (const profile of ['okta', 'entra-2020']) {
+    it(`rename-user and disable-vs-delete pass for ${profile}, verified through Group members`, { timeout: 120_000 }, async () => {
+      for (const [scenario, deprovision] of [['rename-user', 'delete'], ['disable-vs-delete', 'disable']] as const) {
+        const { run, left } = await play(profile, scenario, deprovision, [], noGroups);
+        expect(run.failure).toBeUndefined();
+        expect(run.skipped).toBeUndefined();
+        expect(left).toBe(0);
+        // The verifier never asked User.groups: it read the groups' members instead, and says so.
+        if (scenario === 'rename-user') expect(run.steps.find((s) => s.label === 'expect carol')!.detail).toMatch(/membership read from the groups' members \(User\.groups: the target's User schema does not declare groups\)/);
+      }
+    });
+  }
+
+  it('push-groups passes (agreement of User.groups not compared, and said so)', { timeout: 300_000 }, async () => {
+    const { run, left } = await play('onelogin', 'push-groups', 'delete', [], noGroups);
+    expect(run.failure).toBeUndefined();
+    expect(left).toBe(0);
+    expect(run.steps.find((s) => s.index === 5)!.detail).toMatch(/members' groups not compared: the target's User schema does not declare groups/);
+    expect(run.steps.find((s) => s.index === 11)!.detail).toMatch(/gina .* as expected; membership read from the groups' members/);
+  });
+
+  it('a member that is not removed is still caught through the group (member-removal-ignored)', { timeout: 300_000 }, async () => {
+    const { run } = await play('okta', 'push-groups', 'delete', ['member-removal-ignored'], noGroups);
+    expect(run.ok).toBe(false);
+    expect(run.failure).toMatch(/^step 10 \(expect eng\): group eng: members differ/);
+  });
+});
+
+describe('optional attributes the target does not declare are neither verified nor blamed', () => {
+  const minimal: Hidden = { attrs: ['groups', 'title'], enterprise: true };
+
+  it('Okta (PUT, unknown attributes ignored): update-attributes passes and names what it did not verify', async () => {
+    const { run, left } = await play('okta', 'update-attributes', 'delete', [], minimal);
+    expect(run.failure).toBeUndefined();
+    expect(run.skipped).toBeUndefined();
+    expect(left).toBe(0);
+    const last = run.steps.at(-1)!;
+    expect(last.detail).toMatch(/; not verified \(not declared by the target's User schema\): title, enterprise:organization, enterprise:department, enterprise:employeeNumber$/);
+  });
+
+  it("Entra (PATCH per attribute): the target's 400 invalidPath for title is its right; the scenario is skipped with the reason", async () => {
+    const { run, left } = await play('entra', 'update-attributes', 'delete', [], minimal);
+    expect(run.ok).toBe(true);
+    expect(run.failure).toBeUndefined();
+    expect(left).toBe(0);
+    expect(run.skipped).toMatch(/^not applicable from step 4 \(update bob\): Microsoft Entra ID \(default scim job\) writes 'title', 'enterprise:organization', .*which the target's User schema does not declare \(PATCH \/Users\/\S+ → 400 invalidPath\)/);
+    expect(run.steps.at(-1)).toMatchObject({ index: 4, ok: true, notApplicable: true });
+    expect(run.steps.slice(0, 3).every((s) => s.ok && !s.notApplicable)).toBe(true);
+  });
+
+  it('a target that loses a declared attribute still fails (patch-ignored under the minimal schema)', async () => {
+    const { run } = await play('entra-2020', 'update-attributes', 'delete', ['patch-ignored'], minimal);
+    expect(run.ok).toBe(false);
+    expect(run.failure).toMatch(/expected name\.givenName "Robert", the target shows "Bob"/);
+  });
 });
 
 describe('provider faults that break a scenario premise fail it with a readable reason', () => {

@@ -33,9 +33,10 @@ async function sendWrite(real: Real, model: Model, kind: Kind, method: 'POST' | 
   const { session, target } = real;
   session.expect(p.resource ? { status: p.status, resource: comparableView(kind, p.resource) } : expectation(p));
   const endpoint = endpointOf(target, kind);
-  const res = await session.send({ method, path: id ? `${endpoint}/${encodeURIComponent(id)}` : endpoint, body });
+  const path = id ? `${endpoint}/${encodeURIComponent(id)}` : endpoint;
+  const res = await session.send({ method, path, body });
   if (method === 'POST' && res.status >= 200 && res.status < 300 && typeof res.json?.id === 'string') session.track(kind === 'User' ? 'user' : 'group', res.json.id);
-  judgeWrite(model, kind, res, p, what);
+  await judgeWrite(model, kind, res, p, what, { session, method, path });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -137,12 +138,22 @@ export class DeleteResource implements Cmd {
   ) {}
   check = (m: Readonly<Model>) => m.list(this.kind).length > 0;
   async run(m: Model, r: Real): Promise<void> {
-    r.session.step(this.toString(), { status: 204 });
+    const disables = this.kind === 'User' && r.target.deprovision === 'disable';
     const x = pick(m.list(this.kind), this.index);
-    const res = await r.session.send({ method: 'DELETE', path: `${endpointOf(r.target, this.kind)}/${encodeURIComponent(x.id)}` });
+    r.session.step(this.toString(), disables ? { status: 204, then: 'readable with active false (deprovision: disable)' } : { status: 204 });
+    const path = `${endpointOf(r.target, this.kind)}/${encodeURIComponent(x.id)}`;
+    const res = await r.session.send({ method: 'DELETE', path });
     // RFC 7644 §3.6: a successful DELETE answers 204 No Content.
     expectStatus(res, 204, `DELETE ${this.kind} ${x.id}`);
-    m.remove(this.kind, x.id);
+    if (!disables) return void m.remove(this.kind, x.id);
+    // The run's config says DELETE deprovisions by disabling (docs/policy.md): the user stays, inactive. The read-back
+    // also brings the new meta (date filters compare with it).
+    const read = await r.session.send({ method: 'GET', path });
+    expectStatus(read, 200, `GET ${this.kind} ${x.id} after DELETE (deprovision: disable keeps it)`);
+    const expected = structuredClone(x.resource);
+    if (r.target.registry.resolve('User', { attr: 'active' })) expected.active = false;
+    expectResource('User', read.json, expected, `GET ${this.kind} ${x.id} after DELETE (deprovision: disable keeps it, inactive)`);
+    m.disable(x.id, read.json);
   }
   toString = () => `delete${this.kind}(#${this.index})`;
 }

@@ -117,6 +117,18 @@ export class Model {
     return entry;
   }
 
+  /**
+   * DELETE on a target that deprovisions by disabling (the run's `deprovision: disable`): the user stays, with
+   * active false when the target has `active` (RFC 7643 §4.1.1), and keeps its groups; `answer` is its read-back.
+   */
+  disable(id: string, answer: unknown): void {
+    const current = this.find('User', id);
+    if (!current) return;
+    const next = structuredClone(current.resource);
+    if (this.registry.resolve('User', { attr: 'active' })) next.active = false;
+    this.commit('User', next, answer);
+  }
+
   /** RFC 7644 §3.6 DELETE; a deleted user leaves the groups it was in (RFC 7643 §4.2 members reference live resources). */
   remove(kind: Kind, id: string): void {
     const list = this.list(kind);

@@ -30,6 +30,8 @@ export interface PropertySuiteOptions {
   timeBudgetMs?: number;
   /** Only these properties (names without `property.`); default all. */
   only?: readonly string[];
+  /** What the target does on DELETE /Users/{id}, from the run's config (default 'delete', RFC 7644 §3.6). */
+  deprovision?: 'delete' | 'disable';
 }
 
 export interface PropertySuiteEnv {
@@ -81,7 +83,7 @@ export function propertySuite(opts: PropertySuiteOptions = {}) {
       const { auth, headers } = authFromHeader(env.authorization);
       const conn: Connection = { baseUrl: env.baseUrl, auth, ...(headers ? { headers } : {}), ...(env.fetch ? { fetch: env.fetch } : {}), timeoutMs: env.timeoutMs, ...(env.signal ? { signal: env.signal } : {}) };
       const discoveryLog: TranscriptEntry[] = [];
-      const target = await discoverTarget(createHttpClient({ ...conn }, discoveryLog, env.signal));
+      const target = await discoverTarget(createHttpClient({ ...conn }, discoveryLog, env.signal), opts.deprovision ?? 'delete');
       const seed = opts.seed ?? randomInt(0, 2 ** 31 - 1);
       const replay = opts.replay ? parseReplay(opts.replay) : undefined;
       if (opts.replay && !replay) throw new UsageError(`--replay '${opts.replay}' is not a replay token (name@path[@replayPath])`);

@@ -18,12 +18,17 @@ export interface PropertyTarget {
   maxResults?: number;
   /** The User resource type carries the enterprise extension (RFC 7643 §4.3). */
   enterprise: boolean;
+  /**
+   * What DELETE /Users/{id} does, as the run's config says (`deprovision`): 'delete' removes (RFC 7644 §3.6);
+   * 'disable' keeps the user with active false (Files.com-style, docs/policy.md). The RFC cannot tell; the user does.
+   */
+  deprovision: 'delete' | 'disable';
 }
 
 const listOf = (json: any): unknown[] => (Array.isArray(json?.Resources) ? json.Resources : Array.isArray(json) ? json : []);
 
-/** Reads /ServiceProviderConfig, /Schemas and /ResourceTypes (RFC 7644 §4). */
-export async function discoverTarget(http: HttpClient): Promise<PropertyTarget> {
+/** Reads /ServiceProviderConfig, /Schemas and /ResourceTypes (RFC 7644 §4); `deprovision` comes from the run's config. */
+export async function discoverTarget(http: HttpClient, deprovision: 'delete' | 'disable' = 'delete'): Promise<PropertyTarget> {
   const spcRes = await http.send({ method: 'GET', path: '/ServiceProviderConfig' });
   const spc = spcRes.status === 200 ? spcRes.json : undefined;
   const schemasRes = await http.send({ method: 'GET', path: '/Schemas' });
@@ -45,6 +50,7 @@ export async function discoverTarget(http: HttpClient): Promise<PropertyTarget> 
     patch: supported('patch'),
     filter: supported('filter'),
     sort: supported('sort'),
+    deprovision,
     ...(Number.isInteger(maxResults) && maxResults > 0 ? { maxResults } : {}),
     enterprise:
       !!userType?.schemaExtensions?.some((e) => e.schema.toLowerCase() === SCHEMA_URN.enterpriseUser.toLowerCase()) &&

@@ -30,15 +30,45 @@ export function expectResource(kind: Kind, actual: unknown, expected: unknown, w
   if (!jsonEqual(a, e)) throw new PropertyMismatch(`${what}: the ${kind} differs from the model`, e, a);
 }
 
-/** A write's answer against the model's prediction; on success the model takes the write. Returns the id. */
-export function judgeWrite(model: Model, kind: Kind, res: HttpResponse, p: Prediction, what: string): string | undefined {
-  expectStatus(res, p.status, what, p.detail);
+/**
+ * The answer that carries a successful PATCH's resource. RFC 7644 §3.5.2: the server "either MUST return a 200
+ * OK response code and the entire resource within the response body ... or MAY return HTTP status code 204 (No
+ * Content)"; after a 204 the resource is read back with GET (recorded: it is part of the step).
+ */
+export async function patchedResource(session: Session, res: HttpResponse, path: string, what: string): Promise<HttpResponse> {
+  if (res.status !== 204) return res;
+  const read = await session.send({ method: 'GET', path });
+  expectStatus(read, 200, `${what}: GET after 204`);
+  return read;
+}
+
+/** The statuses a write may legally succeed with when the model predicts `predicted`. */
+function successStatuses(method: 'POST' | 'PUT' | 'PATCH', predicted: number): number[] {
+  // RFC 7644 §3.5.2: PATCH success is 200 with the resource or 204 without it; POST is 201, PUT 200 (§3.3, §3.5.1).
+  return method === 'PATCH' && predicted === 200 ? [200, 204] : [predicted];
+}
+
+/**
+ * A write's answer against the model's prediction; on success the model takes the write. Returns the id.
+ * `path` is the resource's URL path (for reading a PATCH's 204 back).
+ */
+export async function judgeWrite(
+  model: Model,
+  kind: Kind,
+  res: HttpResponse,
+  p: Prediction,
+  what: string,
+  how: { session: Session; method: 'POST' | 'PUT' | 'PATCH'; path: string },
+): Promise<string | undefined> {
+  const legal = successStatuses(how.method, p.status);
+  if (!legal.includes(res.status)) expectStatus(res, p.status, what, p.detail);
   if (!p.resource) return undefined;
-  // RFC 7644 §3.3 / §3.5.1 / §3.5.2: the answer carries the resource as now stored.
-  expectResource(kind, res.json, p.resource, what);
-  const id = res.json?.id;
-  if (typeof id !== 'string' || id === '') throw new PropertyMismatch(`${what}: the answer has no id (RFC 7643 §3.1)`, 'a string id', res.json?.id);
-  model.commit(kind, p.resource, res.json);
+  // RFC 7644 §3.3 / §3.5.1 / §3.5.2: the answer (or, after a PATCH's 204, a GET) carries the resource as now stored.
+  const answer = how.method === 'PATCH' ? await patchedResource(how.session, res, how.path, what) : res;
+  expectResource(kind, answer.json, p.resource, what);
+  const id = answer.json?.id;
+  if (typeof id !== 'string' || id === '') throw new PropertyMismatch(`${what}: the answer has no id (RFC 7643 §3.1)`, 'a string id', answer.json?.id);
+  model.commit(kind, p.resource, answer.json);
   return id;
 }
 

@@ -105,14 +105,17 @@ export function makeEntra(flag: boolean): Profile {
     setActive: {
       readFirst: false,
       leaveGroupsFirst: false,
-      build: (_u, id, active) => [
-        patch(
+      build: (_u, id, active) => {
+        const req = patch(
           `/Users/${id}`,
           // compatibility doc: without the flag active travels as the string "False"/"True" with op "Replace".
           [flag ? { op: 'replace', path: 'active', value: active } : { op: 'Replace', path: 'active', value: active ? 'True' : 'False' }],
           active ? 'reactivate' : 'deactivate',
-        ),
-      ],
+        );
+        // RFC 7643 §2.3.2: a boolean is a JSON true/false; a strict target may refuse the string.
+        if (!flag) req.quirk = `sends active as the string "${active ? 'True' : 'False'}" instead of a JSON boolean (documented; the aadOptscim062020 flag fixes it)`;
+        return [req];
+      },
     },
     // how-provisioning-works: soft-deleted/unassigned users are disabled; DELETE only on hard delete.
     deletesUsers: true,

@@ -91,7 +91,7 @@ export function parseScenario(text: string, origin: string, validators = makeVal
   });
   const base = basename(origin).replace(/\.ya?ml$/, '');
   if (origin.endsWith('.yaml') && base !== doc.name) throw new UsageError(`${origin}: name '${doc.name}' must match the file name '${base}'`);
-  return { name: doc.name, title: doc.title, description: doc.description, rfc: doc.rfc, steps, file: origin };
+  return { name: doc.name, title: doc.title, description: doc.description, rfc: doc.rfc, ...(doc.requires ? { requires: doc.requires } : {}), steps, file: origin };
 }
 
 export async function loadScenarioFile(path: string, validators = makeValidators()): Promise<Scenario> {

@@ -53,6 +53,8 @@ export interface Scenario {
   description?: string;
   /** The clause the scenario's verdict cites, e.g. 'RFC7644 §3.5.2'. */
   rfc: string;
+  /** A premise the target must have for the scenario to mean anything; otherwise it is skipped with `because`. */
+  requires?: { deprovision?: 'delete' | 'disable'; because: string };
   steps: Step[];
   /** Where it was loaded from, for messages. */
   file?: string;

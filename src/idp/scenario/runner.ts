@@ -7,11 +7,13 @@ import type { TranscriptEntry } from '../../scim/results.ts';
 import { isScimError } from '../../scim/errors.ts';
 import { SCHEMA_URN, type ScimResource } from '../../scim/types.ts';
 import { idpIdFor, type DirUser } from '../directory.ts';
-import { SyncEngine, describe, type ActionResult } from '../engine.ts';
+import { SyncEngine, describe, listResources, type ActionResult } from '../engine.ts';
 import { IdpHttp, TargetUnreachable, type IdpRequest, type IdpResponse } from '../http.ts';
 import { filterEq, type Profile } from '../profiles/types.ts';
 import type { Action, Expectation, Scenario, Step, UserFields } from './model.ts';
+import { legalRefusal } from './legal-refusal.ts';
 import { readPath } from './read-path.ts';
+import { TargetSchema } from './target-schema.ts';
 
 export interface RunOptions {
   profile: Profile;
@@ -30,7 +32,10 @@ export interface RunOptions {
 export interface StepVerdict {
   index: number;
   label: string;
+  /** False only when the step failed; a step that was not applicable is not a failure. */
   ok: boolean;
+  /** The target legally refused the IdP's habit (see legal-refusal.ts): the scenario stopped here, not failed. */
+  notApplicable?: boolean;
   detail: string;
 }
 
@@ -42,6 +47,11 @@ export interface ScenarioRun {
   steps: StepVerdict[];
   /** The first failed step's explanation. */
   failure?: string;
+  /**
+   * Why the scenario does not apply to this target (a premise it cannot have, or a step whose IdP habit the
+   * target legally refuses); set instead of `failure`, and the result is `skipped`.
+   */
+  skipped?: string;
   /** The target could not be reached or refused our credentials. */
   unreachable?: string;
   /** Cleanup requests that did not succeed (resources possibly left behind). */
@@ -52,6 +62,9 @@ export interface ScenarioRun {
 
 /** A step failed; `message` is the readable reason. */
 class StepFailed extends Error {}
+
+/** The target legally refused what the IdP does in this step; `message` says why (legal-refusal.ts). */
+class StepNotApplicable extends Error {}
 
 const VERIFIER_HEADERS = { 'User-Agent': 'scimcheck-verifier', Accept: 'application/scim+json', 'Content-Type': 'application/scim+json' };
 
@@ -73,6 +86,13 @@ function label(step: Step, i: number, prefix: string): string {
 
 const fmt = (v: unknown) => JSON.stringify(v);
 
+/** "; not verified (not declared by the target's User schema): title, …" — grouped by reason, for step details. */
+function notVerified(items: { path: string; why: string }[]): string {
+  const byWhy = new Map<string, string[]>();
+  for (const { path, why } of items) byWhy.set(why, [...new Set([...(byWhy.get(why) ?? []), path.replace(/^urn:ietf:params:scim:schemas:extension:enterprise:2\.0:User:/, 'enterprise:')])]);
+  return [...byWhy].map(([why, paths]) => `; not verified (${why}): ${paths.join(', ')}`).join('');
+}
+
 class Play {
   readonly transcript: TranscriptEntry[] = [];
   readonly engine: SyncEngine;
@@ -81,6 +101,8 @@ class Play {
   readonly batches = new Map<string, string[]>();
   readonly groupIds = new Map<string, string>();
   readonly extraUserIds = new Set<string>();
+  /** The target's declared User and Group schemas, read once before the first step. */
+  schema: TargetSchema = TargetSchema.rfc();
 
   constructor(readonly sc: Scenario, readonly o: RunOptions) {
     const http = new IdpHttp({
@@ -110,11 +132,24 @@ class Play {
     this.engine = new SyncEngine({ profile: o.profile, http, baseUrl: o.baseUrl, deprovision: o.deprovision });
   }
 
+  /** RFC 7644 §4: the target's own /Schemas and /ResourceTypes decide which optional attributes are verified. */
+  async discover(): Promise<void> {
+    const schemas = await this.adminSend({ method: 'GET', path: '/Schemas', purpose: 'discover' });
+    const types = await this.adminSend({ method: 'GET', path: '/ResourceTypes', purpose: 'discover' });
+    this.schema = TargetSchema.fromDiscovery(schemas.status === 200 ? schemas.json : undefined, types.status === 200 ? types.json : undefined);
+  }
+
   private async adminSend(req: IdpRequest): Promise<IdpResponse> {
     const res = await this.admin.send(req);
     // RFC 7644 §3.12: 401 means the credentials are refused; nothing else the run does can succeed.
     if (res.status === 401) throw new TargetUnreachable(`${describe(req, res)}: credentials rejected`);
     return res;
+  }
+
+  /** Throws StepNotApplicable when the target's refusal of the IdP's request was its legal choice. */
+  private notApplicableIfLegal(req: IdpRequest, res: IdpResponse, prefix = ''): void {
+    const why = legalRefusal(req, res, this.schema, { title: this.o.profile.title, contentType: this.o.profile.headers['Content-Type'] });
+    if (why) throw new StepNotApplicable(`${prefix}${why}`);
   }
 
   /** The last request and its status, for messages about an outcome the engine saw as success. */
@@ -138,6 +173,7 @@ class Play {
   private allow(step: Step, defaults: string[], r: ActionResult, what: string): string {
     const allowed = step.outcome ?? defaults;
     if (r.outcome === 'failed' && r.reason?.includes('→ 401')) throw new TargetUnreachable(r.reason);
+    if (!allowed.includes(r.outcome) && r.refused) this.notApplicableIfLegal(r.refused.req, r.refused.res);
     if (!allowed.includes(r.outcome)) {
       throw new StepFailed(`${what}: expected ${allowed.join(' or ')}, got ${r.outcome} — ${r.reason ?? `the target answered ${this.lastExchange()}`}`);
     }
@@ -218,6 +254,7 @@ class Play {
     };
     const req: IdpRequest = { method: 'POST', path: '/Users', body, purpose: 'admin creates in target' };
     const res = await this.adminSend(req);
+    if (res.status !== 201) this.notApplicableIfLegal(req, res, 'premise: ');
     // RFC 7644 §3.3: 201 with the new resource's id.
     if (res.status !== 201 || typeof res.json?.id !== 'string') throw new StepFailed(`premise: ${describe(req, res)}, expected 201`);
     this.preexisting.set(key, res.json.id);
@@ -289,21 +326,55 @@ class Play {
       return;
     }
     const u: ScimResource = res.json ?? {};
+    // Only attributes the target declares (and returns, and lets a client write) are held against it.
+    const unverified: { path: string; why: string }[] = [];
+    let readVia = '';
+    const verifiable = (path: string): boolean => {
+      const no = this.schema.unverifiable(path);
+      if (no) unverified.push(no);
+      return !no;
+    };
     // RFC 7643 §4.1.1: active is a boolean.
-    if (x.active !== undefined && u.active !== x.active) problems.push(`${key}: expected active ${x.active}, the target shows ${fmt(u.active)}`);
+    if (x.active !== undefined && verifiable('active') && u.active !== x.active) problems.push(`${key}: expected active ${x.active}, the target shows ${fmt(u.active)}`);
     for (const [path, want] of Object.entries(x.attributes ?? {})) {
+      if (!verifiable(path)) continue;
       const expected = typeof want === 'string' ? expand(want, this.o.prefix) : want;
       const got = readPath(u, path);
       if (got !== expected) problems.push(`${key}: expected ${path} ${fmt(expected)}, the target shows ${fmt(got)}`);
     }
     if (x.groups) {
-      // RFC 7643 §4.1.2: groups is read-only and derived from the Group resources' members.
-      const known = new Set(this.groupIds.values());
-      const got = ((u.groups as { value?: string }[] | undefined) ?? []).map((g) => g.value).filter((v): v is string => !!v && known.has(v)).sort();
       const want = x.groups.map((g) => this.groupIds.get(g) ?? `(unpushed ${g})`).sort();
-      if (fmt(got) !== fmt(want)) problems.push(`${key}: expected groups ${fmt(x.groups)} (${fmt(want)}), the target's groups attribute shows ${fmt(got)}`);
+      const membership = await this.membershipOf(id, u);
+      if (fmt(membership.groups) !== fmt(want)) problems.push(`${key}: expected groups ${fmt(x.groups)} (${fmt(want)}), ${membership.source} ${fmt(membership.groups)}`);
+      else if (membership.note) readVia = `; ${membership.note}`;
     }
-    if (!problems.length) seen.push(`${key} (${id}) as expected`);
+    const notes = notVerified(unverified);
+    if (!problems.length) seen.push(`${key} (${id}) as expected${readVia}${notes}`);
+  }
+
+  /**
+   * The pushed groups a user is in. RFC 7643 §4.1.2: User.groups is optional and readOnly, derived from the
+   * Groups' members; it is read only when the target declares it (returned by default) and shows it. Otherwise
+   * membership is read where it is written, each pushed Group's `members` (RFC 7643 §4.2).
+   */
+  private async membershipOf(id: string, u: ScimResource): Promise<{ groups: string[]; source: string; note?: string }> {
+    const known = new Set(this.groupIds.values());
+    const listed = u.groups as { value?: string }[] | undefined;
+    if (this.schema.userGroupsReadable && Array.isArray(listed)) {
+      const groups = (listed ?? []).map((g) => g.value).filter((v): v is string => !!v && known.has(v)).sort();
+      return { groups, source: "the target's groups attribute shows" };
+    }
+    const groups: string[] = [];
+    for (const gid of known) {
+      const res = await this.adminSend({ method: 'GET', path: `/Groups/${gid}`, purpose: 'verify membership' });
+      // RFC 7644 §3.6: a deleted group answers 404 and has no members.
+      if (res.status !== 200) continue;
+      const members = (res.json?.members as { value?: string }[] | undefined) ?? [];
+      if (members.some((m) => m.value === id)) groups.push(gid);
+    }
+    // RFC 7643 §2.5: an unassigned (empty) attribute may be left out, so an absent groups is not a failure.
+    const why = this.schema.userGroupsReadable ? 'absent from the User' : "the target's User schema does not declare groups";
+    return { groups: groups.sort(), source: "the groups' members show", note: `membership read from the groups' members (User.groups: ${why})` };
   }
 
   private async verifyDeprovisioned(key: string, id: string | undefined, problems: string[], seen: string[]): Promise<void> {
@@ -323,6 +394,8 @@ class Play {
     } else {
       // RFC 7643 §4.1.1: a deactivated account stays readable with active false.
       if (res.status !== 200) return void problems.push(`${key}: deactivated by the IdP, but GET /Users/${id} answers ${res.status}; a deactivated user stays readable`);
+      const no = this.schema.unverifiable('active');
+      if (no) return void seen.push(`${key} readable${notVerified([no])}`);
       if (res.json?.active !== false) return void problems.push(`${key}: deactivated by the IdP, but the target shows active ${fmt(res.json?.active)}`);
       seen.push(`${key} readable with active:false`);
     }
@@ -368,18 +441,25 @@ class Play {
       }
     }
     if (x.memberCount !== undefined && memberIds.length !== x.memberCount) problems.push(`group ${x.group}: expected ${x.memberCount} members, the target shows ${memberIds.length}`);
-    if (x.agree) {
-      // RFC 7643 §4.1.2: each member's groups attribute names the group.
+    let agreeNote = '';
+    if (x.agree && !this.schema.userGroupsReadable) agreeNote = "; members' groups not compared: the target's User schema does not declare groups";
+    else if (x.agree) {
+      // RFC 7643 §4.1.2: each member's groups attribute names the group (when the target declares and shows it).
       for (const mid of memberIds) {
         const u = await this.getUser(mid);
-        const has = ((u.json?.groups as { value?: string }[] | undefined) ?? []).some((gr) => gr.value === id);
+        const listed = u.json?.groups as { value?: string }[] | undefined;
+        if (u.status === 200 && listed === undefined) {
+          agreeNote = `; members' groups not compared: the target declares User.groups but GET /Users/${mid} does not return it`;
+          break;
+        }
+        const has = (listed ?? []).some((gr) => gr.value === id);
         if (!has) {
           problems.push(`group ${x.group}: member ${mid}'s groups attribute does not list the group (GET /Users/${mid} → ${u.status})`);
           break;
         }
       }
     }
-    if (!problems.length) seen.push(`group ${x.group} (${id}) as expected, ${memberIds.length} members`);
+    if (!problems.length) seen.push(`group ${x.group} (${id}) as expected, ${memberIds.length} members${agreeNote}`);
   }
 
   /** Deletes everything the run created: groups first, then users, then a prefix sweep. */
@@ -415,15 +495,47 @@ class Play {
   }
 }
 
+/** Why the scenario's declared premise does not hold for this run (scenario `requires`), or undefined. */
+function unmetPremise(scenario: Scenario, o: RunOptions): string | undefined {
+  const need = scenario.requires;
+  if (need?.deprovision && need.deprovision !== o.deprovision) {
+    return `not applicable: the target deprovisions by ${o.deprovision === 'disable' ? 'disabling' : 'deleting'} (deprovision: ${o.deprovision}); ${need.because}`;
+  }
+  return undefined;
+}
+
 export async function runScenario(scenario: Scenario, o: RunOptions): Promise<ScenarioRun> {
   const started = performance.now();
   const play = new Play(scenario, o);
   const steps: StepVerdict[] = [];
   let failure: string | undefined;
+  let skipped = unmetPremise(scenario, o);
   let unreachable: string | undefined;
   let cleanupProblems: string[] = [];
+  const result = (): ScenarioRun => ({
+    scenario: scenario.name,
+    profile: o.profile.id,
+    rfc: scenario.rfc,
+    ok: !failure,
+    steps,
+    failure,
+    ...(skipped ? { skipped } : {}),
+    unreachable,
+    cleanupProblems,
+    transcript: play.transcript,
+    durationMs: Math.round(performance.now() - started),
+  });
+  // A premise the run cannot have: nothing is sent, nothing to clean up.
+  if (skipped) return result();
   try {
-    for (const [i, step] of scenario.steps.entries()) {
+    try {
+      await play.discover();
+    } catch (e) {
+      if (!(e instanceof TargetUnreachable)) throw e;
+      unreachable = e.detail;
+      failure = `discovery: ${e.message}`;
+    }
+    for (const [i, step] of (failure ? [] : scenario.steps).entries()) {
       const name = label(step, i + 1, o.prefix);
       try {
         const detail = await play.act(step);
@@ -431,6 +543,13 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
         steps.push(v);
         o.onStep?.(v);
       } catch (e) {
+        if (e instanceof StepNotApplicable) {
+          const v = { index: i + 1, label: name, ok: true, notApplicable: true, detail: e.message };
+          steps.push(v);
+          o.onStep?.(v);
+          skipped = `not applicable from step ${i + 1} (${name}): ${e.message}`;
+          break;
+        }
         if (!(e instanceof StepFailed) && !isScimError(e)) throw e;
         if (e instanceof TargetUnreachable) unreachable = e.detail;
         const detail = e.message;
@@ -445,16 +564,5 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     // Every resource the run created is deleted, also after a failure or an internal error.
     cleanupProblems = await play.cleanup();
   }
-  return {
-    scenario: scenario.name,
-    profile: o.profile.id,
-    rfc: scenario.rfc,
-    ok: !failure,
-    steps,
-    failure,
-    unreachable,
-    cleanupProblems,
-    transcript: play.transcript,
-    durationMs: Math.round(performance.now() - started),
-  };
+  return result();
 }

@@ -88,6 +88,14 @@ export const SCENARIO_SCHEMA = {
     title: text,
     description: text,
     rfc: { type: 'string', pattern: '^RFC764[34] §[0-9.]+$' },
+    requires: {
+      description: 'a premise of the scenario; when the run does not have it, the scenario is skipped with `because`',
+      type: 'object',
+      additionalProperties: false,
+      required: ['because'],
+      minProperties: 2,
+      properties: { deprovision: { enum: ['delete', 'disable'] }, because: text },
+    },
     steps: {
       type: 'array',
       minItems: 1,
