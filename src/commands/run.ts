@@ -248,7 +248,7 @@ async function loadExtraSuites(s: RunSettings, info: (line: string) => void): Pr
     const suite =
       name === 'scenarios'
         ? scenarioSuite({ profiles: s.profiles, deprovision: s.config.deprovision ?? 'delete' })
-        : propertySuite({ seed: s.seed, numRuns: s.numRuns, replay: s.replay, timeBudgetMs: s.timeBudgetMs, deprovision: s.config.deprovision ?? 'delete' });
+        : propertySuite({ seed: s.seed, numRuns: s.numRuns, replay: s.replay, timeBudgetMs: s.timeBudgetMs });
     out.push(suite as ExtraSuite);
   }
   return out;
@@ -296,6 +296,8 @@ export async function executeRun(
   });
   // Root causes name a likely fault from --self-test's signatures; FAULTS describes them (the CLI may read the provider).
   const report = buildReport({ version, target: where.baseUrl, startedAt, seed: s.seed, results: outcome.results, checks, faults: faultSignatures(FAULTS) });
+  // Issue 10 #8: what cleanup could not delete is part of the result (every report shows it), not a log line each.
+  if (outcome.leftBehind.users.length + outcome.leftBehind.groups.length > 0) report.leftBehind = outcome.leftBehind;
 
   let baseline: Baseline | undefined;
   if (s.baseline) {

@@ -1,7 +1,9 @@
 /**
  * Discovery (RFC 7644 §4): read /ServiceProviderConfig, /Schemas and /ResourceTypes and turn them into the
- * TargetInfo every check plans and builds payloads from. An unreachable target or rejected credentials end
- * the run (exit 3); missing discovery endpoints fall back to RFC defaults so the discovery checks can fail.
+ * TargetInfo every check plans and builds payloads from. An unreachable target, rejected credentials, or a base
+ * URL that does not answer a ServiceProviderConfig end the run (exit 3; the last with a hint naming the usual base
+ * path that does answer); missing /Schemas or /ResourceTypes fall back to RFC defaults so the discovery checks
+ * can fail.
  */
 import type { Capability, HttpResponse, TargetInfo } from './check.ts';
 import type { RecordingHttpClient } from './http-client.ts';
@@ -47,6 +49,59 @@ function positive(v: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
+const SPC_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
+/** RFC 7643 §5: the ServiceProviderConfig's attributes; a SCIM answer carries its schema or at least one of them. */
+const SPC_ATTRIBUTES = ['patch', 'bulk', 'filter', 'changepassword', 'sort', 'etag', 'authenticationschemes'];
+
+/** Whether a GET /ServiceProviderConfig answer is one: 200, a JSON object, the SPC schema or its attributes. */
+export function isServiceProviderConfig(res: HttpResponse): boolean {
+  const j = res.json as Record<string, unknown> | undefined;
+  if (res.status !== 200 || !j || typeof j !== 'object' || Array.isArray(j)) return false;
+  // RFC 7643 §2.1: attribute names are case-insensitive; schema URIs are compared the same way here.
+  const schemas = Array.isArray(j.schemas) ? j.schemas : [];
+  if (schemas.some((u) => typeof u === 'string' && u.toLowerCase() === SPC_SCHEMA.toLowerCase())) return true;
+  return Object.keys(j).some((k) => SPC_ATTRIBUTES.includes(k.toLowerCase()));
+}
+
+/** Base paths SCIM services are commonly mounted at, tried when --target's does not answer SCIM. */
+export const USUAL_BASE_PATHS = ['/scim/v2', '/api/scim', '/scim', '/v2'] as const;
+
+/**
+ * The usual base URLs on the target's origin that answer GET /ServiceProviderConfig as SCIM, with the run's
+ * credentials (same origin: the client sends them). Never throws: a probe that fails just does not suggest.
+ */
+export async function answeringBaseUrls(http: RecordingHttpClient, baseUrl: string): Promise<string[]> {
+  const { origin, pathname } = new URL(baseUrl);
+  const current = pathname.replace(/\/+$/, '');
+  const candidates = USUAL_BASE_PATHS.filter((p) => p !== current);
+  const answers = await Promise.all(
+    candidates.map(async (p) => {
+      try {
+        return isServiceProviderConfig(await http.send({ method: 'GET', path: `${origin}${p}/ServiceProviderConfig` }));
+      } catch {
+        return false;
+      }
+    }),
+  );
+  return candidates.filter((_, i) => answers[i]).map((p) => `${origin}${p}`);
+}
+
+/** What came back, in a few words: `404 text/html`, `200 JSON without ServiceProviderConfig attributes`. */
+function whatCameBack(res: HttpResponse): string {
+  const type = res.headers['content-type']?.split(';')[0]?.trim();
+  if (res.status !== 200) return `${res.status}${type ? ` ${type}` : ''}`;
+  if (res.json === undefined) return `200 ${type ?? 'without a content type'}, not JSON`;
+  return '200 JSON without the ServiceProviderConfig schema or any of its attributes';
+}
+
+async function notScimMessage(http: RecordingHttpClient, baseUrl: string, spcRes: HttpResponse): Promise<string> {
+  const path = `${new URL(baseUrl).pathname.replace(/\/+$/, '')}/ServiceProviderConfig`;
+  const head = `${baseUrl} is not a SCIM base URL: GET ${path} answered ${whatCameBack(spcRes)}, not a ServiceProviderConfig (RFC 7644 §4)`;
+  const found = await answeringBaseUrls(http, baseUrl);
+  if (found.length > 0) return `${head}; did you mean ${found.map((u) => `--target ${u}`).join(' or ')}?`;
+  return `${head}; none of ${USUAL_BASE_PATHS.join(', ')} on ${new URL(baseUrl).origin} answers one either`;
+}
+
 export interface DiscoverOptions {
   baseUrl: string;
   config?: HarnessConfig;
@@ -56,19 +111,23 @@ export interface DiscoverOptions {
 
 export async function discover(http: RecordingHttpClient, opts: DiscoverOptions): Promise<TargetInfo> {
   const config = opts.config ?? {};
-  const [spcRes, schemasRes, typesRes] = [
-    await get(http, '/ServiceProviderConfig'),
-    await get(http, '/Schemas'),
-    await get(http, '/ResourceTypes'),
-  ];
-  for (const [path, res] of [['/ServiceProviderConfig', spcRes], ['/Schemas', schemasRes], ['/ResourceTypes', typesRes]] as const) {
+  const rejected = (path: string, res: HttpResponse) => {
     // RFC 7644 §3.12: 401/403 mean the credentials were refused; nothing else can work.
     if (res.status === 401 || res.status === 403) {
       throw new TargetUnavailable(`the target rejected the credentials (GET ${path} returned ${res.status})`);
     }
-  }
+  };
+  const spcRes = await get(http, '/ServiceProviderConfig');
+  rejected('/ServiceProviderConfig', spcRes);
+  // Issue 10 #7: without a ServiceProviderConfig every check would fail or skip for a reason that is not the
+  // target's conformance (a wrong --target path): one line and exit 3 instead of hundreds of false verdicts.
+  if (!isServiceProviderConfig(spcRes)) throw new TargetUnavailable(await notScimMessage(http, opts.baseUrl, spcRes));
+  const schemasRes = await get(http, '/Schemas');
+  rejected('/Schemas', schemasRes);
+  const typesRes = await get(http, '/ResourceTypes');
+  rejected('/ResourceTypes', typesRes);
   const ok = (r: HttpResponse) => r.status === 200 && r.json !== undefined;
-  const spc = ok(spcRes) && typeof spcRes.json === 'object' && !Array.isArray(spcRes.json) ? spcRes.json : {};
+  const spc = spcRes.json;
   const registry = registryFromDiscovery(ok(schemasRes) ? listOf(schemasRes) : [], ok(typesRes) ? listOf(typesRes) : []);
   const resourceTypes = registry.resourceTypes();
 

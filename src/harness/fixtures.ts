@@ -17,39 +17,105 @@ const CLEANUP_CONCURRENCY = 8;
 /** DELETE operations per Bulk request during cleanup (within the target's bulk.maxOperations). */
 const CLEANUP_BULK_BATCH = 100;
 
+/** One DELETE asked of the target during cleanup, as sent in a Bulk request. */
+export interface AskedDelete {
+  id: string;
+  /** The operation's path, e.g. '/Users/abc'. */
+  path: string;
+  bulkId: string;
+}
+
+/** RFC 7644 §3.7.3: a Bulk operation's `status` is the HTTP status as a string; numbers and `{ code }` are tolerated. */
+function bulkOpStatus(op: { status?: unknown }): number {
+  const s = op?.status;
+  return Number(typeof s === 'object' && s !== null ? (s as { code?: unknown }).code : s);
+}
+
+/**
+ * Which asked DELETEs a BulkResponse confirms gone (2xx, or 404: already gone). Each answer is matched to what was
+ * asked by its `bulkId` (we send one per operation), else by its `location` (whose tail is the path asked), else,
+ * when it carries neither and the answer has one operation per request, by position. RFC 7644 §3.7.3 makes
+ * `location` REQUIRED in an answer, but cleanup must cope with targets that omit it (issue 10 #8: unmatched answers
+ * made cleanup re-delete everything); position is the last resort, never used against a bulkId or location.
+ */
+export function confirmedGone(asked: readonly AskedDelete[], ops: readonly unknown[]): Set<string> {
+  const gone = new Set<string>();
+  const byBulkId = new Map(asked.map((a) => [a.bulkId, a]));
+  ops.forEach((raw, j) => {
+    const op = (raw ?? {}) as { status?: unknown; location?: unknown; bulkId?: unknown };
+    const code = bulkOpStatus(op);
+    if (!((code >= 200 && code < 300) || code === 404)) return;
+    let match: AskedDelete | undefined;
+    if (typeof op.bulkId === 'string') match = byBulkId.get(op.bulkId);
+    else if (typeof op.location === 'string') {
+      const loc = op.location.replace(/\/+$/, '').toLowerCase();
+      match = asked.find((a) => loc.endsWith(a.path.toLowerCase()));
+    } else if (ops.length === asked.length) match = asked[j];
+    if (match) gone.add(match.id);
+  });
+  return gone;
+}
+
 /**
  * Deletes `ids` under `endpoint` with Bulk DELETE operations (RFC 7644 §3.7) when the target advertises Bulk;
- * returns the ids whose operation came back 2xx or 404 (already gone), matched by the operation's location.
- * Never throws: a failed Bulk request just leaves its ids to the one-by-one DELETEs.
+ * returns the ids the answers confirm gone (see confirmedGone). Never throws: a failed Bulk request just leaves
+ * its ids to the one-by-one DELETEs.
  */
 async function bulkDeleted(http: HttpClient, target: TargetInfo, endpoint: string, ids: readonly string[]): Promise<Set<string>> {
   const gone = new Set<string>();
   if (!target.capabilities.has('bulk') || ids.length < 2) return gone;
   const per = Math.max(1, Math.min(CLEANUP_BULK_BATCH, target.limits.bulkMaxOperations ?? CLEANUP_BULK_BATCH));
   for (let i = 0; i < ids.length; i += per) {
-    const batch = ids.slice(i, i + per);
-    const path = (id: string) => `${endpoint}/${encodeURIComponent(id)}`;
+    const asked: AskedDelete[] = ids.slice(i, i + per).map((id, k) => ({ id, path: `${endpoint}/${encodeURIComponent(id)}`, bulkId: `cleanup-${i + k}` }));
     try {
       const res = await http.send({
         method: 'POST',
         path: '/Bulk',
-        body: { schemas: [SCHEMA_URN.bulkRequest], Operations: batch.map((id) => ({ method: 'DELETE', path: path(id) })) },
+        // RFC 7644 §3.7: bulkId is optional for DELETE; we send one so each answer can be matched to its request.
+        body: { schemas: [SCHEMA_URN.bulkRequest], Operations: asked.map((a) => ({ method: 'DELETE', path: a.path, bulkId: a.bulkId })) },
       });
       const ops = (res.json as { Operations?: unknown } | undefined)?.Operations;
       if (res.status !== 200 || !Array.isArray(ops)) continue;
-      const wanted = new Map(batch.map((id) => [path(id).toLowerCase(), id]));
-      for (const op of ops as { status?: unknown; location?: unknown }[]) {
-        const code = Number(typeof op?.status === 'object' && op.status !== null ? (op.status as { code?: unknown }).code : op?.status);
-        if (!((code >= 200 && code < 300) || code === 404) || typeof op.location !== 'string') continue;
-        // The location is absolute; its tail is the path we asked to delete.
-        const loc = op.location.replace(/\/+$/, '').toLowerCase();
-        for (const [p, id] of wanted) if (loc.endsWith(p.toLowerCase())) gone.add(id);
-      }
+      for (const id of confirmedGone(asked, ops)) gone.add(id);
     } catch {
       // Left to the one-by-one DELETEs below.
     }
   }
   return gone;
+}
+
+/** What cleanup could not remove (issue 10 #8). */
+export interface CleanupOutcome {
+  /** Ids whose deletion was not confirmed (an error status, a transport error, no endpoint): still on the target. */
+  leftBehind: { users: string[]; groups: string[] };
+  /** One line per resource left behind, saying why. */
+  reasons: string[];
+}
+
+export function emptyCleanup(): CleanupOutcome {
+  return { leftBehind: { users: [], groups: [] }, reasons: [] };
+}
+
+export function mergeCleanup(a: CleanupOutcome, b: CleanupOutcome): CleanupOutcome {
+  return {
+    leftBehind: { users: [...a.leftBehind.users, ...b.leftBehind.users], groups: [...a.leftBehind.groups, ...b.leftBehind.groups] },
+    reasons: [...a.reasons, ...b.reasons],
+  };
+}
+
+/** Ids quoted in the summary line; the report's leftBehind lists them all. */
+const SUMMARY_IDS = 5;
+
+/** At most one line for the whole run: the count, the first ids and the first reason (never one line per resource). */
+export function cleanupSummary(o: CleanupOutcome): string[] {
+  const { users, groups } = o.leftBehind;
+  const total = users.length + groups.length;
+  if (total === 0) return [];
+  const count = (n: number, kind: string) => (n === 0 ? [] : [`${n} ${kind}${n === 1 ? '' : 's'}`]);
+  const ids = [...groups, ...users];
+  const shown = ids.slice(0, SUMMARY_IDS).join(', ') + (ids.length > SUMMARY_IDS ? `, … ${ids.length - SUMMARY_IDS} more` : '');
+  const first = o.reasons[0] ? `; first: ${o.reasons[0]}` : '';
+  return [`cleanup left ${[...count(groups.length, 'group'), ...count(users.length, 'user')].join(' and ')} on the target (${shown})${first}`];
 }
 
 /** `scimcheck-<6 hex of seed>`: the same seed names resources the same way. */
@@ -60,8 +126,16 @@ export function runPrefix(seed: number): string {
 export interface FixtureRegistry {
   /** Fixtures bound to one check's HTTP client (its requests land in that check's transcript). */
   forCheck(http: HttpClient): Fixtures;
-  /** Deletes everything registered (groups first: they reference users). Returns warnings, never throws. */
-  cleanup(http: HttpClient): Promise<string[]>;
+  /**
+   * A registry with the same names and payloads whose resources are its own: cleaning it up deletes only what
+   * was made through it (an isolated check's resources, removed before the next check starts).
+   */
+  scoped(): FixtureRegistry;
+  /**
+   * Deletes everything registered (groups first: they reference users), each resource at most once through Bulk
+   * and at most once on its own; reports what is still there. Never throws.
+   */
+  cleanup(http: HttpClient): Promise<CleanupOutcome>;
   tracked(): { users: string[]; groups: string[] };
 }
 
@@ -108,8 +182,6 @@ function applyOverrides(body: ScimResource, overrides: Record<string, unknown> |
 
 export function createFixtureRegistry(target: TargetInfo, config: HarnessConfig = {}): FixtureRegistry {
   const registry = new SchemaRegistry(target.schemas, target.resourceTypes);
-  const users: string[] = [];
-  const groups: string[] = [];
   let counter = 0;
 
   const name = (kind: string): string => `${target.prefix}-${kind}-${(++counter).toString(36)}${randomBytes(2).toString('hex')}`;
@@ -162,72 +234,83 @@ export function createFixtureRegistry(target: TargetInfo, config: HarnessConfig 
     return applyOverrides(body, overrides);
   };
 
-  const create = async (http: HttpClient, kind: 'user' | 'group', body: ScimResource): Promise<ScimResource & { id: string }> => {
-    const endpoint = kind === 'user' ? target.endpoints.users : target.endpoints.groups;
-    if (!endpoint) throw new CheckFailure(`precondition: the target has no ${kind} endpoint`);
-    const res = await http.send({ method: 'POST', path: endpoint, body });
-    // RFC 7644 §3.3: a successful create answers 201 Created with the resource, including its id.
-    const id = (res.json as { id?: unknown } | undefined)?.id;
-    if (res.status === 201 && typeof id === 'string' && id !== '') {
-      (kind === 'user' ? users : groups).push(id);
-      return res.json as ScimResource & { id: string };
-    }
-    throw new CheckFailure(
-      `precondition: could not create a ${kind}: POST ${endpoint} returned ${res.status}${res.status === 201 ? ' without an id' : ''}`,
-      { status: 201, id: 'a non-empty string' },
-      summarizeResponse(res),
-    );
+  /** A registry: its own ids, the shared names and payload builders above. */
+  const registryOf = (): FixtureRegistry => {
+    const users: string[] = [];
+    const groups: string[] = [];
+
+    const create = async (http: HttpClient, kind: 'user' | 'group', body: ScimResource): Promise<ScimResource & { id: string }> => {
+      const endpoint = kind === 'user' ? target.endpoints.users : target.endpoints.groups;
+      if (!endpoint) throw new CheckFailure(`precondition: the target has no ${kind} endpoint`);
+      const res = await http.send({ method: 'POST', path: endpoint, body });
+      // RFC 7644 §3.3: a successful create answers 201 Created with the resource, including its id.
+      const id = (res.json as { id?: unknown } | undefined)?.id;
+      if (res.status === 201 && typeof id === 'string' && id !== '') {
+        (kind === 'user' ? users : groups).push(id);
+        return res.json as ScimResource & { id: string };
+      }
+      throw new CheckFailure(
+        `precondition: could not create a ${kind}: POST ${endpoint} returned ${res.status}${res.status === 201 ? ' without an id' : ''}`,
+        { status: 201, id: 'a non-empty string' },
+        summarizeResponse(res),
+      );
+    };
+
+    return {
+      forCheck: (http) => ({
+        uniqueName: (kind = 'x') => name(kind),
+        userBody,
+        groupBody,
+        createUser: (overrides) => create(http, 'user', userBody(overrides)),
+        createGroup: (overrides) => create(http, 'group', groupBody(overrides)),
+        track: (kind, id) => {
+          (kind === 'user' ? users : groups).push(id);
+        },
+      }),
+      scoped: registryOf,
+      async cleanup(http) {
+        const outcome = emptyCleanup();
+        const jobs: [string | undefined, string[], 'group' | 'user'][] = [
+          [target.endpoints.groups, groups, 'group'],
+          [target.endpoints.users, users, 'user'],
+        ];
+        for (const [endpoint, ids, kind] of jobs) {
+          const all = [...new Set(ids.splice(0))];
+          // Through Bulk first when the target advertises it; whatever Bulk did not confirm is DELETEd one by one, once.
+          const gone = endpoint ? await bulkDeleted(http, target, endpoint, all) : new Set<string>();
+          const rest = all.filter((id) => !gone.has(id));
+          const problem: (string | undefined)[] = new Array(rest.length);
+          const deleteOne = async (i: number) => {
+            const id = rest[i] as string;
+            if (!endpoint) {
+              problem[i] = `no endpoint to delete ${kind} ${id}`;
+              return;
+            }
+            try {
+              const res = await http.send({ method: 'DELETE', path: `${endpoint}/${encodeURIComponent(id)}` });
+              // RFC 7644 §3.6: 204 on delete; 404 means a check already deleted it.
+              if (!(res.status >= 200 && res.status < 300) && res.status !== 404) problem[i] = `DELETE ${endpoint}/${id} returned ${res.status}`;
+            } catch (err) {
+              problem[i] = `DELETE ${endpoint}/${id} failed: ${(err as Error).message}`;
+            }
+          };
+          // A bounded pool: a run that made 1,000 users is not cleaned up one request at a time, nor all at once.
+          let next = 0;
+          const worker = async () => {
+            while (next < rest.length) await deleteOne(next++);
+          };
+          await Promise.all(Array.from({ length: Math.min(CLEANUP_CONCURRENCY, rest.length) }, worker));
+          rest.forEach((id, i) => {
+            if (problem[i] === undefined) return;
+            (kind === 'user' ? outcome.leftBehind.users : outcome.leftBehind.groups).push(id);
+            outcome.reasons.push(problem[i] as string);
+          });
+        }
+        return outcome;
+      },
+      tracked: () => ({ users: [...users], groups: [...groups] }),
+    };
   };
 
-  return {
-    forCheck: (http) => ({
-      uniqueName: (kind = 'x') => name(kind),
-      userBody,
-      groupBody,
-      createUser: (overrides) => create(http, 'user', userBody(overrides)),
-      createGroup: (overrides) => create(http, 'group', groupBody(overrides)),
-      track: (kind, id) => {
-        (kind === 'user' ? users : groups).push(id);
-      },
-    }),
-    async cleanup(http) {
-      const warnings: string[] = [];
-      const jobs: [string | undefined, string[], string][] = [
-        [target.endpoints.groups, groups, 'group'],
-        [target.endpoints.users, users, 'user'],
-      ];
-      for (const [endpoint, ids, kind] of jobs) {
-        const all = [...new Set(ids.splice(0))];
-        // Through Bulk first when the target advertises it; whatever Bulk did not confirm is DELETEd one by one.
-        const gone = endpoint ? await bulkDeleted(http, target, endpoint, all) : new Set<string>();
-        const unique = all.filter((id) => !gone.has(id));
-        const found: (string | undefined)[] = new Array(unique.length);
-        const deleteOne = async (i: number) => {
-          const id = unique[i] as string;
-          if (!endpoint) {
-            found[i] = `cleanup: no endpoint to delete ${kind} ${id}`;
-            return;
-          }
-          try {
-            const res = await http.send({ method: 'DELETE', path: `${endpoint}/${encodeURIComponent(id)}` });
-            // RFC 7644 §3.6: 204 on delete; 404 means a check already deleted it.
-            if (!(res.status >= 200 && res.status < 300) && res.status !== 404) {
-              found[i] = `cleanup: DELETE ${endpoint}/${id} returned ${res.status}`;
-            }
-          } catch (err) {
-            found[i] = `cleanup: DELETE ${endpoint}/${id} failed: ${(err as Error).message}`;
-          }
-        };
-        // A bounded pool: a run that made 1,000 users is not cleaned up one request at a time, nor all at once.
-        let next = 0;
-        const worker = async () => {
-          while (next < unique.length) await deleteOne(next++);
-        };
-        await Promise.all(Array.from({ length: Math.min(CLEANUP_CONCURRENCY, unique.length) }, worker));
-        warnings.push(...found.filter((w): w is string => w !== undefined));
-      }
-      return warnings;
-    },
-    tracked: () => ({ users: [...users], groups: [...groups] }),
-  };
+  return registryOf();
 }

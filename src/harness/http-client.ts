@@ -179,6 +179,8 @@ function isWrite(method: string, url: URL): boolean {
 export interface RecordingHttpClient extends HttpClient {
   /** A client sharing this configuration that records into `transcript` and stops when `signal` aborts. */
   forCheck(transcript: TranscriptEntry[], signal?: AbortSignal): RecordingHttpClient;
+  /** A client sharing this configuration that the run's signal does not stop (cleanup after Ctrl-C). */
+  detached(transcript: TranscriptEntry[]): RecordingHttpClient;
 }
 
 export function createHttpClient(
@@ -269,7 +271,7 @@ export function createHttpClient(
     } catch (err) {
       let failure: TransportError;
       if (err instanceof TransportError) failure = err;
-      else if (timeout.aborted) failure = new TransportError('timeout', `${method} ${url.pathname} did not answer within ${timeoutMs} ms`);
+      else if (timeout.aborted) failure = new TransportError('timeout', `${method} ${url.pathname} timed out after ${timeoutMs} ms (no answer)`);
       else if (runSignal?.aborted) failure = new TransportError('aborted', `${method} ${url.pathname} was aborted`);
       else if (err instanceof UnreadableBody) {
         failure = new TransportError('unreadable', `${method} ${url.pathname}: the response body could not be read: ${describeFetchError(err.cause)}`);
@@ -328,5 +330,6 @@ export function createHttpClient(
   return {
     send,
     forCheck: (t, signal) => createHttpClient(opts, t, signal ? (runSignal ? AbortSignal.any([signal, runSignal]) : signal) : runSignal),
+    detached: (t) => createHttpClient(opts, t),
   };
 }

@@ -1,12 +1,15 @@
 /**
- * The run: plan (which checks apply to this target and these flags), run independent checks with bounded
- * concurrency (each with its own transcript and timeout), classify outcomes, run extra suites (IdP scenarios,
- * property suites) through one hook, and clean up whatever the checks created.
+ * The run: plan (which checks apply to this target and these flags), run checks in phases (normal ones with
+ * bounded concurrency, each after the checks it `needs`; then 'isolated' ones alone, each cleaned up before the
+ * next; then 'bad-credentials' ones), each with its own transcript and timeout, classify outcomes, run extra
+ * suites (IdP scenarios, property suites) through one hook, and clean up whatever the checks created.
  */
 import { CheckFailure, CheckSkipped, type Capability, type Check, type CheckResult, type RunReport, type Status, type TargetInfo, type TranscriptEntry } from './check.ts';
 import { createCheckContext, type RunMemo } from './context.ts';
-import type { FixtureRegistry } from './fixtures.ts';
+import { cleanupSummary, emptyCleanup, mergeCleanup, type CleanupOutcome, type FixtureRegistry } from './fixtures.ts';
 import { TransportError, type RecordingHttpClient } from './http-client.ts';
+import { effectivePhases, needsProblems, PHASES, prerequisiteSkip } from './prerequisites.ts';
+import { CheckSetError } from './checks/index.ts';
 import { matchesAny } from './glob.ts';
 import { transcriptToCurl } from './curl.ts';
 import { redactBody, redactHeaders, redactJson, redactSecrets, redactUrl } from './redact.ts';
@@ -121,7 +124,7 @@ export interface RunSuitesOptions extends PlanOptions {
   /** Run the conformance checks (false for `--suite scenarios` alone). Default true. */
   conformance?: boolean;
   concurrency?: number;
-  /** Overall limit per check; a check still running then fails. Default 120 s. */
+  /** Overall limit per check; a check still running then is `errored` (timed out). Default 120 s. */
   checkTimeoutMs?: number;
   signal?: AbortSignal;
   extraSuites?: readonly ExtraSuite[];
@@ -134,7 +137,10 @@ export interface RunSuitesOptions extends PlanOptions {
 
 export interface SuitesOutcome {
   results: CheckResult[];
+  /** At most one line: what cleanup left on the target (count, first ids, first reason). */
   cleanupWarnings: string[];
+  /** Everything cleanup could not delete (isolated checks' scoped cleanups and the final one). */
+  leftBehind: CleanupOutcome['leftBehind'];
   interrupted: boolean;
 }
 
@@ -144,9 +150,19 @@ function baseResult(check: Check): Omit<CheckResult, 'status' | 'durationMs' | '
 
 class CheckTimeout extends Error {
   constructor(ms: number) {
-    super(`the check did not finish within ${ms} ms (the target is slow or hung)`);
+    super(`timed out after ${ms} ms: the check did not finish (a slow or hung target)`);
     this.name = 'CheckTimeout';
   }
+}
+
+/**
+ * Issue 10 #6, #12: no answer (a timeout; a refused, reset or unresolvable connection) says nothing about what
+ * the target would have answered, so it is neither a failure nor a pass. A target that did answer, with a body
+ * too large or broken mid-read, answered wrongly: that stays the check's failure.
+ */
+function isNoAnswer(err: unknown): err is TransportError | CheckTimeout {
+  if (err instanceof CheckTimeout) return true;
+  return err instanceof TransportError && (err.kind === 'timeout' || err.kind === 'network' || err.kind === 'aborted');
 }
 
 /** Runs one check to a result; never throws. */
@@ -192,8 +208,11 @@ export async function runOneCheck(
     } else if (err instanceof TransportError && err.kind === 'aborted' && env.signal?.aborted) {
       status = 'skipped';
       message = 'the run was interrupted';
-    } else if (err instanceof TransportError || err instanceof CheckTimeout) {
-      // A timeout, refused connection or oversized/unreadable response is the target's doing: failed.
+    } else if (isNoAnswer(err)) {
+      status = 'errored';
+      message = err instanceof CheckTimeout || err.kind === 'timeout' ? err.message : `no answer from the target: ${err.message}`;
+    } else if (err instanceof TransportError) {
+      // An oversized or unreadable body: the target answered, wrongly.
       status = check.level === 'MUST' ? 'failed' : 'warned';
       message = err.message;
     } else {
@@ -254,24 +273,49 @@ function leftOutResult(r: CheckResult, suite: CheckResult['suite'], reason: stri
   return { ...rest, suite: r.suite ?? suite, status: 'skipped', durationMs: 0, message: reason, transcript: [] };
 }
 
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
+/**
+ * Runs `items` at most `concurrency` at a time, in order, each only once `ready(item)` holds (its prerequisites
+ * have results). Items that can never become ready (not expected once needs are validated) are handed to `stuck`.
+ */
+async function schedule<T>(items: readonly T[], concurrency: number, ready: (item: T) => boolean, work: (item: T) => Promise<void>, stuck: (item: T) => void): Promise<void> {
+  const pending = [...items];
+  let running = 0;
+  await new Promise<void>((resolve) => {
+    const pump = () => {
+      while (running < concurrency) {
+        const at = pending.findIndex(ready);
+        if (at < 0) break;
+        const [item] = pending.splice(at, 1) as [T];
+        running++;
+        void work(item).finally(() => {
+          running--;
+          pump();
+        });
+      }
+      if (running === 0) {
+        for (const item of pending.splice(0)) stuck(item);
+        resolve();
+      }
+    };
+    pump();
+  });
 }
 
 export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> {
-  const planned = opts.conformance === false ? [] : planChecks(opts.checks, opts.target, opts);
+  const conformance = opts.conformance !== false;
+  if (conformance) {
+    // The same load-time rule as ids and citations: a check set whose prerequisites cannot be ordered is our bug.
+    const problems = needsProblems(opts.checks);
+    if (problems.length > 0) throw new CheckSetError(problems);
+  }
+  const planned = conformance ? planChecks(opts.checks, opts.target, opts) : [];
   const secrets = opts.secrets ?? [];
   opts.onStart?.(planned.length);
   const results: (CheckResult | undefined)[] = new Array(planned.length);
+  const byId = new Map<string, CheckResult>();
   const emit = (i: number, r: CheckResult) => {
     results[i] = r;
+    byId.set(r.id, r);
     opts.onResult?.(r);
   };
   const indexed = planned.map((p, i) => ({ ...p, i }));
@@ -280,19 +324,46 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
   for (const p of indexed) {
     if (p.skip) emit(p.i, { ...baseResult(p.check), status: 'skipped', durationMs: 0, message: p.skip, transcript: [] });
   }
-  await pool(
-    indexed.filter((p) => !p.skip),
-    opts.concurrency ?? 4,
-    async (p) => {
-      if (opts.signal?.aborted) {
-        emit(p.i, { ...baseResult(p.check), status: 'skipped', durationMs: 0, message: 'the run was interrupted', transcript: [] });
-        return;
-      }
-      emit(p.i, await runOneCheck(p.check, { target: opts.target, http: opts.http, fixtures: opts.fixtures, checkTimeoutMs: opts.checkTimeoutMs ?? 120_000, signal: opts.signal, secrets, memo }));
-    },
-  );
-  // Cleanup runs even when checks failed or the run was interrupted (DESIGN.md): its own client, no run signal.
-  const cleanupWarnings = await opts.fixtures.cleanup(opts.http.forCheck([]));
+  const leftOut = (id: string) => selectionSkip(id, opts) !== undefined;
+  const phases = effectivePhases(opts.checks);
+  // Cleanup uses a client the run's signal does not stop: after Ctrl-C it must still delete what checks made.
+  const cleanupHttp = () => opts.http.detached([]);
+  let cleanup = emptyCleanup();
+  const run = async (p: (typeof indexed)[number], fixtures: FixtureRegistry) => {
+    if (opts.signal?.aborted) {
+      emit(p.i, { ...baseResult(p.check), status: 'skipped', durationMs: 0, message: 'the run was interrupted', transcript: [] });
+      return;
+    }
+    const blocked = prerequisiteSkip(p.check, byId, leftOut);
+    if (blocked) {
+      emit(p.i, { ...baseResult(p.check), status: 'skipped', durationMs: 0, message: blocked.message, ...(blocked.blockedBy ? { blockedBy: blocked.blockedBy } : {}), transcript: [] });
+      return;
+    }
+    emit(p.i, await runOneCheck(p.check, { target: opts.target, http: opts.http, fixtures, checkTimeoutMs: opts.checkTimeoutMs ?? 120_000, signal: opts.signal, secrets, memo }));
+  };
+  const settled = (p: (typeof indexed)[number]) => (p.check.needs ?? []).every((n) => byId.has(n));
+  const stuck = (p: (typeof indexed)[number]) =>
+    emit(p.i, { ...baseResult(p.check), status: 'errored', durationMs: 0, message: `harness error: the prerequisites of ${p.check.id} never ran`, transcript: [] });
+  for (const phase of PHASES) {
+    const items = indexed.filter((p) => !p.skip && phases.get(p.check.id) === phase);
+    if (phase === 'isolated') {
+      // Alone, one at a time; what each made is deleted before the next starts, so an odd resource it left
+      // (e.g. a User stored under the Group schema) cannot break another check.
+      await schedule(items, 1, settled, async (p) => {
+        const scope = opts.fixtures.scoped();
+        try {
+          await run(p, scope);
+        } finally {
+          cleanup = mergeCleanup(cleanup, await scope.cleanup(cleanupHttp()));
+        }
+      }, stuck);
+    } else {
+      await schedule(items, Math.max(1, opts.concurrency ?? 4), settled, (p) => run(p, opts.fixtures), stuck);
+    }
+  }
+  // Cleanup runs even when checks failed or the run was interrupted (DESIGN.md).
+  cleanup = mergeCleanup(cleanup, await opts.fixtures.cleanup(cleanupHttp()));
+  const cleanupWarnings = cleanupSummary(cleanup);
   const all = results.filter((r): r is CheckResult => r !== undefined);
   for (const suite of opts.extraSuites ?? []) {
     if (opts.signal?.aborted) break;
@@ -324,7 +395,7 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
       opts.onResult?.(r);
     }
   }
-  return { results: all, cleanupWarnings, interrupted: !!opts.signal?.aborted };
+  return { results: all, cleanupWarnings, leftBehind: cleanup.leftBehind, interrupted: !!opts.signal?.aborted };
 }
 
 export function summarize(results: readonly CheckResult[]): RunReport['summary'] {

@@ -5,7 +5,19 @@ export interface FakeTarget {
   users: Map<string, Record<string, unknown>>;
 }
 
-export function fakeTarget(opts: { token?: string; spc?: Record<string, unknown>; echoPassword?: boolean; discovery?: boolean } = {}): FakeTarget {
+/**
+ * `bulkDelete`: advertise Bulk and answer Bulk DELETE operations, with or without `location` / `bulkId`, in the
+ * request's order or reversed. `discovery: 'spc-only'`: a ServiceProviderConfig but no /Schemas, /ResourceTypes.
+ */
+export interface BulkDeleteStyle {
+  location: boolean;
+  bulkId: boolean;
+  reversed?: boolean;
+}
+
+export function fakeTarget(
+  opts: { token?: string; spc?: Record<string, unknown>; echoPassword?: boolean; discovery?: boolean | 'spc-only'; bulkDelete?: BulkDeleteStyle } = {},
+): FakeTarget {
   const requests: FakeTarget['requests'] = [];
   const users = new Map<string, Record<string, unknown>>();
   let next = 1;
@@ -19,8 +31,11 @@ export function fakeTarget(opts: { token?: string; spc?: Record<string, unknown>
     if (opts.token && req.headers.get('authorization') !== `Bearer ${opts.token}`) {
       return json(401, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: 'no' });
     }
-    if (opts.discovery !== false) {
-      if (path === '/ServiceProviderConfig') return json(200, opts.spc ?? { patch: { supported: true }, sort: { supported: false }, filter: { supported: true, maxResults: 50 }, bulk: { supported: false } });
+    if (path === '/ServiceProviderConfig' && opts.discovery === 'spc-only') return json(200, opts.spc ?? { patch: { supported: false } });
+    if (opts.discovery !== false && opts.discovery !== 'spc-only') {
+      if (path === '/ServiceProviderConfig') {
+        return json(200, opts.spc ?? { patch: { supported: true }, sort: { supported: false }, filter: { supported: true, maxResults: 50 }, bulk: { supported: !!opts.bulkDelete, maxOperations: 10 } });
+      }
       if (path === '/Schemas') {
         return json(200, {
           Resources: [
@@ -51,6 +66,15 @@ export function fakeTarget(opts: { token?: string; spc?: Record<string, unknown>
       users.set(u.id, u);
       const out = opts.echoPassword ? u : { ...u, password: undefined };
       return json(201, out);
+    }
+    if (path === '/Bulk' && req.method === 'POST' && opts.bulkDelete) {
+      const style = opts.bulkDelete;
+      const ops = ((JSON.parse(body ?? '{}') as { Operations?: { method: string; path: string; bulkId?: string }[] }).Operations ?? []).map((op) => {
+        const id = decodeURIComponent(op.path.split('/').pop() as string);
+        const status = users.delete(id) ? '204' : '404';
+        return { method: op.method, status, ...(style.location ? { location: `${url.origin}/scim/v2${op.path}` } : {}), ...(style.bulkId && op.bulkId ? { bulkId: op.bulkId } : {}) };
+      });
+      return json(200, { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkResponse'], Operations: style.reversed ? ops.reverse() : ops });
     }
     const m = /^\/(Users|Groups)\/([^/]+)$/.exec(path);
     if (m && req.method === 'DELETE') {

@@ -57,7 +57,7 @@ describe('groups.large.thousand-members and cleanup', () => {
     expect((await env.provider.store.list('User')).length).toBe(1000);
 
     const before = env.seen.length;
-    const warnings = await env.fixtures.cleanup(env.http.forCheck([]));
+    const { reasons: warnings } = await env.fixtures.cleanup(env.http.forCheck([]));
     expect(warnings).toEqual([]);
     const cleanupCalls = env.seen.slice(before);
     // One group DELETE (Bulk needs two or more), then 10 Bulk requests of 100 user DELETEs.
@@ -76,7 +76,7 @@ describe('groups.large.thousand-members and cleanup', () => {
     expect(env.maxInFlight()).toBeLessThanOrEqual(16);
     expect(env.maxInFlight()).toBeGreaterThan(1);
     env.resetMax();
-    const warnings = await env.fixtures.cleanup(env.http.forCheck([]));
+    const { reasons: warnings } = await env.fixtures.cleanup(env.http.forCheck([]));
     expect(warnings).toEqual([]);
     expect(env.count('DELETE /Users/:id')).toBe(1000);
     expect(env.maxInFlight()).toBeLessThanOrEqual(8);
@@ -88,7 +88,7 @@ describe('groups.large.thousand-members and cleanup', () => {
     const env = await setup({ bulk: true, breakBulk: true });
     const f = env.fixtures.forCheck(env.http.forCheck([]));
     for (let i = 0; i < 5; i++) await f.createUser();
-    const warnings = await env.fixtures.cleanup(env.http.forCheck([]));
+    const { reasons: warnings } = await env.fixtures.cleanup(env.http.forCheck([]));
     expect(warnings).toEqual([]);
     expect(env.count('POST /Bulk')).toBe(1);
     expect(env.count('DELETE /Users/:id')).toBe(5);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Check, CheckContext } from '../../src/harness/check.ts';
 import { createHttpClient } from '../../src/harness/http-client.ts';
-import { discover } from '../../src/harness/discovery.ts';
-import { createFixtureRegistry } from '../../src/harness/fixtures.ts';
+import { discover, isServiceProviderConfig } from '../../src/harness/discovery.ts';
+import { cleanupSummary, createFixtureRegistry } from '../../src/harness/fixtures.ts';
 import { planChecks, runSuites } from '../../src/harness/runner.ts';
 import { fakeTarget } from './fake-target.ts';
 
@@ -111,7 +111,7 @@ describe('runner', () => {
     expect(fake.requests.some((r) => r.method === 'POST')).toBe(false);
   });
 
-  it('a transport failure during a check is the target failing, not the harness', async () => {
+  it('an oversized body is the target failing, not the harness', async () => {
     const { target, fixtures } = await setup();
     const http = createHttpClient({ baseUrl: target.baseUrl, auth: { kind: 'none' }, fetch: async () => new Response('x'.repeat(2000)), maxBodyBytes: 100 });
     const out = await runSuites({ checks: [check('users.big.body', async (ctx) => void (await ctx.http.send({ method: 'GET', path: '/Users' })))], target, http, fixtures });
@@ -184,21 +184,25 @@ describe('fixtures', () => {
     expect(f.userBody().userName).toMatch(/^scimcheck-abc123-u-.*@example\.com$/);
   });
 
-  it('cleanup reports a failed delete as a warning, not a crash', async () => {
+  it('cleanup reports what it could not delete once, as leftovers with the first reason, not a crash', async () => {
     const { target } = await setup();
     const reg = createFixtureRegistry(target);
     reg.forCheck({ send: async () => expect.fail('not sent') }).track('user', 'u1');
+    reg.forCheck({ send: async () => expect.fail('not sent') }).track('user', 'u2');
     reg.forCheck({ send: async () => expect.fail('not sent') }).track('group', 'g1');
     const order: string[] = [];
-    const warnings = await reg.cleanup({
+    const outcome = await reg.cleanup({
       send: async (req) => {
         order.push(req.path);
-        if (req.path.startsWith('/Users')) throw new Error('connection reset');
+        if (req.path === '/Users/u1') throw new Error('connection reset');
+        if (req.path === '/Users/u2') return { status: 404, headers: {}, text: '', json: undefined, durationMs: 0 };
         return { status: 500, headers: {}, text: '', json: undefined, durationMs: 0 };
       },
     });
-    expect(order).toEqual(['/Groups/g1', '/Users/u1']);
-    expect(warnings).toHaveLength(2);
+    expect(order).toEqual(['/Groups/g1', '/Users/u1', '/Users/u2']);
+    expect(outcome.leftBehind).toEqual({ users: ['u1'], groups: ['g1'] });
+    expect(outcome.reasons).toEqual(['DELETE /Groups/g1 returned 500', 'DELETE /Users/u1 failed: connection reset']);
+    expect(cleanupSummary(outcome)).toEqual(['cleanup left 1 group and 1 user on the target (g1, u1); first: DELETE /Groups/g1 returned 500']);
   });
 });
 
@@ -210,12 +214,35 @@ describe('discovery', () => {
     expect(target.endpoints).toEqual({ users: '/Users', groups: '/Groups' });
   });
 
-  it('falls back to RFC defaults when discovery endpoints are missing', async () => {
-    const fake = fakeTarget({ discovery: false });
+  it('falls back to RFC defaults when /Schemas and /ResourceTypes are missing', async () => {
+    const fake = fakeTarget({ discovery: 'spc-only' });
     const http = createHttpClient({ baseUrl: 'http://t.test', auth: { kind: 'none' }, fetch: fake.fetch });
     const target = await discover(http, { baseUrl: 'http://t.test', prefix: 'p', readOnly: true });
     expect(target.endpoints).toEqual({ users: '/Users', groups: '/Groups' });
     expect([...target.capabilities]).toEqual(['groups']);
+  });
+
+  it('a base URL without a ServiceProviderConfig ends discovery in one line naming the usual paths it tried', async () => {
+    const fake = fakeTarget({ discovery: false });
+    const http = createHttpClient({ baseUrl: 'http://t.test/wrong/v2', auth: { kind: 'none' }, fetch: fake.fetch });
+    const err = await discover(http, { baseUrl: 'http://t.test/wrong/v2', prefix: 'p' }).catch((e) => e);
+    expect(err).toMatchObject({ name: 'TargetUnavailable' });
+    expect(err.message).toBe(
+      'http://t.test/wrong/v2 is not a SCIM base URL: GET /wrong/v2/ServiceProviderConfig answered 404 application/scim+json, not a ServiceProviderConfig (RFC 7644 §4); none of /scim/v2, /api/scim, /scim, /v2 on http://t.test answers one either',
+    );
+    expect(fake.requests.map((r) => r.path).sort()).toEqual(['/ServiceProviderConfig', '/api/scim/ServiceProviderConfig', '/scim/ServiceProviderConfig', '/v2/ServiceProviderConfig', '/wrong/v2/ServiceProviderConfig']);
+  });
+
+  it.each([
+    [{ status: 200, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'] } }, true],
+    [{ status: 200, json: { Patch: { supported: true } } }, true],
+    [{ status: 200, json: { authenticationSchemes: [] } }, true],
+    [{ status: 200, json: { totalResults: 0, Resources: [] } }, false],
+    [{ status: 200, json: [{ patch: {} }] }, false],
+    [{ status: 200, json: undefined }, false],
+    [{ status: 404, json: { patch: { supported: true } } }, false],
+  ])('isServiceProviderConfig(%j) is %s', (res, expected) => {
+    expect(isServiceProviderConfig({ headers: {}, text: '', durationMs: 0, ...res })).toBe(expected);
   });
 
   it('rejected credentials end discovery with TargetUnavailable', async () => {

@@ -4,6 +4,7 @@
  */
 import type { Check } from '../check.ts';
 import { isKnownSection } from '../../scim/citations.ts';
+import { needsProblems } from '../prerequisites.ts';
 import { checks as discovery } from './discovery.ts';
 import { checks as auth } from './auth.ts';
 import { checks as users } from './users.ts';
@@ -46,6 +47,8 @@ export function validateChecks(checks: readonly Check[]): string[] {
     if (!['MUST', 'SHOULD', 'MAY'].includes(c.level)) problems.push(`${c.id}: level ${String(c.level)} is not MUST/SHOULD/MAY`);
     if (typeof c.run !== 'function') problems.push(`${c.id}: has no run function`);
   }
+  // Prerequisites must name checks and be orderable (no cycle), or the runner could never start them.
+  problems.push(...needsProblems(checks));
   return problems;
 }
 
