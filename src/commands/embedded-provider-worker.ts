@@ -11,6 +11,7 @@ import { createProvider } from '../provider/index.ts';
 interface EmbeddedWorkerData {
   token: string;
   faults: string[];
+  variants: string[];
 }
 
 async function start(): Promise<void> {
@@ -18,7 +19,7 @@ async function start(): Promise<void> {
   if (!port) return;
   const data = workerData as EmbeddedWorkerData;
   try {
-    const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token: data.token }] }, faults: data.faults });
+    const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token: data.token }] }, faults: data.faults, variants: data.variants });
     const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: provider.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
       s.once('error', reject);
@@ -36,7 +37,7 @@ async function start(): Promise<void> {
     });
     port.postMessage({ port: (server.address() as AddressInfo).port });
   } catch (err) {
-    // A bad fault name is a UsageError: hand its message back so the parent can report it the same way.
+    // A bad fault or variant name is a UsageError: hand its message back so the parent can report it the same way.
     port.postMessage({ error: (err as Error)?.message ?? String(err), name: (err as Error)?.name });
     port.close();
   }

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { FaultSet } from '../provider/faults.ts';
+import { VariantSet } from '../provider/variants.ts';
 
 export interface Embedded {
   baseUrl: string;
@@ -25,14 +26,18 @@ export class EmbeddedStartError extends Error {
 
 export interface EmbeddedOptions {
   faults?: readonly string[];
+  /** RFC-legal variants (src/provider/variants.ts), e.g. from SCIMCHECK_EMBEDDED_VARIANTS. */
+  variants?: readonly string[];
 }
 
 export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedded> {
   const faults = [...(opts.faults ?? [])];
-  // Unknown fault names are a usage error (exit 2), raised here in the caller's thread.
+  const variants = [...(opts.variants ?? [])];
+  // Unknown fault or variant names are a usage error (exit 2), raised here in the caller's thread.
   new FaultSet(faults);
+  new VariantSet(variants);
   const token = randomBytes(24).toString('hex');
-  return startOnWorker(token, faults);
+  return startOnWorker(token, faults, variants);
 }
 
 /**
@@ -44,10 +49,10 @@ function workerBootstrap(): string {
   return `const { workerData } = require('node:worker_threads'); require(workerData.tsxCjs); require(workerData.entry);`;
 }
 
-async function startOnWorker(token: string, faults: string[]): Promise<Embedded> {
+async function startOnWorker(token: string, faults: string[], variants: string[]): Promise<Embedded> {
   const entry = fileURLToPath(new URL('./embedded-provider-worker.ts', import.meta.url));
   const tsxCjs = createRequire(import.meta.url).resolve('tsx/cjs');
-  const worker = new Worker(workerBootstrap(), { eval: true, workerData: { token, faults, entry, tsxCjs } });
+  const worker = new Worker(workerBootstrap(), { eval: true, workerData: { token, faults, variants, entry, tsxCjs } });
   const port = await new Promise<number>((resolve, reject) => {
     const onExit = (code: number) => reject(new EmbeddedStartError(`its worker exited (code ${code}) before listening`));
     const onError = (err: Error) => reject(new EmbeddedStartError(err.message));

@@ -360,7 +360,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   let embedded: Embedded | undefined;
   try {
     if (!settings.target) {
-      embedded = await startEmbedded({ faults: embeddedFaults(process.env) });
+      embedded = await startEmbedded({ faults: embeddedFaults(process.env), variants: list(process.env.SCIMCHECK_EMBEDDED_VARIANTS) });
       reporter.info(`embedded reference provider at ${embedded.baseUrl}`);
     }
     const where = embedded ? { baseUrl: embedded.baseUrl, auth: { kind: 'bearer', token: embedded.token } as AuthConfig } : { baseUrl: settings.target as string, auth: settings.auth };

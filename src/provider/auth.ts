@@ -13,6 +13,12 @@ export interface AuthOptions {
 
 const REALM = 'scimcheck';
 
+/**
+ * How long the slow-bad-login variant holds a 401 (wrong or missing credentials), as servers that slow down
+ * password guessing do. RFC 7644 §3.12 names the status only; nothing bounds the time to answer.
+ */
+export const BAD_LOGIN_DELAY_MS = 2000;
+
 function digest(s: string): Buffer {
   return createHash('sha256').update(s, 'utf8').digest();
 }

@@ -8,6 +8,7 @@
 import { ScimError, isScimError, scimError } from '../scim/errors.ts';
 import { SCHEMA_URN, type PatchOperation } from '../scim/types.ts';
 import type { FaultSet } from './faults.ts';
+import type { VariantSet } from './variants.ts';
 import type { ProviderLimits } from './options.ts';
 import { locationOf } from './present.ts';
 import type { ResourceService } from './resources.ts';
@@ -16,6 +17,8 @@ import type { ResourceKind } from './store.ts';
 export interface BulkContext {
   service: ResourceService;
   faults: FaultSet;
+  /** patch-204: a PATCH operation's status is "204", as the single-resource endpoint answers. */
+  variants?: VariantSet;
   limits: ProviderLimits;
   baseUrl: string;
 }
@@ -238,7 +241,9 @@ async function execute(op: BulkOp, data: unknown, path: string, ctx: BulkContext
     const location = locationOf(ctx.baseUrl, kind, id);
     if (op.method === 'PUT' || op.method === 'PATCH') {
       const res = op.method === 'PUT' ? await ctx.service.replace(kind, id, data as Record<string, unknown>, pre) : await ctx.service.patch(kind, id, data as Record<string, unknown>, pre);
-      return { ...base, status: '200', location, version: res.resource.meta?.version };
+      // RFC 7644 §3.5.2: a PATCH may succeed with 204 (patch-204 variant); PUT is always 200 (§3.5.1).
+      const status = op.method === 'PATCH' && ctx.variants?.has('patch-204') ? '204' : '200';
+      return { ...base, status, location, version: res.resource.meta?.version };
     }
     if (op.method === 'DELETE') {
       await ctx.service.delete(kind, id, pre);

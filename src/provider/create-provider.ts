@@ -6,7 +6,7 @@
 import { ScimError, isScimError, scimError } from '../scim/errors.ts';
 import { SchemaRegistry } from '../scim/schema-registry.ts';
 import { SCHEMA_URN, type ListQuery, type ScimResource } from '../scim/types.ts';
-import { createAuthenticator } from './auth.ts';
+import { BAD_LOGIN_DELAY_MS, createAuthenticator } from './auth.ts';
 import { handleBulk } from './bulk.ts';
 import { parseAttributeList, parseListQuery, projectResource } from './core.ts';
 import { createDiscovery, refuseDiscoveryFilter } from './discovery.ts';
@@ -23,10 +23,15 @@ import {
 import { listResources, withCaseExact } from './list.ts';
 import { Mutex } from './mutex.ts';
 import { compilePolicy, joinDefaultGroups, withPolicyDecision, withPolicyExtension } from './policy/index.ts';
-import { DEFAULT_LIMITS, normalizeBasePath, type ProviderLimits, type ProviderOptions } from './options.ts';
+import { DEFAULT_LIMITS, SMALL_MAX_RESULTS, normalizeBasePath, type ProviderLimits, type ProviderOptions } from './options.ts';
+import { integerIds } from './id-issuer.ts';
+import { labelAsPlainJson, prefersPlainJson } from './negotiation.ts';
+import { declaresUserAttribute, variantRegistry } from './variant-schemas.ts';
+import { VariantSet } from './variants.ts';
+import { UsageError } from '../usage-error.ts';
 import { scryptCost } from './password.ts';
 import { derivedDropped, locationOf, present } from './present.ts';
-import { ResourceService, etagMatches, type Stored, type WriteResult } from './resources.ts';
+import { ResourceService, etagMatches, newVersion, type Stored, type WriteResult } from './resources.ts';
 import { StateFile, readSnapshotFile } from './state-file.ts';
 import { MemoryStore, type ResourceKind, type ResourceStore } from './store.ts';
 
@@ -55,11 +60,22 @@ function methodNotAllowed(method: string, allow: string[]): ScimError {
 
 export function createProvider(options: ProviderOptions = {}): Provider {
   const basePath = normalizeBasePath(options.basePath);
-  const limits: ProviderLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const faults = new FaultSet(options.faults ?? []);
+  const variants = new VariantSet(options.variants ?? []);
+  if (variants.has('integer-ids') && options.statePath) {
+    // RFC 7643 §3.1: an id is never reassigned; the sequence lives in memory, so a restart could reissue a deleted one.
+    throw new UsageError("the variant 'integer-ids' cannot be combined with --state: its id sequence is not persisted, and a restart could reissue a deleted id (RFC 7643 §3.1)");
+  }
+  const limits: ProviderLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  // RFC 7644 §3.4.2.4: the provider sets the most results per page; the variant's 10 is shown in the SPC too.
+  if (variants.has('small-max-results')) limits.maxResults = Math.min(limits.maxResults, SMALL_MAX_RESULTS);
   const policyRules = options.policy ? compilePolicy(options.policy) : undefined;
+  // Variants may cut down or tighten the schemas (variant-schemas.ts); every later reader sees the result.
+  const specRegistry = variantRegistry(SchemaRegistry.fromSpecs(), variants);
   // The policy extension is advertised only when a policy is active (RFC 7644 §4: discovery says what this instance does).
-  const registry = policyRules ? withPolicyExtension(SchemaRegistry.fromSpecs()) : SchemaRegistry.fromSpecs();
+  const registry = policyRules ? withPolicyExtension(specRegistry) : specRegistry;
+  // minimal-schema declares no User.groups: it is then neither computed nor returned (RFC 7643 §2.2 "returned").
+  const userGroupsDeclared = declaresUserAttribute(registry, 'groups');
   // Under a case fault the filter evaluator sees caseExact=true where the fault says so.
   const filterRegistry = faults.has('filter-case-sensitive')
     ? withCaseExact(registry, () => true)
@@ -97,16 +113,22 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     afterWrite: async () => {
       if (stateFile) await stateFile.save();
     },
-    deprovision: options.policy?.deprovision,
+    // disable-on-delete is the policy's `deprovision: disable` path itself, and wins over a policy's `delete`.
+    deprovision: variants.has('disable-on-delete') ? 'disable' : options.policy?.deprovision,
     afterUserCreate: options.policy?.defaultGroups?.length
-      ? (id) => joinDefaultGroups(store, id, options.policy!.defaultGroups!)
+      ? (id) => joinDefaultGroups(store, id, options.policy!.defaultGroups!, () => newVersion(variants.has('weak-etags')))
       : undefined,
+    newId: variants.has('integer-ids') ? integerIds(store) : undefined,
+    weakEtags: variants.has('weak-etags'),
   });
 
   /** The wire form before projection; with a policy, Users carry its decision, computed at read time. */
   async function view(kind: ResourceKind, r: Stored, baseUrl: string, omit?: ReadonlySet<'members' | 'groups'>): Promise<ScimResource> {
-    const out = await present(kind, r, { store, faults, baseUrl, omit });
-    return policyRules && kind === 'User' ? withPolicyDecision(out, policyRules) : out;
+    // The policy decides from group names even where the schema declares no User.groups (minimal-schema).
+    const out = await present(kind, r, { store, faults, baseUrl, omit, userGroups: userGroupsDeclared || policyRules !== undefined });
+    const decided = policyRules && kind === 'User' ? withPolicyDecision(out, policyRules) : out;
+    if (!userGroupsDeclared) delete decided.groups;
+    return decided;
   }
 
   /** The wire form of one resource, shaped by ?attributes / ?excludedAttributes (RFC 7644 §3.4.2.5, §3.9). */
@@ -157,6 +179,11 @@ export function createProvider(options: ProviderOptions = {}): Provider {
         const body = await readJsonObject(req, bodyLimits);
         const res = await service.patch(kind, id, body, pre);
         if (faults.has('empty-patch-body')) return emptyResponse(style, 200);
+        // RFC 7644 §3.5.2: 204 with the response headers (ETag) is allowed, but "attributes" MUST get 200 and the resource.
+        if (variants.has('patch-204') && !url.searchParams.has('attributes')) {
+          const version = res.resource.meta?.version;
+          return emptyResponse(style, 204, version ? { ETag: version } : {});
+        }
         // RFC 7644 §3.5.2: 200 with the resource (honouring ?attributes), or 204; we always return it.
         return resourceResponse(200, await render(kind, res.resource, baseUrl, url, res.echoedPassword), res.resource.meta?.version);
       }
@@ -183,6 +210,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     filterRegistry,
     store,
     faults,
+    variants,
     maxResults: limits.maxResults,
   };
 
@@ -205,6 +233,11 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       present: (kind, r) => view(kind, r, baseUrl),
     });
     return jsonResponse(style, 200, body);
+  }
+
+  /** no-search variant: POST /.search is an operation this provider does not support (RFC 7644 §3.12: 501). */
+  function refuseSearchUnderVariant(): void {
+    if (variants.has('no-search')) throw scimError.notImplemented('POST /.search is not supported by this service provider: query with GET and ?filter= (RFC 7644 §3.4.2)');
   }
 
   async function route(req: Request, url: URL, segments: string[], baseUrl: string): Promise<Response> {
@@ -230,6 +263,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
 
     if (first === '.search' && second === undefined) {
       if (method !== 'POST') throw methodNotAllowed(method, ['POST']);
+      refuseSearchUnderVariant();
       // RFC 7644 §3.4.3: a search at the root covers every resource type.
       return list(['User', 'Group'], await readJsonObject(req, bodyLimits), baseUrl);
     }
@@ -237,7 +271,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     if (first === 'Bulk' && second === undefined) {
       if (method !== 'POST') throw methodNotAllowed(method, ['POST']);
       const body = await readJsonObject(req, bulkBodyLimits);
-      const out = await handleBulk(body, { service, faults, limits, baseUrl });
+      const out = await handleBulk(body, { service, faults, variants, limits, baseUrl });
       return jsonResponse(style, 200, out);
     }
 
@@ -251,6 +285,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     if (rest.length > 0) throw scimError.notFound(`No such path /${segments.join('/')}`);
     if (second === '.search') {
       if (method !== 'POST') throw methodNotAllowed(method, ['POST']);
+      refuseSearchUnderVariant();
       // RFC 7644 §3.4.3: POST {endpoint}/.search queries one resource type.
       return list([kind], await readJsonObject(req, bodyLimits), baseUrl);
     }
@@ -279,6 +314,8 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       } catch (err) {
         // RFC 7644 §2 / RFC 7235 §3.1: 401 carries a WWW-Authenticate challenge.
         const e = isScimError(err) ? err : scimError.unauthorized();
+        // slow-bad-login variant: a wrong or missing credential waits before its 401, as anti-brute-force servers do.
+        if (variants.has('slow-bad-login')) await new Promise((resolve) => setTimeout(resolve, BAD_LOGIN_DELAY_MS));
         return errorResponse(style, e, { 'WWW-Authenticate': auth.challenge() });
       }
     }
@@ -299,7 +336,9 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     store,
     async fetch(req: Request): Promise<Response> {
       try {
-        return await handle(req);
+        const res = await handle(req);
+        // json-when-accepted variant: the label follows the client's Accept (RFC 7644 §3.8); the body is the same JSON.
+        return variants.has('json-when-accepted') && prefersPlainJson(req.headers.get('accept')) ? labelAsPlainJson(res) : res;
       } catch (err) {
         // A bug, never bad input: a generic SCIM error without a stack trace (RFC 7644 §3.12).
         try {

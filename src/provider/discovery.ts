@@ -40,6 +40,8 @@ export function createDiscovery(registry: SchemaRegistry, limits: ProviderLimits
     ...template,
     bulk: { supported: true, maxOperations: limits.bulkMaxOperations, maxPayloadSize: limits.bulkMaxPayloadSize },
     filter: { supported: true, maxResults: limits.maxResults },
+    // RFC 7643 §5 changePassword: only where the User schema has a password to change (minimal-schema has none).
+    changePassword: { supported: registry.resolve('User', { attr: 'password' }) !== undefined },
     authenticationSchemes: (template.authenticationSchemes as Json[]).filter((s) =>
       s.type === 'oauthbearertoken' ? authSchemes.includes('bearer') : s.type === 'httpbasic' ? authSchemes.includes('basic') : true,
     ),

@@ -7,6 +7,7 @@ import { SchemaRegistry } from '../scim/schema-registry.ts';
 import { SCHEMA_URN, type FilterNode, type ListQuery, type ListResponse, type ScimResource, type AttrPath } from '../scim/types.ts';
 import { compileFilter, normalizePaging, pageOf, projectResource, sortResources, validateFilter } from './core.ts';
 import type { FaultSet } from './faults.ts';
+import type { VariantSet } from './variants.ts';
 import type { IndexedAttr, ResourceKind, ResourceStore } from './store.ts';
 import type { Stored } from './resources.ts';
 
@@ -47,6 +48,8 @@ export interface ListContext {
   filterRegistry: SchemaRegistry;
   store: ResourceStore;
   faults: FaultSet;
+  /** eq-only-filters and empty-list-no-resources change what a list accepts and answers. */
+  variants?: VariantSet;
   maxResults: number;
   present(kind: ResourceKind, stored: Stored): Promise<ScimResource>;
 }
@@ -80,10 +83,32 @@ async function candidatesOf(kind: ResourceKind, filter: FilterNode | undefined, 
 }
 
 /**
+ * eq-only-filters variant: the filter may compare only with `eq` and combine only with `and` (grouping
+ * parentheses are fine: they leave no trace in the tree). RFC 7644 §3.12 invalidFilter covers a "filter
+ * comparison combination [that] is not supported"; Group PATCH paths like members[value eq "x"] are not list
+ * filters and stay supported.
+ */
+export function refuseBeyondEqAnd(node: FilterNode): void {
+  switch (node.op) {
+    case 'and':
+      refuseBeyondEqAnd(node.left);
+      refuseBeyondEqAnd(node.right);
+      return;
+    case 'eq':
+      return;
+    case 'valuePath':
+      throw scimError.invalidFilter('value paths (attr[...]) are not supported in filters here: this provider filters only with "eq" and "and"');
+    default:
+      throw scimError.invalidFilter(`the operator "${node.op}" is not supported: this provider filters only with "eq" and "and"`);
+  }
+}
+
+/**
  * Lists `kinds` (one for /Users or /Groups, all for the root /.search, RFC 7644 §3.4.3).
  * For several kinds a filter only has to be valid for one of them; kinds it does not fit are skipped.
  */
 export async function listResources(kinds: ResourceKind[], query: ListQuery, ctx: ListContext): Promise<ListResponse> {
+  if (query.filter && ctx.variants?.has('eq-only-filters')) refuseBeyondEqAnd(query.filter);
   const filter = ctx.faults.has('filter-ignored') ? undefined : query.filter;
   let usable = kinds;
   if (filter) {
@@ -147,7 +172,7 @@ export async function listResources(kinds: ResourceKind[], query: ListQuery, ctx
     Resources.push(projectResource(await viewOf(c, ctx), { attributes: query.attributes, excludedAttributes: excluded }, { registry: ctx.registry, resourceType: c.kind }));
   }
 
-  return {
+  const out: ListResponse = {
     schemas: [SCHEMA_URN.listResponse],
     // RFC 7644 §3.4.2: totalResults counts every match, not just this page.
     totalResults: ctx.faults.has('total-results-wrong') ? Resources.length : matched.length,
@@ -155,4 +180,7 @@ export async function listResources(kinds: ResourceKind[], query: ListQuery, ctx
     itemsPerPage: Resources.length,
     Resources,
   };
+  // RFC 7644 §3.4.2: Resources is "REQUIRED if totalResults is non-zero"; the variant leaves it out otherwise.
+  if (ctx.variants?.has('empty-list-no-resources') && out.totalResults === 0) delete (out as Partial<ListResponse>).Resources;
+  return out;
 }

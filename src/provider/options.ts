@@ -16,6 +16,9 @@ export interface ProviderLimits {
   maxJsonDepth: number;
 }
 
+/** filter.maxResults under the small-max-results variant (RFC 7644 §3.4.2.4: the provider sets the page size). */
+export const SMALL_MAX_RESULTS = 10;
+
 export const DEFAULT_LIMITS: ProviderLimits = {
   maxResults: 200,
   bulkMaxOperations: 1000,
@@ -34,6 +37,11 @@ export interface ProviderOptions {
   store?: ResourceStore;
   /** Names from FAULTS (faults.ts): deliberately broken behaviours. */
   faults?: string[];
+  /**
+   * Names from VARIANTS (variants.ts): RFC-legal choices real servers make (PATCH 204, eq-only filters, a
+   * minimal schema...), on which the harness must report no failure. They combine with each other and with faults.
+   */
+  variants?: string[];
   /** A JSON snapshot file: loaded at start, rewritten (atomically) after every change. */
   statePath?: string;
   limits?: Partial<ProviderLimits>;

@@ -22,6 +22,8 @@ export interface PresentContext {
   baseUrl: string;
   /** Derived attributes the response will not carry (see derivedDropped): not computed at all. */
   omit?: ReadonlySet<'members' | 'groups'>;
+  /** False when the User schema declares no `groups` (minimal-schema variant): it is then never computed. */
+  userGroups?: boolean;
 }
 
 /**
@@ -52,6 +54,9 @@ export async function present(kind: ResourceKind, stored: ScimResource & { id: s
   if (ctx.omit?.has(kind === 'User' ? 'groups' : 'members')) {
     // Not asked for (RFC 7644 §3.4.2.5): the projection would drop them, so they are not computed.
     delete out.members;
+    delete out.groups;
+  } else if (kind === 'User' && ctx.userGroups === false) {
+    // RFC 7643 §4.1: groups is optional; a schema without it gets no derived groups either.
     delete out.groups;
   } else if (kind === 'User') {
     // RFC 7643 §4.1.2: groups is derived from Group.members and read-only; "direct" memberships only.

@@ -4,7 +4,7 @@
  * and /Bulk both call it. Every write runs under the provider's write lock, so the state a request
  * validated against is the state it changes.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ScimError, scimError } from '../scim/errors.ts';
 import type { SchemaRegistry } from '../scim/schema-registry.ts';
 import { SCHEMA_URN, type ScimResource } from '../scim/types.ts';
@@ -12,6 +12,7 @@ import { applyPatch, normalizeResource, readOnlyAttributesPresent } from './core
 import { isMemberRemoval, type FaultSet } from './faults.ts';
 import { patchMembers } from './member-patch.ts';
 import type { Mutex } from './mutex.ts';
+import { uuidIds, type IdIssuer } from './id-issuer.ts';
 import { hashPassword, type ScryptCost } from './password.ts';
 import type { ResourceKind, ResourceStore, StoredMember } from './store.ts';
 
@@ -31,6 +32,10 @@ export interface ServiceContext {
   deprovision?: 'disable' | 'delete';
   /** Runs under the write lock right after a User is stored (policy defaultGroups). */
   afterUserCreate?(id: string): Promise<void>;
+  /** How new ids are issued (id-issuer.ts): random UUIDs, or the integer-ids variant's sequence. */
+  newId?: IdIssuer;
+  /** The weak-etags variant: versions are weak W/"..." tags, compared weakly by If-Match. */
+  weakEtags?: boolean;
 }
 
 /** Preconditions a write request carries (RFC 7644 §3.14). */
@@ -44,9 +49,13 @@ export interface WriteResult {
   echoedPassword?: string;
 }
 
-/** RFC 7644 §3.14: versions are weak entity tags; a fresh random one for every change. */
-export function newVersion(): string {
-  return `W/"${randomBytes(8).toString('hex')}"`;
+/**
+ * RFC 7644 §3.14 / RFC 7232 §2.3: a fresh random entity tag for every change. Strong by default (a new tag for
+ * every change of the representation); weak `W/"..."` under the weak-etags variant (RFC 7643 §3.1 meta.version).
+ */
+export function newVersion(weak = false): string {
+  const opaque = `"${randomBytes(8).toString('hex')}"`;
+  return weak ? `W/${opaque}` : opaque;
 }
 
 /** RFC 7232 §3.1 via RFC 7644 §3.14: `*` or a list of tags; SCIM versions are weak, so compare the opaque part. */
@@ -56,6 +65,19 @@ export function etagMatches(header: string, version: string | undefined): boolea
   if (trimmed === '*') return true;
   const opaque = (t: string) => t.trim().replace(/^W\//, '');
   return trimmed.split(',').some((t) => opaque(t) === opaque(version));
+}
+
+/**
+ * RFC 7232 §3.1: If-Match uses the strong comparison, so a strong version matches only the same strong tag.
+ * A weak version (weak-etags variant, or data from before strong tags) is compared weakly, as RFC 7644 §3.14's
+ * own example sends `If-Match: W/"..."`: refusing it would make If-Match useless on such a resource.
+ */
+export function ifMatchAccepts(header: string, version: string | undefined): boolean {
+  if (version === undefined) return false;
+  if (version.trim().startsWith('W/')) return etagMatches(header, version);
+  const trimmed = header.trim();
+  if (trimmed === '*') return true;
+  return trimmed.split(',').some((t) => t.trim() === version.trim());
 }
 
 const KIND_SCHEMA: Record<ResourceKind, string> = { User: SCHEMA_URN.user, Group: SCHEMA_URN.group };
@@ -84,6 +106,11 @@ export class ResourceService {
     return this.ctx.faults.has(fault);
   }
 
+  /** The version of a changed resource, in this provider's tag form. */
+  private nextVersion(): string {
+    return newVersion(this.ctx.weakEtags);
+  }
+
   async get(kind: ResourceKind, id: string): Promise<Stored> {
     const r = await this.store.get(kind, id);
     // RFC 7644 §3.4.1: an unknown id is 404.
@@ -94,7 +121,7 @@ export class ResourceService {
   /** RFC 7644 §3.14: If-Match that does not match the current version is 412 and nothing changes. */
   private checkIfMatch(current: Stored, pre: WritePreconditions): void {
     if (pre.ifMatch == null || this.has('if-match-ignored')) return;
-    if (!etagMatches(pre.ifMatch, current.meta?.version)) {
+    if (!ifMatchAccepts(pre.ifMatch, current.meta?.version)) {
       throw scimError.preconditionFailed(`If-Match ${pre.ifMatch} does not match the current version ${current.meta?.version}`);
     }
   }
@@ -205,6 +232,11 @@ export class ResourceService {
     if (!same) throw scimError.mutability('groups is readOnly: change memberships through the Group\'s members (RFC 7643 §4.1.2)');
   }
 
+  /** RFC 7643 §3.1: ids are unique across every resource of the provider, Users and Groups alike. */
+  private async idTaken(id: string): Promise<boolean> {
+    return (await this.store.get('User', id)) !== undefined || (await this.store.get('Group', id)) !== undefined;
+  }
+
   /** RFC 7644 §3.3: POST creates; the provider assigns id and meta, whatever the body says. */
   async create(kind: ResourceKind, body: Record<string, unknown>): Promise<WriteResult> {
     return this.write(async () => {
@@ -212,9 +244,9 @@ export class ResourceService {
       const normalized = normalizeResource(body, { registry: this.ctx.registry, resourceType: kind, mode: 'create' });
       // RFC 7643 §3.1: "id" is issued by the service provider and not specified by the client.
       const clientId = typeof body.id === 'string' && body.id !== '' ? body.id : undefined;
-      const id = this.has('id-from-body') && clientId && !(await this.store.get(kind, clientId)) ? clientId : randomUUID();
+      const id = this.has('id-from-body') && clientId && !(await this.store.get(kind, clientId)) ? clientId : await (this.ctx.newId ?? uuidIds)((candidate) => this.idTaken(candidate));
       const created = new Date().toISOString();
-      const stored = await this.finish(kind, normalized, id, { created, version: newVersion() }, undefined);
+      const stored = await this.finish(kind, normalized, id, { created, version: this.nextVersion() }, undefined);
       await this.assertUnique(kind, stored);
       await this.store.create(kind, stored);
       if (kind === 'User') await this.ctx.afterUserCreate?.(id);
@@ -234,7 +266,7 @@ export class ResourceService {
       const merged: ScimResource = { ...normalized };
       // Leniency: password is writeOnly, so a client cannot read it back to echo it; omitting it keeps it.
       if (kind === 'User' && merged.password === undefined && current.password !== undefined) merged.password = current.password;
-      const version = this.has('version-unchanged') ? current.meta!.version! : newVersion();
+      const version = this.has('version-unchanged') ? current.meta!.version! : this.nextVersion();
       const stored = await this.finish(kind, merged, id, { created: current.meta!.created!, version }, current);
       await this.assertUnique(kind, stored, id);
       await this.store.replace(kind, stored);
@@ -249,7 +281,8 @@ export class ResourceService {
       this.checkIfMatch(current, pre);
       if (this.has('patch-ignored')) return { resource: current };
       const ops = Array.isArray(body.Operations) ? (body.Operations as unknown[]) : undefined;
-      if (kind === 'User' && ops && !this.has('groups-writable')) {
+      // Only where the schema declares groups (minimal-schema does not): else the path is unknown, invalidPath.
+      if (kind === 'User' && ops && !this.has('groups-writable') && this.ctx.registry.resolve('User', { attr: 'groups' })) {
         for (const op of ops) if (isObject(op) && targetsGroups(op)) {
           throw scimError.mutability('groups is readOnly: change memberships through the Group\'s members (RFC 7643 §4.1.2)');
         }
@@ -269,7 +302,7 @@ export class ResourceService {
       }
       if (kind === 'Group' && !this.has('patch-not-atomic')) {
         // RFC 7644 §3.5.2: IdP membership changes as a delta, same result as below but cost of the change (member-patch.ts).
-        const version = this.has('version-unchanged') ? current.meta!.version! : newVersion();
+        const version = this.has('version-unchanged') ? current.meta!.version! : this.nextVersion();
         const delta = await patchMembers(current, effective, { registry: this.ctx.registry, store: this.store, version });
         if (delta) {
           await this.store.replace(kind, delta.resource, delta.change);
@@ -286,7 +319,7 @@ export class ResourceService {
           try {
             patched = applyPatch(patched, { ...effective, Operations: [op] }, ctx);
           } catch (err) {
-            const partial = await this.finish(kind, patched, id, { created: current.meta!.created!, version: newVersion() }, current);
+            const partial = await this.finish(kind, patched, id, { created: current.meta!.created!, version: this.nextVersion() }, current);
             await this.store.replace(kind, partial);
             throw err;
           }
@@ -296,7 +329,7 @@ export class ResourceService {
       }
       // applyPatch already validated the result like a PUT body (RFC 7644 §3.5.2: types, required, immutables).
       const checked = patched;
-      const version = this.has('version-unchanged') ? current.meta!.version! : newVersion();
+      const version = this.has('version-unchanged') ? current.meta!.version! : this.nextVersion();
       const stored = await this.finish(kind, checked, id, { created: current.meta!.created!, version }, current);
       await this.assertUnique(kind, stored, id);
       await this.store.replace(kind, stored);
@@ -315,7 +348,7 @@ export class ResourceService {
         // Policy `disable` (docs/policy.md) knowingly departs from RFC 7644 §3.6 (404 after DELETE), as Files.com
         // does: the record stays for audit with RFC 7643 §4.1.1 active=false, its memberships and a new version.
         if (current.active === false) return;
-        await this.store.replace(kind, { ...current, active: false, meta: { ...current.meta, lastModified: new Date().toISOString(), version: newVersion() } });
+        await this.store.replace(kind, { ...current, active: false, meta: { ...current.meta, lastModified: new Date().toISOString(), version: this.nextVersion() } });
         return;
       }
       await this.store.delete(kind, id);
@@ -325,7 +358,7 @@ export class ResourceService {
         const g = await this.store.get('Group', gid);
         if (!g || !Array.isArray(g.members)) continue;
         const members = (g.members as StoredMember[]).filter((m) => m.value !== id);
-        const next: Stored = { ...(g as Stored), meta: { ...g.meta, lastModified: new Date().toISOString(), version: newVersion() } };
+        const next: Stored = { ...(g as Stored), meta: { ...g.meta, lastModified: new Date().toISOString(), version: this.nextVersion() } };
         if (members.length > 0) next.members = members;
         else delete next.members;
         // Only the departed member is re-indexed, however large the group.

@@ -29,10 +29,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
     publicDiscovery: flags.publicDiscovery,
     statePath: flags.statePath,
     faults: flags.faults,
+    variants: flags.variants,
     policy: flags.policy,
     onInternalError: (err, req) => console.error(`internal error on ${req.method} ${new URL(req.url).pathname}: ${err instanceof Error ? err.stack : String(err)}`),
   });
   if (flags.faults.length > 0) console.log(`faults enabled: ${flags.faults.join(', ')}`);
+  if (flags.variants.length > 0) console.log(`variants enabled: ${flags.variants.join(', ')}`);
   if (flags.policy) console.log(`policy: deprovision by ${flags.policy.deprovision}`);
   // --ui: the console wraps the provider (logging its traffic) and answers /ui itself.
   const ui = flags.ui ? createConsole({ provider, auth: { api: { tokens: tokens.map((token) => ({ token })), basic: flags.basic }, uiToken: flags.uiToken } }) : undefined;

@@ -4,6 +4,15 @@ import { UsageError } from '../usage-error.ts';
 import { FAULTS } from './faults.ts';
 import type { Policy } from './policy/format.ts';
 import { readPolicyFile } from './policy/load.ts';
+import { VARIANTS, isVariantName, unknownVariantError } from './variants.ts';
+
+/** Each variant with what it does, the RFC sentence that allows it, and where that sentence lives. */
+function variantHelp(): string {
+  const indent = ' '.repeat(24);
+  return Object.entries(VARIANTS)
+    .map(([name, v]) => `${indent}${name.padEnd(28)} ${v.summary}\n${indent}${' '.repeat(29)}${v.clause}: "${v.rfc}"`)
+    .join('\n');
+}
 
 export const HELP = `usage: scimcheck serve [flags]
 
@@ -20,6 +29,9 @@ Starts the reference SCIM 2.0 service provider (RFC 7643 / RFC 7644).
 ${Object.entries(FAULTS)
   .map(([name, what]) => `                        ${name.padEnd(28)} ${what}`)
   .join('\n')}
+  --variant NAME      an RFC-legal choice real servers make, on which the harness must report no failure
+                      (repeatable; combines with other variants and with faults); one of:
+${variantHelp()}
   --policy FILE       Files.com-style provisioning policy, JSON or YAML (docs/policy.md)
   --ui                serve the live console at /ui (users, groups, requests as they arrive)
   --ui-token T        a separate token for the console (else the API's credentials open it)
@@ -37,6 +49,8 @@ export interface ServeFlags {
   publicDiscovery: boolean;
   statePath?: string;
   faults: string[];
+  /** --variant names, validated against VARIANTS (variants.ts). */
+  variants: string[];
   /** The validated --policy file (read here, so a bad file is a usage error before anything listens). */
   policy?: Policy;
   /** Serve the live console at /ui (src/provider/ui). */
@@ -61,6 +75,7 @@ export function parseServeFlags(argv: string[]): ServeFlags {
         'public-discovery': { type: 'boolean' },
         state: { type: 'string' },
         fault: { type: 'string', multiple: true },
+        variant: { type: 'string', multiple: true },
         policy: { type: 'string' },
         ui: { type: 'boolean' },
         'ui-token': { type: 'string' },
@@ -85,6 +100,9 @@ export function parseServeFlags(argv: string[]): ServeFlags {
   const faults = (values.fault as string[] | undefined) ?? [];
   const unknown = faults.filter((f) => !Object.hasOwn(FAULTS, f));
   if (unknown.length > 0) throw new UsageError(`unknown fault '${unknown.join("', '")}' (valid: ${Object.keys(FAULTS).join(', ')})`);
+  const variants = (values.variant as string[] | undefined) ?? [];
+  const unknownVariants = variants.filter((v) => !isVariantName(v));
+  if (unknownVariants.length > 0) throw unknownVariantError(unknownVariants);
   return {
     port: Number(portText),
     host: (values.host as string | undefined) ?? '127.0.0.1',
@@ -94,6 +112,7 @@ export function parseServeFlags(argv: string[]): ServeFlags {
     publicDiscovery: values['public-discovery'] === true,
     statePath: values.state as string | undefined,
     faults,
+    variants,
     policy: values.policy !== undefined ? readPolicyFile(values.policy as string) : undefined,
     ui: values.ui === true || values['ui-token'] !== undefined,
     uiToken: values['ui-token'] as string | undefined,

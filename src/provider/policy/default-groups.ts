@@ -5,8 +5,11 @@
 import { newVersion, type Stored } from '../resources.ts';
 import type { ResourceStore } from '../store.ts';
 
-/** Adds `userId` to every existing group whose displayName equals one of `names` (ignoring case). Runs under the write lock. */
-export async function joinDefaultGroups(store: ResourceStore, userId: string, names: readonly string[]): Promise<void> {
+/**
+ * Adds `userId` to every existing group whose displayName equals one of `names` (ignoring case). Runs under the
+ * write lock. `version` makes the changed group's new version in the provider's tag form (weak-etags variant).
+ */
+export async function joinDefaultGroups(store: ResourceStore, userId: string, names: readonly string[], version: () => string = newVersion): Promise<void> {
   const done = new Set<string>();
   for (const name of names) {
     const wanted = name.trim().toLowerCase();
@@ -24,7 +27,7 @@ export async function joinDefaultGroups(store: ResourceStore, userId: string, na
       await store.replace('Group', {
         ...g,
         members: [...members, { value: userId, type: 'User' }],
-        meta: { ...g.meta, lastModified: new Date().toISOString(), version: newVersion() },
+        meta: { ...g.meta, lastModified: new Date().toISOString(), version: version() },
       });
     }
   }
