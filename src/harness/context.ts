@@ -5,6 +5,7 @@
 import { CheckFailure, CheckSkipped, type CheckContext, type Fixtures, type HttpClient, type HttpResponse, type TargetInfo } from './check.ts';
 import { ERROR_SCHEMA } from '../scim/errors.ts';
 import { jsonEqual } from './json-equal.ts';
+import { runWide } from './run-wide.ts';
 
 /** A short, readable picture of a response for `actual` in a failure. */
 export function summarizeResponse(res: HttpResponse): { status: number; contentType?: string; body: unknown } {
@@ -26,7 +27,8 @@ export function createCheckContext(parts: { http: HttpClient; target: TargetInfo
     once<T>(key: string, compute: () => Promise<T>): Promise<T> {
       let p = memo.get(key) as Promise<T> | undefined;
       if (!p) {
-        p = compute();
+        // Run-wide: what it creates outlives the check that happened to ask first (see run-wide.ts).
+        p = runWide(compute);
         memo.set(key, p);
       }
       return p;

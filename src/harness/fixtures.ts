@@ -10,6 +10,7 @@ import { SCHEMA_URN, type AttributeDef, type ScimResource } from '../scim/types.
 import type { HarnessConfig } from './config.ts';
 import { runGenerator, valueForAttribute, type GenContext } from './generators.ts';
 import { summarizeResponse } from './context.ts';
+import { inRunWide } from './run-wide.ts';
 
 /** DELETEs in flight at once during cleanup. */
 const CLEANUP_CONCURRENCY = 8;
@@ -133,9 +134,10 @@ export interface FixtureRegistry {
   scoped(): FixtureRegistry;
   /**
    * Deletes everything registered (groups first: they reference users), each resource at most once through Bulk
-   * and at most once on its own; reports what is still there. Never throws.
+   * and at most once on its own; reports what is still there. Never throws. Resources made by run-wide work
+   * (ctx.once, see run-wide.ts) belong to the run's root registry and go only when `keepRunWide` is not set.
    */
-  cleanup(http: HttpClient): Promise<CleanupOutcome>;
+  cleanup(http: HttpClient, opts?: { keepRunWide?: boolean }): Promise<CleanupOutcome>;
   tracked(): { users: string[]; groups: string[] };
 }
 
@@ -234,10 +236,16 @@ export function createFixtureRegistry(target: TargetInfo, config: HarnessConfig 
     return applyOverrides(body, overrides);
   };
 
+  /** Resources made by run-wide work, whichever registry's check happened to run it; deleted at the very end. */
+  const runWideIds = { users: [] as string[], groups: [] as string[] };
+
   /** A registry: its own ids, the shared names and payload builders above. */
-  const registryOf = (): FixtureRegistry => {
-    const users: string[] = [];
-    const groups: string[] = [];
+  const registryOf = (root: boolean): FixtureRegistry => {
+    const own = { users: [] as string[], groups: [] as string[] };
+    const register = (kind: 'user' | 'group', id: string) => {
+      const ids = inRunWide() ? runWideIds : own;
+      (kind === 'user' ? ids.users : ids.groups).push(id);
+    };
 
     const create = async (http: HttpClient, kind: 'user' | 'group', body: ScimResource): Promise<ScimResource & { id: string }> => {
       const endpoint = kind === 'user' ? target.endpoints.users : target.endpoints.groups;
@@ -246,7 +254,7 @@ export function createFixtureRegistry(target: TargetInfo, config: HarnessConfig 
       // RFC 7644 §3.3: a successful create answers 201 Created with the resource, including its id.
       const id = (res.json as { id?: unknown } | undefined)?.id;
       if (res.status === 201 && typeof id === 'string' && id !== '') {
-        (kind === 'user' ? users : groups).push(id);
+        register(kind, id);
         return res.json as ScimResource & { id: string };
       }
       throw new CheckFailure(
@@ -263,19 +271,18 @@ export function createFixtureRegistry(target: TargetInfo, config: HarnessConfig 
         groupBody,
         createUser: (overrides) => create(http, 'user', userBody(overrides)),
         createGroup: (overrides) => create(http, 'group', groupBody(overrides)),
-        track: (kind, id) => {
-          (kind === 'user' ? users : groups).push(id);
-        },
+        track: register,
       }),
-      scoped: registryOf,
-      async cleanup(http) {
+      scoped: () => registryOf(false),
+      async cleanup(http, opts = {}) {
         const outcome = emptyCleanup();
+        const withRunWide = root && !opts.keepRunWide;
         const jobs: [string | undefined, string[], 'group' | 'user'][] = [
-          [target.endpoints.groups, groups, 'group'],
-          [target.endpoints.users, users, 'user'],
+          [target.endpoints.groups, [...own.groups.splice(0), ...(withRunWide ? runWideIds.groups.splice(0) : [])], 'group'],
+          [target.endpoints.users, [...own.users.splice(0), ...(withRunWide ? runWideIds.users.splice(0) : [])], 'user'],
         ];
         for (const [endpoint, ids, kind] of jobs) {
-          const all = [...new Set(ids.splice(0))];
+          const all = [...new Set(ids)];
           // Through Bulk first when the target advertises it; whatever Bulk did not confirm is DELETEd one by one, once.
           const gone = endpoint ? await bulkDeleted(http, target, endpoint, all) : new Set<string>();
           const rest = all.filter((id) => !gone.has(id));
@@ -308,9 +315,9 @@ export function createFixtureRegistry(target: TargetInfo, config: HarnessConfig 
         }
         return outcome;
       },
-      tracked: () => ({ users: [...users], groups: [...groups] }),
+      tracked: () => ({ users: [...own.users, ...(root ? runWideIds.users : [])], groups: [...own.groups, ...(root ? runWideIds.groups : [])] }),
     };
   };
 
-  return registryOf();
+  return registryOf(true);
 }

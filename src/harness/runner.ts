@@ -346,6 +346,11 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
     emit(p.i, { ...baseResult(p.check), status: 'errored', durationMs: 0, message: `harness error: the prerequisites of ${p.check.id} never ran`, transcript: [] });
   for (const phase of PHASES) {
     const items = indexed.filter((p) => !p.skip && phases.get(p.check.id) === phase);
+    if (phase === 'isolated' && items.length > 0) {
+      // Isolated checks start from a target holding nothing of the normal checks but run-wide resources
+      // (ctx.once's, still in use): an unscoped list then sees little besides the check's own.
+      cleanup = mergeCleanup(cleanup, await opts.fixtures.cleanup(cleanupHttp(), { keepRunWide: true }));
+    }
     if (phase === 'isolated') {
       // Alone, one at a time; what each made is deleted before the next starts, so an odd resource it left
       // (e.g. a User stored under the Group schema) cannot break another check.

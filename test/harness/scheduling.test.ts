@@ -175,14 +175,38 @@ describe('phases (Check.phase)', () => {
     expect(events.indexOf('start odd.one')).toBeGreaterThan(Math.max(events.indexOf('end plain.one'), events.indexOf('end plain.two')));
     expect(events.indexOf('start auth.bad-token')).toBeGreaterThan(events.indexOf('end plain.after-odd'));
     expect(events.indexOf('start auth.no-token')).toBeGreaterThan(events.indexOf('end plain.after-odd'));
-    // Each isolated check ran alone; the user odd.one made was deleted before odd.two started (plain.one's
-    // stays until the end of the run).
+    // Each isolated check ran alone, on a target without the normal checks' resources (plain.one's user was
+    // deleted before the isolated phase) and without the previous isolated check's (odd.one's).
     expect(overlapDuringIsolated).toBe(0);
-    expect(usersAtStart['odd.one']).toEqual(['1']);
-    expect(usersAtStart['odd.two']).toEqual(['1']);
-    expect(usersAtStart['plain.after-odd']).toEqual(['1']);
+    expect(usersAtStart['plain.two']).toEqual([]);
+    expect(usersAtStart['odd.one']).toEqual([]);
+    expect(usersAtStart['odd.two']).toEqual([]);
+    expect(usersAtStart['plain.after-odd']).toEqual([]);
     expect(env.fake.users.size).toBe(0);
     expect(effectivePhases(checks).get('plain.after-odd')).toBe('isolated');
+  });
+});
+
+describe('run-wide resources (ctx.once)', () => {
+  it('what a memo creates inside an isolated check outlives its scoped cleanup and the cleanup between phases, and goes at the end', async () => {
+    const shared = (ctx: CheckContext) => ctx.once('test.shared-user', async () => (await ctx.fixtures.createUser()).id);
+    const seen: Record<string, number> = {};
+    const env = await setup();
+    const readShared = (id: string, extra: Partial<Check> = {}) =>
+      check(id, async (ctx) => {
+        const userId = await shared(ctx);
+        seen[id] = (await ctx.http.send({ method: 'GET', path: `/Users/${userId}` })).status;
+        // Each check also makes one of its own, which its own cleanup removes.
+        await ctx.fixtures.createUser();
+      }, extra);
+    const out = await runSuites({
+      checks: [readShared('odd.first', { phase: 'isolated' }), readShared('odd.second', { phase: 'isolated' }), readShared('auth.last', { phase: 'bad-credentials' })],
+      ...env,
+    });
+    expect(out.results.map((r) => r.status)).toEqual(['passed', 'passed', 'passed']);
+    expect(seen).toEqual({ 'odd.first': 200, 'odd.second': 200, 'auth.last': 200 });
+    expect(env.fake.users.size).toBe(0);
+    expect(out.leftBehind).toEqual({ users: [], groups: [] });
   });
 });
 

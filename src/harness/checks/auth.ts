@@ -36,6 +36,8 @@ function unauthenticated(
     area: 'auth',
     cite: CITE_401,
     level: 'MUST',
+    // Targets may delay refusals (anti-brute-force): bad credentials go last, after every other check.
+    phase: 'bad-credentials',
     async run(ctx) {
       const a = typeof auth === 'function' ? auth() : auth;
       const res = await ctx.http.send({ ...request(ctx), auth: a });
@@ -77,6 +79,7 @@ function wrongTokenWriteRefused(w: (typeof WRONG_TOKEN_WRITES)[number]): Check {
     cite: CITE_401,
     level: 'MUST',
     requires: w.requires,
+    phase: 'bad-credentials',
     async run(ctx) {
       const user = await ctx.fixtures.createUser();
       const res = await w.send(ctx, user.id, { authorization: `Bearer ${wrongToken()}` });
@@ -128,6 +131,7 @@ export const checks: Check[] = [
       quote: 'a SCIM service provider SHALL indicate supported HTTP authentication schemes via the "WWW-Authenticate" header.',
     },
     level: 'MUST',
+    phase: 'bad-credentials',
     async run(ctx) {
       const res = await ctx.http.send({ method: 'GET', path: usersPath(ctx), auth: 'none' });
       ctx.expectStatus(res, 401, 'GET /Users without credentials');
@@ -144,6 +148,7 @@ export const checks: Check[] = [
     area: 'auth',
     cite: CITE_401,
     level: 'MUST',
+    phase: 'bad-credentials',
     async run(ctx) {
       // RFC 7644 §3.4.3: the search endpoint is a read like GET and is protected the same way.
       const res = await ctx.http.send({
@@ -162,6 +167,7 @@ export const checks: Check[] = [
     cite: CITE_401,
     level: 'MUST',
     requires: ['write'],
+    phase: 'bad-credentials',
     async run(ctx) {
       // postUser tracks any resource a broken target creates anyway, so cleanup removes it.
       const res = await postUser(ctx, ctx.fixtures.userBody(), { auth: 'none' });
@@ -175,6 +181,7 @@ export const checks: Check[] = [
     cite: CITE_401,
     level: 'MUST',
     requires: ['write'],
+    phase: 'bad-credentials',
     async run(ctx) {
       const user = await ctx.fixtures.createUser();
       const res = await ctx.http.send({ method: 'DELETE', path: userPath(ctx, user.id), auth: { authorization: `Bearer ${wrongToken()}` } });
@@ -194,6 +201,7 @@ export const checks: Check[] = [
       quote: 'SCIM depends on the use of Transport Layer Security (TLS) and/or standard HTTP authentication and authorization schemes as per [RFC7235].',
     },
     level: 'MUST',
+    phase: 'bad-credentials',
     async run(ctx) {
       for (const path of ['/ServiceProviderConfig', '/Schemas', '/ResourceTypes']) {
         const res = await ctx.http.send({ method: 'GET', path, auth: 'none' });

@@ -30,6 +30,7 @@ function servesScimJson(
   title: string,
   requires: Check['requires'],
   exchange: (ctx: CheckContext) => Promise<HttpResponse>,
+  phase?: Check['phase'],
 ): Check {
   return {
     id,
@@ -38,6 +39,7 @@ function servesScimJson(
     cite: CITE_ACCEPT,
     level: 'MUST',
     requires,
+    ...(phase ? { phase } : {}),
     async run(ctx) {
       const res = await exchange(ctx);
       expectScimJson(ctx, res, title.split(' is ')[0]);
@@ -102,7 +104,8 @@ export const checks: Check[] = [
     const res = await send(ctx, { method: 'GET', path: usersPath(ctx), auth: 'none' });
     ctx.expectStatus(res, 401, 'GET /Users without credentials');
     return res;
-  }),
+  }, 'bad-credentials'), // sent without credentials: last, since targets may delay refusals
+
   servesScimJson('content-type.response.error-409', 'A 409 conflict is served as application/scim+json', ['write'], async (ctx) => {
     const first = await ctx.fixtures.createUser();
     const res = await postUser(ctx, ctx.fixtures.userBody({ userName: attr(first, 'userName') }), { headers: ACCEPT_SCIM });

@@ -55,6 +55,7 @@ interface StatusCase {
   status: 404 | 400 | 409 | 401;
   what: string;
   requires?: Check['requires'];
+  phase?: Check['phase'];
   provoke(ctx: CheckContext): Promise<HttpResponse>;
 }
 
@@ -85,6 +86,7 @@ const STATUS_STRING_CASES: StatusCase[] = [
   {
     status: 401,
     what: 'GET /Users without credentials',
+    phase: 'bad-credentials',
     provoke: (ctx) => ctx.http.send({ method: 'GET', path: ctx.target.endpoints.users, auth: 'none' }),
   },
 ];
@@ -98,6 +100,7 @@ function statusStringCheck(c: StatusCase): Check {
     cite: CITE_STATUS,
     level: 'MUST',
     ...(c.requires ? { requires: c.requires } : {}),
+    ...(c.phase ? { phase: c.phase } : {}),
     async run(ctx) {
       const res = await c.provoke(ctx);
       ctx.expectStatus(res, c.status, c.what);
@@ -113,6 +116,8 @@ export const checks: Check[] = [
     area: 'errors',
     cite: CITE_BODY,
     level: 'MUST',
+    // readOnlyErrors sends one request without credentials: last, since targets may delay refusals.
+    phase: 'bad-credentials',
     async run(ctx) {
       for (const res of await readOnlyErrors(ctx)) {
         ctx.expectTrue(isScimErrorBody(res.json), `an HTTP ${res.status} answer should carry a SCIM Error body`, {
@@ -129,6 +134,7 @@ export const checks: Check[] = [
     area: 'errors',
     cite: { rfc: 7644, section: '3.12', quote: 'detail: A detailed human-readable message. OPTIONAL.' },
     level: 'MAY',
+    phase: 'bad-credentials',
     async run(ctx) {
       for (const res of await readOnlyErrors(ctx)) {
         const detail = attr(res.json, 'detail');
@@ -146,6 +152,8 @@ export const checks: Check[] = [
     cite: { rfc: 7644, section: '3.12', quote: 'scimType: A SCIM detail error keyword. See Table 9. OPTIONAL.' },
     level: 'MUST',
     requires: ['write'],
+    // Bodies a lenient target may store (no userName, active: 42): alone, and cleaned up before the next check.
+    phase: 'isolated',
     async run(ctx) {
       const bodies: unknown[] = ['{"userName": ', { schemas: [SCHEMA_URN.user] }, ctx.fixtures.userBody({ active: 42 })];
       for (const body of bodies) {
@@ -174,6 +182,9 @@ export const checks: Check[] = [
     cite: { rfc: 7644, section: '3.12', quote: 'detail: A detailed human-readable message.' },
     level: 'SHOULD',
     requires: ['write'],
+    // Sends a request without credentials (last, as targets may delay refusals); the odd bodies it also posts
+    // cannot disturb that phase's checks, which do not list users.
+    phase: 'bad-credentials',
     async run(ctx) {
       const answers: HttpResponse[] = [
         ...(await readOnlyErrors(ctx)),

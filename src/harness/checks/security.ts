@@ -287,6 +287,8 @@ export const checks: Check[] = [
     area: 'security',
     cite: { rfc: 7644, section: '7.4', quote: 'Since the possession of a bearer token or cookie MAY authorize the holder to potentially read, modify, or delete resources ...' },
     level: 'SHOULD',
+    // A wrong token: last, since targets may delay refusals.
+    phase: 'bad-credentials',
     async run(ctx) {
       const token = `scimcheck-secret-${crypto.randomUUID()}`;
       const res = await ctx.http.send({ method: 'GET', path: usersPath(ctx), auth: { authorization: `Bearer ${token}` } });

@@ -41,6 +41,8 @@ function rejects(id: string, title: string, cite: Check['cite'], body: (ctx: Che
     cite,
     level,
     requires: ['write'],
+    // A lenient target may store the body it should refuse, and then fail to list it: run alone, cleaned up after.
+    phase: 'isolated',
     async run(ctx) {
       const b = body(ctx);
       const res = typeof b === 'string' ? await postRaw(ctx, b) : await postUser(ctx, b);
@@ -107,6 +109,8 @@ export const checks: Check[] = [
     cite: CITE_400,
     level: 'MUST',
     requires: ['write'],
+    // Wrongly typed bodies a lenient target may store: alone, and cleaned up before the next check.
+    phase: 'isolated',
     async run(ctx) {
       const bad: Record<string, unknown>[] = [
         { userName: 12345 },
@@ -158,6 +162,8 @@ export const checks: Check[] = [
     cite: { rfc: 7644, section: '3.3', quote: 'Since the server is free to alter and/or ignore POSTed content (e.g., read-only attributes) ...' },
     level: 'SHOULD',
     requires: ['write'],
+    // A lenient target may store the unknown attribute: alone, and cleaned up before the next check.
+    phase: 'isolated',
     async run(ctx) {
       const res = await postUser(ctx, ctx.fixtures.userBody({ scimcheckUnknownAttribute: 'ignored-please' }));
       expectNot5xx(ctx, res, 'POST /Users with an unknown attribute');
@@ -175,6 +181,8 @@ export const checks: Check[] = [
     cite: { rfc: 7643, section: '2.3.2', quote: 'Boolean: The literal "true" or "false".' },
     level: 'SHOULD',
     requires: ['write'],
+    // A lenient target may store active as the string "True": alone, and cleaned up before the next check.
+    phase: 'isolated',
     async run(ctx) {
       const res = await postUser(ctx, ctx.fixtures.userBody({ active: 'True' }));
       expectNot5xx(ctx, res, 'POST /Users with active "True"');
@@ -191,6 +199,8 @@ export const checks: Check[] = [
     cite: { rfc: 7643, section: '2.4', quote: 'The primary attribute value "true" MUST appear no more than once.' },
     level: 'MUST',
     requires: ['write'],
+    // A lenient target may store two primaries: alone, and cleaned up before the next check.
+    phase: 'isolated',
     async run(ctx) {
       const a = `${ctx.fixtures.uniqueName('pa')}@example.com`.toLowerCase();
       const b = `${ctx.fixtures.uniqueName('pb')}@example.com`.toLowerCase();
@@ -210,6 +220,8 @@ export const checks: Check[] = [
     cite: { rfc: 7643, section: '2.3.5', quote: 'A DateTime value (e.g., 2008-01-23T04:56:22Z) MUST be encoded as a valid xsd:dateTime.' },
     level: 'MUST',
     requires: ['write'],
+    // A lenient target may store the non-dateTime string: alone, and cleaned up before the next check.
+    phase: 'isolated',
     async run(ctx) {
       const target = writableDateTime(ctx);
       if (!target) return ctx.skip('the User schema and its extensions define no writable dateTime attribute');
