@@ -1,22 +1,32 @@
 /**
- * RFC 7644 §3.4.2.4 pagination. Each check creates five prefixed users and pages through
- * `userName sw "<prefix>"`, so the expected totals are known whatever else the target holds.
+ * RFC 7644 §3.4.2.4 pagination. Each check creates five users of its own and pages through a list that holds
+ * them: the five selected by a filter the target supports (`userName sw`, or `userName eq … or …`), else the
+ * whole unscoped list (support/scoping.ts pagingScope). Expected totals come from that list: five, or what the
+ * target reports for the unscoped list.
+ *
+ * The checks that create users run in the isolated phase: an unscoped list only has a stable total and order
+ * while no other check creates or deletes users (and scoped lists lose nothing by it).
  */
 import type { Check, CheckContext } from '../check.ts';
 import { attr } from './support/attributes.ts';
 import { brief, usersPath } from './support/http.ts';
 import { expectListResponse, idsOf, list, resourcesOf } from './support/lists.ts';
 import { createNamedUsers } from './support/population.ts';
+import { MAX_PAGES, pagingScope, type PagingScope } from './support/scoping.ts';
 
 const FIVE = ['p1', 'p2', 'p3', 'p4', 'p5'];
 
+/** Five users of the check's own, and the list to page through that holds them. */
 async function fiveUsers(ctx: CheckContext) {
-  return createNamedUsers(ctx, FIVE);
+  const set = await createNamedUsers(ctx, FIVE);
+  return { ...set, scope: await pagingScope(ctx, set.set) };
 }
 
-async function page(ctx: CheckContext, filter: string, startIndex: number | undefined, count: number | undefined) {
+async function page(ctx: CheckContext, scope: PagingScope, startIndex: number | undefined, count: number | undefined) {
   const path = usersPath(ctx);
-  return list(ctx, path, { filter, startIndex, count }, `GET ${path}?filter=${filter}&startIndex=${startIndex ?? ''}&count=${count ?? ''}`);
+  const query = { ...scope.params, startIndex, count };
+  const shown = Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`).join('&');
+  return list(ctx, path, query, `GET ${path}?${shown}`);
 }
 
 /** count values that must return totalResults but no Resources, with the clause that says so. */
@@ -39,11 +49,12 @@ function countReturnsNoResources(c: (typeof NO_RESOURCE_COUNTS)[number]): Check 
     cite: { rfc: 7644, section: '3.4.2.4', quote: c.quote },
     level: 'MUST',
     requires: ['filter', 'write'],
+    phase: 'isolated',
     async run(ctx) {
       const set = await fiveUsers(ctx);
       const { json, resources } = await page(ctx, set.scope, undefined, c.count);
       ctx.expectEqual(resources.length, 0, `number of Resources for count=${c.count}`);
-      ctx.expectEqual(attr(json, 'totalResults'), FIVE.length, `totalResults for count=${c.count}`);
+      ctx.expectEqual(attr(json, 'totalResults'), set.scope.total, `totalResults for count=${c.count}`);
     },
   };
 }
@@ -56,6 +67,7 @@ export const checks: Check[] = [
     cite: { rfc: 7644, section: '3.4.2.4', quote: 'When specified, the service provider MUST NOT return more results than specified, although it MAY return fewer results.' },
     level: 'MUST',
     requires: ['filter', 'write'],
+    phase: 'isolated',
     async run(ctx) {
       const set = await fiveUsers(ctx);
       const { resources } = await page(ctx, set.scope, 1, 2);
@@ -69,10 +81,11 @@ export const checks: Check[] = [
     cite: { rfc: 7644, section: '3.4.2', quote: 'itemsPerPage: The number of resources returned in a list response page. REQUIRED when partial results are returned due to pagination.' },
     level: 'MUST',
     requires: ['filter', 'write'],
+    phase: 'isolated',
     async run(ctx) {
       const set = await fiveUsers(ctx);
       const { json, resources } = await page(ctx, set.scope, 1, 2);
-      // With 5 matches and count=2 the answer is partial, so itemsPerPage is required.
+      // With at least 5 matches and count=2 the answer is partial, so itemsPerPage is required.
       ctx.expectEqual(attr(json, 'itemsPerPage'), resources.length, 'itemsPerPage of a partial page');
     },
   },
@@ -83,6 +96,7 @@ export const checks: Check[] = [
     cite: { rfc: 7644, section: '3.4.2', quote: 'startIndex: The 1-based index of the first result in the current set of list results. REQUIRED when partial results are returned due to pagination.' },
     level: 'MUST',
     requires: ['filter', 'write'],
+    phase: 'isolated',
     async run(ctx) {
       const set = await fiveUsers(ctx);
       const { json } = await page(ctx, set.scope, 2, 2);
@@ -96,11 +110,13 @@ export const checks: Check[] = [
     cite: { rfc: 7644, section: '3.4.2.4', quote: 'startIndex: The 1-based index of the first query result.' },
     level: 'MUST',
     requires: ['filter', 'write'],
+    phase: 'isolated',
     async run(ctx) {
       const set = await fiveUsers(ctx);
-      // From index 4 of 5 results at most 2 remain, whatever the order.
+      // From index 4 of N results at most N-3 remain (2 of the five), whatever the order.
+      const left = Math.min(10, set.scope.total - 3);
       const { resources } = await page(ctx, set.scope, 4, 10);
-      ctx.expectTrue(resources.length <= 2, 'startIndex=4 over 5 results returns at most 2 resources', { expected: '<= 2', actual: resources.length });
+      ctx.expectTrue(resources.length <= left, `startIndex=4&count=10 over ${set.scope.total} results returns at most ${left} resources`, { expected: `<= ${left}`, actual: resources.length });
       const first = await page(ctx, set.scope, 1, 3);
       const overlap = idsOf(resources).filter((id) => idsOf(first.resources).includes(id));
       ctx.expectTrue(overlap.length === 0, 'the page from startIndex=4 shares no resource with the page 1..3', {
@@ -116,11 +132,12 @@ export const checks: Check[] = [
     cite: { rfc: 7644, section: '3.4.2', quote: 'totalResults: The total number of results returned by the list or query operation.' },
     level: 'MUST',
     requires: ['filter', 'write'],
+    phase: 'isolated',
     async run(ctx) {
       const set = await fiveUsers(ctx);
       for (const start of [1, 3, 5]) {
         const { json } = await page(ctx, set.scope, start, 2);
-        ctx.expectEqual(attr(json, 'totalResults'), FIVE.length, `totalResults on the page at startIndex=${start}`);
+        ctx.expectEqual(attr(json, 'totalResults'), set.scope.total, `totalResults on the page at startIndex=${start}`);
       }
     },
   },
@@ -131,13 +148,16 @@ export const checks: Check[] = [
     cite: { rfc: 7644, section: '3.4.2.4', quote: 'startIndex: The 1-based index of the first query result.' },
     level: 'MUST',
     requires: ['filter', 'write'],
+    phase: 'isolated',
     async run(ctx) {
       const set = await fiveUsers(ctx);
       const seen: string[] = [];
       let start = 1;
+      // Pages of 2 over the five; over an unscoped list, pages large enough to walk it in MAX_PAGES requests.
+      const size = Math.max(2, Math.ceil(set.scope.total / MAX_PAGES));
       // Advance by what each page returned (the target MAY return fewer than count); bounded loop.
-      for (let i = 0; i < 10 && start <= FIVE.length; i++) {
-        const { resources } = await page(ctx, set.scope, start, 2);
+      for (let i = 0; i < 2 * MAX_PAGES && start <= set.scope.total; i++) {
+        const { resources } = await page(ctx, set.scope, start, size);
         if (resources.length === 0) break;
         seen.push(...idsOf(resources));
         start += resources.length;
@@ -157,6 +177,7 @@ export const checks: Check[] = [
     cite: { rfc: 7644, section: '3.4.2.4', quote: 'A value less than 1 SHALL be interpreted as 1.' },
     level: 'MUST',
     requires: ['filter', 'write'],
+    phase: 'isolated',
     async run(ctx) {
       const set = await fiveUsers(ctx);
       for (const start of [0, -4]) {
@@ -178,11 +199,13 @@ export const checks: Check[] = [
     cite: { rfc: 7644, section: '3.4.2', quote: 'totalResults: The total number of results returned by the list or query operation.' },
     level: 'MUST',
     requires: ['filter', 'write'],
+    phase: 'isolated',
     async run(ctx) {
       const set = await fiveUsers(ctx);
-      const { json, resources } = await page(ctx, set.scope, 50, 10);
-      ctx.expectEqual(resources.length, 0, 'number of Resources at startIndex=50 of 5');
-      ctx.expectEqual(attr(json, 'totalResults'), FIVE.length, 'totalResults at startIndex=50');
+      const beyond = set.scope.total + 45;
+      const { json, resources } = await page(ctx, set.scope, beyond, 10);
+      ctx.expectEqual(resources.length, 0, `number of Resources at startIndex=${beyond} of ${set.scope.total}`);
+      ctx.expectEqual(attr(json, 'totalResults'), set.scope.total, `totalResults at startIndex=${beyond}`);
     },
   },
   {
@@ -211,14 +234,16 @@ export const checks: Check[] = [
     cite: { rfc: 7643, section: '5', quote: 'maxResults: An integer value specifying the maximum number of resources returned in a response.' },
     level: 'MUST',
     requires: ['filter', 'write'],
+    phase: 'isolated',
     async run(ctx) {
       const max = ctx.target.limits.maxResults;
       if (typeof max !== 'number' || max < 1) return ctx.skip('the target does not advertise filter.maxResults');
       if (max > 50) ctx.skip(`filter.maxResults is ${max}: exceeding it would need too many users for one check`);
       const set = await createNamedUsers(ctx, Array.from({ length: max + 1 }, (_, i) => `m${i}`));
-      const { json, resources } = await page(ctx, set.scope, 1, max + 1);
+      const scope = await pagingScope(ctx, set.set);
+      const { json, resources } = await page(ctx, scope, 1, max + 1);
       ctx.expectTrue(resources.length <= max, `at most maxResults (${max}) resources come back`, { expected: `<= ${max}`, actual: resources.length });
-      ctx.expectEqual(attr(json, 'totalResults'), max + 1, 'totalResults counts every match, not just the capped page');
+      ctx.expectEqual(attr(json, 'totalResults'), scope.total, 'totalResults counts every match, not just the capped page');
     },
   },
   {

@@ -9,19 +9,40 @@ import { brief, groupPath, userPath, usersPath } from './support/http.ts';
 import { alwaysReturned, expectPatchOk, hasEnterpriseExtension, patchUser, read, userBodyWith } from './support/resources.ts';
 import { expectListResponse, resourcesOf } from './support/lists.ts';
 import { createNamedUsers } from './support/population.ts';
+import { getLister, listSet } from './support/scoping.ts';
+import { conformUserBody, requireDeclared, userSchemaView } from './support/user-schema.ts';
+import { pickWritableString, writableStringSlots, type AttributeSlot } from './support/writable.ts';
 
 const ATTRIBUTES_QUOTE = 'attributes: A multi-valued list of strings indicating the names of resource attributes to return in the response, overriding the set of attributes that would be returned by default.';
 const EXCLUDED_QUOTE = 'excludedAttributes: A multi-valued list of strings indicating the names of resource attributes to be removed from the default set of attributes to return.';
 const OPS_QUOTE = 'Clients MAY request a partial resource representation on any operation that returns a resource within the response';
 
-/** A user with every attribute these checks look for: emails, name, title, displayName. */
-function richUser(ctx: CheckContext) {
-  return ctx.fixtures.createUser({
-    name: { givenName: 'Pat', familyName: 'Projection' },
-    displayName: 'Pat Projection',
-    title: 'Analyst',
-    emails: [{ value: `${crypto.randomUUID().slice(0, 8)}.proj@example.com`, type: 'work', primary: true }],
-  });
+/**
+ * The "label": a writable top-level string attribute picked from the target's User schema (title, nickName,
+ * displayName, …; support/writable.ts) that the checks set, ask for and leave out. Undefined when it has none.
+ */
+function optionalLabel(ctx: CheckContext): AttributeSlot | undefined {
+  return writableStringSlots(userSchemaView(ctx.target), { topLevel: true })[0];
+}
+
+/** A user with every attribute these checks look for, as far as the target declares them: emails, name, displayName, the label. */
+function richUser(ctx: CheckContext, label?: AttributeSlot) {
+  const body = conformUserBody(
+    userSchemaView(ctx.target),
+    userBodyWith(ctx, {
+      name: { givenName: 'Pat', familyName: 'Projection' },
+      displayName: 'Pat Projection',
+      emails: [{ value: `${crypto.randomUUID().slice(0, 8)}.proj@example.com`, type: 'work', primary: true }],
+    }),
+  );
+  label?.set(body, 'Analyst');
+  return ctx.fixtures.createUser(body);
+}
+
+/** Attribute names without duplicates, without the ones asked for, without the undefined label. */
+function others(keep: string[], ...names: (string | undefined)[]): string[] {
+  const kept = new Set(keep.map((k) => k.toLowerCase()));
+  return [...new Set(names.filter((n): n is string => n !== undefined && !kept.has(n.toLowerCase())))];
 }
 
 /**
@@ -39,6 +60,9 @@ function expectProjected(ctx: CheckContext, resource: unknown, keep: string[], d
   const extra = drop.filter((k) => !always.has(k.toLowerCase()) && (k.includes('.') ? attrPath(resource, k) !== undefined : hasAttr(resource, k)));
   if (extra.length > 0) ctx.fail(`${what}: attributes that were not asked for came back`, { expected: `none of ${drop.join(', ')}`, actual: extra });
 }
+
+/** Stands for the label's path in the table below. */
+const LABEL = '<label>';
 
 /** A projection parameter applied to a two-user list, and what every listed resource must then hold. */
 const LIST_PROJECTIONS: {
@@ -59,7 +83,7 @@ const LIST_PROJECTIONS: {
     param: 'attributes',
     value: 'userName',
     keep: ['userName'],
-    drop: ['emails', 'title'],
+    drop: ['emails', LABEL],
   },
   {
     key: 'excluded',
@@ -68,7 +92,7 @@ const LIST_PROJECTIONS: {
     suffixes: ['y1', 'y2'],
     param: 'excludedAttributes',
     value: 'emails',
-    keep: ['userName', 'title'],
+    keep: ['userName', LABEL],
     drop: ['emails'],
   },
 ];
@@ -83,12 +107,15 @@ function listProjectionCheck(c: (typeof LIST_PROJECTIONS)[number]): Check {
     level: 'MUST',
     requires: ['write', 'filter'],
     async run(ctx) {
-      const set = await createNamedUsers(ctx, c.suffixes, () => ({ title: 'Analyst' }));
-      const path = usersPath(ctx);
-      const res = await ctx.http.send({ method: 'GET', path, query: { filter: set.scope, [c.param]: c.value } });
-      const resources = resourcesOf(expectListResponse(ctx, res, `GET ${path}?filter=...&${c.param}=${c.value}`));
+      // Leaving emails out tests something only where the target's schema has emails.
+      if (c.param === 'excludedAttributes') requireDeclared(ctx, c.value);
+      const label = optionalLabel(ctx);
+      const resolve = (names: string[]) => names.map((n) => (n === LABEL ? label?.path : n)).filter((n): n is string => n !== undefined);
+      const set = await createNamedUsers(ctx, c.suffixes, () => (label ? label.set({}, 'Analyst') : {}));
+      // The two users by a filter the target supports, else by userName eq one by one, else from the whole list.
+      const resources = await listSet(ctx, set.set, getLister(ctx), { [c.param]: c.value }, `GET ${usersPath(ctx)}?${c.param}=${c.value}`);
       ctx.expectEqual(resources.length, 2, 'number of resources listed');
-      for (const r of resources) expectProjected(ctx, r, c.keep, c.drop, `a listed resource with ${c.param}=${c.value}`);
+      for (const r of resources) expectProjected(ctx, r, resolve(c.keep), resolve(c.drop), `a listed resource with ${c.param}=${c.value}`);
     },
   };
 }
@@ -102,9 +129,10 @@ export const checks: Check[] = [
     level: 'MUST',
     requires: ['write'],
     async run(ctx) {
-      const u = await richUser(ctx);
+      const label = optionalLabel(ctx);
+      const u = await richUser(ctx, label);
       const got = await read(ctx, userPath(ctx, u.id), { attributes: 'userName' });
-      expectProjected(ctx, got, ['userName'], ['emails', 'name', 'title', 'displayName'], 'GET ?attributes=userName');
+      expectProjected(ctx, got, ['userName'], others(['userName'], 'emails', 'name', 'displayName', label?.path), 'GET ?attributes=userName');
     },
   },
   {
@@ -115,22 +143,26 @@ export const checks: Check[] = [
     level: 'MUST',
     requires: ['write'],
     async run(ctx) {
-      const u = await richUser(ctx);
+      requireDeclared(ctx, 'name.givenName', 'name.familyName');
+      const label = optionalLabel(ctx);
+      const u = await richUser(ctx, label);
       const got = await read(ctx, userPath(ctx, u.id), { attributes: 'name.givenName' });
-      expectProjected(ctx, got, ['name.givenName'], ['name.familyName', 'emails', 'title'], 'GET ?attributes=name.givenName');
+      expectProjected(ctx, got, ['name.givenName'], others(['name.givenName'], 'name.familyName', 'emails', label?.path), 'GET ?attributes=name.givenName');
     },
   },
   {
     id: 'projection.attributes.several',
-    title: 'attributes=userName,title returns both and nothing else of the defaults',
+    title: 'attributes=userName,<a writable attribute, e.g. title> returns both and nothing else of the defaults',
     area: 'projection',
     cite: { rfc: 7644, section: '3.4.2.5', quote: ATTRIBUTES_QUOTE },
     level: 'MUST',
     requires: ['write'],
     async run(ctx) {
-      const u = await richUser(ctx);
-      const got = await read(ctx, userPath(ctx, u.id), { attributes: 'userName,title' });
-      expectProjected(ctx, got, ['userName', 'title'], ['emails', 'name', 'displayName'], 'GET ?attributes=userName,title');
+      const label = pickWritableString(ctx, { topLevel: true });
+      const u = await richUser(ctx, label);
+      const keep = ['userName', label.path];
+      const got = await read(ctx, userPath(ctx, u.id), { attributes: keep.join(',') });
+      expectProjected(ctx, got, keep, others(keep, 'emails', 'name', 'displayName'), `GET ?attributes=${keep.join(',')}`);
     },
   },
   {
@@ -141,9 +173,11 @@ export const checks: Check[] = [
     level: 'MUST',
     requires: ['write'],
     async run(ctx) {
-      const u = await richUser(ctx);
+      requireDeclared(ctx, 'emails.value');
+      const label = optionalLabel(ctx);
+      const u = await richUser(ctx, label);
       const got = await read(ctx, userPath(ctx, u.id), { excludedAttributes: 'emails' });
-      expectProjected(ctx, got, ['userName', 'title'], ['emails'], 'GET ?excludedAttributes=emails');
+      expectProjected(ctx, got, others([], 'userName', label?.path), ['emails'], 'GET ?excludedAttributes=emails');
     },
   },
   {
@@ -169,12 +203,14 @@ export const checks: Check[] = [
     level: 'SHOULD',
     requires: ['write'],
     async run(ctx) {
-      const body = userBodyWith(ctx, { title: 'Analyst' });
+      const label = optionalLabel(ctx);
+      const body = conformUserBody(userSchemaView(ctx.target), userBodyWith(ctx, {}));
+      label?.set(body, 'Analyst');
       const res = await ctx.http.send({ method: 'POST', path: usersPath(ctx), body, query: { attributes: 'userName' } });
       const id = attr(res.json, 'id');
       if (typeof id === 'string' && res.status >= 200 && res.status < 300) ctx.fixtures.track('user', id);
       ctx.expectStatus(res, 201, 'POST ?attributes=userName');
-      expectProjected(ctx, res.json, ['userName'], ['emails', 'title', 'name'], 'POST response with attributes=userName');
+      expectProjected(ctx, res.json, ['userName'], others(['userName'], 'emails', label?.path, 'name'), 'POST response with attributes=userName');
     },
   },
   {
@@ -185,14 +221,15 @@ export const checks: Check[] = [
     level: 'SHOULD',
     requires: ['write'],
     async run(ctx) {
-      const u = await richUser(ctx);
+      const label = pickWritableString(ctx, { topLevel: true });
+      const u = await richUser(ctx, label);
       const body: Record<string, unknown> = { ...u };
       delete body.meta;
       delete body.groups;
-      body.title = 'Lead Analyst';
-      const res = await ctx.http.send({ method: 'PUT', path: userPath(ctx, u.id), body, query: { attributes: 'title' } });
-      ctx.expectStatus(res, 200, 'PUT ?attributes=title');
-      expectProjected(ctx, res.json, ['title'], ['emails', 'name', 'userName'], 'PUT response with attributes=title');
+      label.set(body, 'Lead Analyst');
+      const res = await ctx.http.send({ method: 'PUT', path: userPath(ctx, u.id), body, query: { attributes: label.path } });
+      ctx.expectStatus(res, 200, `PUT ?attributes=${label.path}`);
+      expectProjected(ctx, res.json, [label.path], others([label.path], 'emails', 'name', 'userName'), `PUT response with attributes=${label.path}`);
     },
   },
   {
@@ -203,13 +240,14 @@ export const checks: Check[] = [
     level: 'MUST',
     requires: ['write', 'patch'],
     async run(ctx) {
-      const u = await richUser(ctx);
-      const res = await patchUser(ctx, u.id, [{ op: 'replace', path: 'title', value: 'Senior Analyst' }], { attributes: 'title' });
-      expectPatchOk(ctx, res, 'PATCH ?attributes=title');
+      const label = pickWritableString(ctx, { topLevel: true });
+      const u = await richUser(ctx, label);
+      const res = await patchUser(ctx, u.id, [{ op: 'replace', path: label.path, value: 'Senior Analyst' }], { attributes: label.path });
+      expectPatchOk(ctx, res, `PATCH ?attributes=${label.path}`);
       // 204 carries no body, so there is nothing to project: the RFC allows it.
       if (res.status === 204) return;
-      expectProjected(ctx, res.json, ['title'], ['emails', 'name', 'userName'], 'PATCH response with attributes=title');
-      ctx.expectEqual(attr(res.json, 'title'), 'Senior Analyst', 'title in the PATCH response');
+      expectProjected(ctx, res.json, [label.path], others([label.path], 'emails', 'name', 'userName'), `PATCH response with attributes=${label.path}`);
+      ctx.expectEqual(label.get(res.json), 'Senior Analyst', `${label.path} in the PATCH response`);
     },
   },
   {
@@ -236,16 +274,18 @@ export const checks: Check[] = [
     requires: ['write'],
     async run(ctx) {
       if (!hasEnterpriseExtension(ctx)) ctx.skip('the User resource type does not offer the enterprise extension');
-      const u = await ctx.fixtures.createUser(
-        userBodyWith(ctx, { title: 'Analyst', [SCHEMA_URN.enterpriseUser]: { department: 'Finance', employeeNumber: '9001' } }) as Record<string, unknown>,
-      );
+      requireDeclared(ctx, `${SCHEMA_URN.enterpriseUser}:department`, `${SCHEMA_URN.enterpriseUser}:employeeNumber`);
+      const label = optionalLabel(ctx);
+      const body = conformUserBody(userSchemaView(ctx.target), userBodyWith(ctx, { [SCHEMA_URN.enterpriseUser]: { department: 'Finance', employeeNumber: '9001' } }));
+      label?.set(body, 'Analyst');
+      const u = await ctx.fixtures.createUser(body);
       const got = await read(ctx, userPath(ctx, u.id), { attributes: `${SCHEMA_URN.enterpriseUser}:department` });
       ctx.expectEqual(attr(extension(got, SCHEMA_URN.enterpriseUser), 'department'), 'Finance', 'the enterprise department');
       ctx.expectTrue(attr(extension(got, SCHEMA_URN.enterpriseUser), 'employeeNumber') === undefined, 'employeeNumber was not asked for', {
         expected: undefined,
         actual: attr(extension(got, SCHEMA_URN.enterpriseUser), 'employeeNumber'),
       });
-      ctx.expectTrue(!hasAttr(got, 'title'), 'title was not asked for', { expected: undefined, actual: attr(got, 'title') });
+      if (label) ctx.expectTrue(label.get(got) === undefined, `${label.path} was not asked for`, { expected: undefined, actual: label.get(got) });
     },
   },
   {
@@ -256,9 +296,10 @@ export const checks: Check[] = [
     level: 'MUST',
     requires: ['write'],
     async run(ctx) {
-      const u = await richUser(ctx);
+      const label = optionalLabel(ctx);
+      const u = await richUser(ctx, label);
       const got = await read(ctx, userPath(ctx, u.id), { attributes: `${SCHEMA_URN.user}:userName` });
-      expectProjected(ctx, got, ['userName'], ['emails', 'title', 'name'], 'GET ?attributes=<core URN>:userName');
+      expectProjected(ctx, got, ['userName'], others(['userName'], 'emails', label?.path, 'name'), 'GET ?attributes=<core URN>:userName');
     },
   },
   {
@@ -269,6 +310,7 @@ export const checks: Check[] = [
     level: 'MUST',
     requires: ['write'],
     async run(ctx) {
+      requireDeclared(ctx, 'emails.value');
       const u = await richUser(ctx);
       const res = await ctx.http.send({ method: 'GET', path: userPath(ctx, u.id), query: { excludedAttributes: 'EMAILS' } });
       if (res.status !== 200) ctx.fail('GET ?excludedAttributes=EMAILS should answer 200', { expected: 200, actual: brief(res) });

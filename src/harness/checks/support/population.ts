@@ -6,10 +6,10 @@ import type { CheckContext } from '../../check.ts';
 import type { ScimResource } from '../../../scim/types.ts';
 import { SCHEMA_URN } from '../../../scim/types.ts';
 import { attr } from './attributes.ts';
-import { usersPath } from './http.ts';
-import { expectIdSet, list } from './lists.ts';
-import { emailToken, filterString, nameVariant, variantPrefix } from './names.ts';
-import { hasEnterpriseExtension, userBodyWith } from './resources.ts';
+import { emailToken, nameVariant, variantPrefix } from './names.ts';
+import { userBodyWith } from './resources.ts';
+import { expectClause, type UserSet } from './scoping.ts';
+import { conformUserBody, declaredIn, hasExtension, userSchemaView } from './user-schema.ts';
 
 export interface Person {
   key: 'alice' | 'bob' | 'carol' | 'dave';
@@ -18,10 +18,10 @@ export interface Person {
 }
 
 export interface Population {
-  /** `userName sw <prefix>` selects exactly the population. */
+  /** Every userName of the population starts with it, and no other user's does. */
   prefix: string;
-  /** The same as a filter clause, ready to combine: `userName sw "<prefix>"`. */
-  scope: string;
+  /** The population as a set to scope queries to (support/scoping.ts). */
+  set: UserSet;
   alice: Person;
   bob: Person;
   carol: Person;
@@ -37,6 +37,8 @@ export interface Population {
 /**
  * Four users with distinct, prefixed userNames (one mixed case), several typed emails, titles (one
  * missing), userType, active, externalId, a quoted displayName and (when offered) enterprise attributes.
+ * Only what the target's User schema declares is sent (support/user-schema.ts): checks that filter on an
+ * attribute first skip when it is not declared (requireDeclared).
  *   alice: Engineer, Employee, active, work@corp + home@home, externalId …-ExtA, dept Research
  *   Bob:   Manager, Contractor, active, work@home + home@corp (the cross-element trap), dept Sales
  *   carol: no title, Employee, inactive, home@home only
@@ -46,7 +48,8 @@ export async function createPopulation(ctx: CheckContext): Promise<Population> {
   const base = String(attr(ctx.fixtures.userBody(), 'userName') ?? ctx.fixtures.uniqueName('f'));
   const prefix = variantPrefix(base);
   const token = emailToken(prefix);
-  const enterprise = hasEnterpriseExtension(ctx);
+  const view = userSchemaView(ctx.target);
+  const enterprise = hasExtension(view, SCHEMA_URN.enterpriseUser);
   const ent = (v: Record<string, unknown>) => (enterprise ? { [SCHEMA_URN.enterpriseUser]: v } : {});
   const mail = (who: string, type: string, host: string, primary?: boolean) => ({
     value: `${who}.${token}@${host}`,
@@ -111,16 +114,15 @@ export async function createPopulation(ctx: CheckContext): Promise<Population> {
   const people: Person[] = [];
   for (const s of specs) {
     const userName = nameVariant(base, s.suffix);
-    const overrides: Record<string, unknown> = { userName, ...s.body };
-    const body = userBodyWith(ctx, overrides);
-    const user = await ctx.fixtures.createUser(body as Record<string, unknown>);
+    const body = conformUserBody(view, userBodyWith(ctx, { userName, ...s.body }));
+    const user = await ctx.fixtures.createUser(body);
     people.push({ key: s.key, user, userName });
   }
   const by = (k: Person['key']) => people.find((p) => p.key === k)!;
   const names = new Map(people.map((p) => [p.user.id, p.key]));
   return {
     prefix,
-    scope: `userName sw ${filterString(prefix)}`,
+    set: { prefix, users: people.map((p) => ({ id: p.user.id, userName: p.userName })), names },
     alice: by('alice'),
     bob: by('bob'),
     carol: by('carol'),
@@ -132,34 +134,51 @@ export async function createPopulation(ctx: CheckContext): Promise<Population> {
   };
 }
 
-/** Runs `scope and (<clause>)` on the Users endpoint and requires exactly `expected`. */
+/**
+ * Runs `clause` over the population with the best scope the target supports (support/scoping.ts) and requires
+ * exactly `expected` among the population.
+ */
 export async function expectFilter(ctx: CheckContext, pop: Population, clause: string, expected: Person[], what: string): Promise<void> {
-  const filter = `${pop.scope} and (${clause})`;
-  const { resources } = await list(ctx, usersPath(ctx), { filter }, `GET ${usersPath(ctx)}?filter=${filter}`);
-  expectIdSet(ctx, resources, expected.map((p) => p.user.id), `${what} (filter: ${filter})`, pop.names);
+  await expectClause(ctx, pop.set, clause, expected.map((p) => p.user.id), what);
+}
+
+export interface NamedUsers {
+  prefix: string;
+  users: (ScimResource & { id: string })[];
+  names: Map<string, string>;
+  /** The users as a set to scope queries to (support/scoping.ts). */
+  set: UserSet;
 }
 
 /**
- * Creates `n` users whose userNames are `<prefix><suffix>` for the given suffixes, in the order given.
- * Returns them with the prefix for a `userName sw` scope.
+ * Creates users whose userNames are `<prefix><suffix>` for the given suffixes, in the order given, each with a
+ * work email when the target's schema declares emails. `extra` adds attributes (dropped when undeclared).
  */
 export async function createNamedUsers(
   ctx: CheckContext,
   suffixes: string[],
   extra: (suffix: string, i: number) => Record<string, unknown> = () => ({}),
-): Promise<{ prefix: string; scope: string; users: (ScimResource & { id: string })[]; names: Map<string, string> }> {
+): Promise<NamedUsers> {
+  const view = userSchemaView(ctx.target);
   const base = String(attr(ctx.fixtures.userBody(), 'userName') ?? ctx.fixtures.uniqueName('p'));
   const prefix = variantPrefix(base);
   const token = emailToken(prefix);
+  const withEmails = declaredIn(view, 'emails.value') !== undefined;
   const users: (ScimResource & { id: string })[] = [];
+  const userNames: string[] = [];
   for (const [i, s] of suffixes.entries()) {
-    const body = userBodyWith(ctx, {
-      userName: nameVariant(base, s),
-      emails: [{ value: `${emailToken(s)}.${token}@example.com`, type: 'work', primary: true }],
-      ...extra(s, i),
-    });
-    users.push(await ctx.fixtures.createUser(body as Record<string, unknown>));
+    const userName = nameVariant(base, s);
+    const body = conformUserBody(
+      view,
+      userBodyWith(ctx, {
+        userName,
+        ...(withEmails ? { emails: [{ value: `${emailToken(s)}.${token}@example.com`, type: 'work', primary: true }] } : {}),
+        ...extra(s, i),
+      }),
+    );
+    users.push(await ctx.fixtures.createUser(body));
+    userNames.push(userName);
   }
-  const names = new Map(users.map((u, i) => [u.id, suffixes[i]]));
-  return { prefix, scope: `userName sw ${filterString(prefix)}`, users, names };
+  const names = new Map(users.map((u, i) => [u.id, suffixes[i] as string]));
+  return { prefix, users, names, set: { prefix, users: users.map((u, i) => ({ id: u.id, userName: userNames[i] as string })), names } };
 }
