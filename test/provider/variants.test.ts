@@ -343,6 +343,16 @@ describe('variants combined', () => {
     expectScimError(await d.get(filterQuery('userName sw "b"')), 400, 'invalidFilter');
   });
 
+  it('minimal-schema with a policy: decisions still follow group membership, users still carry no groups', async () => {
+    const c = client({ variants: ['minimal-schema'], policy: { deprovision: 'delete', siteAdminGroups: 'Admins' } });
+    const u = await c.createUser('boss');
+    await c.createGroup('Admins', [u.id]);
+    const got = (await c.get(`/Users/${u.id}`)).json;
+    expect(got.groups).toBeUndefined();
+    const decision = Object.entries(got).find(([k]) => k.includes(':filescom:'))?.[1] as { siteAdmin?: boolean } | undefined;
+    expect(decision?.siteAdmin).toBe(true);
+  });
+
   it('disable-on-delete wins over a policy that deletes', async () => {
     const c = client({ variants: ['disable-on-delete'], policy: { deprovision: 'delete' } });
     const u = await c.createUser('pol');
