@@ -21,6 +21,8 @@ export interface BulkContext {
   variants?: VariantSet;
   limits: ProviderLimits;
   baseUrl: string;
+  /** Told about an exception (a bug) that became one operation's 500: the request itself never answers 500. */
+  onInternalError?: (err: unknown) => void;
 }
 
 interface BulkOp {
@@ -192,8 +194,7 @@ export async function handleBulk(body: Record<string, unknown>, ctx: BulkContext
       const r = results[d.op.index];
       if (r) r.version = res.resource.meta?.version;
     } catch (err) {
-      if (!isScimError(err)) throw err;
-      record(d.op, errorResult(d.op, err));
+      record(d.op, errorResult(d.op, asOperationError(err, ctx)));
     }
   }
 
@@ -222,7 +223,13 @@ async function execute(op: BulkOp, data: unknown, path: string, ctx: BulkContext
     const segments = path.split('/').filter(Boolean);
     const kind = KINDS.get(segments[0] ?? '');
     if (!kind || segments.length > 2) throw scimError.invalidPath(`Bulk path '${op.path}' is not /Users, /Groups or one of their resources`);
-    const id = segments[1] !== undefined ? decodeURIComponent(segments[1]) : undefined;
+    let id: string | undefined;
+    try {
+      id = segments[1] !== undefined ? decodeURIComponent(segments[1]) : undefined;
+    } catch {
+      // Issue 11 #5: bad percent-encoding is this operation's 400 (RFC 7644 §3.7.3), not a URIError for the request.
+      throw scimError.invalidPath(`Bulk path '${op.path}' is not valid percent-encoding`);
+    }
     const needsData = op.method === 'POST' || op.method === 'PUT' || op.method === 'PATCH';
     if (needsData && !isObject(data)) throw scimError.invalidSyntax(`Operation ${op.method} ${op.path} needs a "data" object`);
     const pre = { ifMatch: op.version ?? null };
@@ -251,7 +258,21 @@ async function execute(op: BulkOp, data: unknown, path: string, ctx: BulkContext
     }
     throw scimError.invalidSyntax(`Bulk method '${op.method}' is not POST, PUT, PATCH or DELETE`);
   } catch (err) {
-    if (!isScimError(err)) throw err;
-    return errorResult(op, err);
+    return errorResult(op, asOperationError(err, ctx));
   }
+}
+
+/**
+ * RFC 7644 §3.7.3: each operation's outcome is reported in the BulkResponse. Earlier operations may be
+ * committed already, so even a bug ends only its own operation (500, logged) and the client still learns
+ * what was done.
+ */
+function asOperationError(err: unknown, ctx: BulkContext): ScimError {
+  if (isScimError(err)) return err;
+  try {
+    ctx.onInternalError?.(err);
+  } catch {
+    // A failing logger must not fail the request.
+  }
+  return new ScimError(500, 'Internal server error');
 }

@@ -32,7 +32,7 @@ import { UsageError } from '../usage-error.ts';
 import { scryptCost } from './password.ts';
 import { derivedDropped, locationOf, present } from './present.ts';
 import { ResourceService, etagMatches, newVersion, type Stored, type WriteResult } from './resources.ts';
-import { StateFile, readSnapshotFile } from './state-file.ts';
+import { StateFile } from './state-file.ts';
 import { MemoryStore, type ResourceKind, type ResourceStore } from './store.ts';
 
 export interface Provider {
@@ -98,8 +98,10 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   };
   const bodyLimits: BodyLimits = { maxBodyBytes: limits.maxBodyBytes, maxDepth: limits.maxJsonDepth };
   const bulkBodyLimits: BodyLimits = { maxBodyBytes: limits.bulkMaxPayloadSize, maxDepth: limits.maxJsonDepth };
-  const stateFile = options.statePath ? new StateFile(options.statePath, store) : undefined;
-  const initialSnapshot = options.statePath ? readSnapshotFile(options.statePath) : undefined;
+  // One write lock for the service and the state file: undoing a failed journal write never interleaves with a write.
+  const writeLock = new Mutex();
+  const stateFile = options.statePath ? new StateFile(options.statePath, store, { writeLock, recover: options.stateRecover, onNotice: options.onNotice }) : undefined;
+  const initialSnapshot = stateFile?.initial;
   const ready: Promise<void> = initialSnapshot ? store.load(initialSnapshot) : Promise.resolve();
   let closed = false;
 
@@ -107,7 +109,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     registry,
     store,
     faults,
-    lock: new Mutex(),
+    lock: writeLock,
     uniqueGroupDisplayName: options.uniqueGroupDisplayName ?? true,
     passwordCost: scryptCost(options.passwordHashCost),
     afterWrite: async () => {
@@ -131,14 +133,19 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     return decided;
   }
 
-  /** The wire form of one resource, shaped by ?attributes / ?excludedAttributes (RFC 7644 §3.4.2.5, §3.9). */
-  async function render(kind: ResourceKind, r: Stored, baseUrl: string, url: URL, echoedPassword?: string): Promise<ScimResource> {
+  /** ?attributes / ?excludedAttributes (RFC 7644 §3.9), parsed; a bad list is 400 invalidValue. */
+  function projectionQuery(url: URL) {
     const attributes = url.searchParams.get('attributes');
     const excluded = faults.has('excluded-attributes-ignored') ? null : url.searchParams.get('excludedAttributes');
-    const query = {
+    return {
       attributes: attributes !== null ? parseAttributeList(attributes) : undefined,
       excludedAttributes: excluded !== null ? parseAttributeList(excluded) : undefined,
     };
+  }
+
+  /** The wire form of one resource, shaped by ?attributes / ?excludedAttributes (RFC 7644 §3.4.2.5, §3.9). */
+  async function render(kind: ResourceKind, r: Stored, baseUrl: string, url: URL, echoedPassword?: string): Promise<ScimResource> {
+    const query = projectionQuery(url);
     const ctx = { registry, resourceType: kind };
     // A member list the projection drops is not rendered (a PATCH with ?attributes=id on a 10k-member group).
     const presented = await view(kind, r, baseUrl, derivedDropped(kind, query, ctx));
@@ -271,12 +278,15 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     if (first === 'Bulk' && second === undefined) {
       if (method !== 'POST') throw methodNotAllowed(method, ['POST']);
       const body = await readJsonObject(req, bulkBodyLimits);
-      const out = await handleBulk(body, { service, faults, variants, limits, baseUrl });
+      const out = await handleBulk(body, { service, faults, variants, limits, baseUrl, onInternalError: (err) => options.onInternalError?.(err, req) });
       return jsonResponse(style, 200, out);
     }
 
     const kind = KINDS.get(first);
     if (!kind) throw scimError.notFound(`No endpoint /${first}`);
+    // Issue 11 #4: the parameters that shape a write's answer (RFC 7644 §3.9) are checked before the write, so a 400 never follows a committed change.
+    const writes = second === undefined ? method === 'POST' : second !== '.search' && (method === 'PUT' || method === 'PATCH');
+    if (writes) projectionQuery(url);
     if (second === undefined) {
       if (method === 'GET') return list([kind], url.searchParams, baseUrl);
       if (method === 'POST') return created(await service.create(kind, await readJsonObject(req, bodyLimits)), kind, baseUrl, url);

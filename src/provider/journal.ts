@@ -44,35 +44,52 @@ function isRecord(v: unknown): v is JournalRecord {
   return r.op === 'put' && !!r.resource && typeof r.resource === 'object' && typeof (r.resource as { id?: unknown }).id === 'string';
 }
 
+/** A complete journal line that is not a record: never written by us, so damage rather than a crash's torn tail. */
+export interface DamagedLine {
+  /** 1-based line number in the segment. */
+  line: number;
+  /** Byte offset of the line's first byte. */
+  offset: number;
+  reason: string;
+}
+
 export interface SegmentRead {
+  /** Every whole, valid record, in order (also those after a damaged line). */
   records: JournalRecord[];
-  /** Bytes after the last whole record: the tail of a write cut short by a crash, never acknowledged. */
+  /** Bytes after the last newline: the tail of a write cut short by a crash, never acknowledged. */
   ignoredBytes: number;
+  damaged: DamagedLine[];
 }
 
 /**
- * The records of one segment, up to its first line that is not a whole, valid record. Every acknowledged
- * change was fully written (and fsynced) before its answer, so what follows such a line can only be the
- * unacknowledged tail of a write the process died in (a torn last line); it is ignored, not guessed at.
+ * The records of one segment. Every record is written as one line ending in a newline and fsynced before its
+ * change is acknowledged, and each process appends only to segments of its own, so a crash can only leave a
+ * partial LAST line without its newline: that tail is ignored, not guessed at. A complete line that is not a
+ * record is damage (a disk or a hand edit), reported with its position so nothing is dropped without a word.
  */
 export function readSegment(file: string): SegmentRead {
-  const text = readFileSync(file, 'utf8');
+  const bytes = readFileSync(file);
   const records: JournalRecord[] = [];
+  const damaged: DamagedLine[] = [];
   let at = 0;
-  while (at < text.length) {
-    const end = text.indexOf('\n', at);
+  let line = 0;
+  while (at < bytes.length) {
+    const end = bytes.indexOf(0x0a, at);
     if (end === -1) break;
+    line++;
     let parsed: unknown;
+    let reason: string | undefined;
     try {
-      parsed = JSON.parse(text.slice(at, end));
+      parsed = JSON.parse(bytes.toString('utf8', at, end));
+      if (!isRecord(parsed)) reason = 'JSON that is not a journal record';
     } catch {
-      break;
+      reason = at === end ? 'an empty line' : 'not JSON';
     }
-    if (!isRecord(parsed)) break;
-    records.push(parsed);
+    if (reason === undefined) records.push(parsed as JournalRecord);
+    else damaged.push({ line, offset: at, reason });
     at = end + 1;
   }
-  return { records, ignoredBytes: Buffer.byteLength(text.slice(at)) };
+  return { records, ignoredBytes: bytes.length - at, damaged };
 }
 
 /** Applies records in order over a snapshot; creation order is kept as the memory store keeps it. */

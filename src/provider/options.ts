@@ -42,8 +42,12 @@ export interface ProviderOptions {
    * minimal schema...), on which the harness must report no failure. They combine with each other and with faults.
    */
   variants?: string[];
-  /** A JSON snapshot file: loaded at start, rewritten (atomically) after every change. */
+  /** The --state file: a snapshot plus a journal every change is fsynced to before it is acknowledged (state-file.ts). */
   statePath?: string;
+  /** --state-recover: start on a damaged journal, keeping its valid records and moving the damaged file aside. */
+  stateRecover?: boolean;
+  /** Told, one line each, what opening the state did beyond reading it (a stale lock taken over, a recovery). */
+  onNotice?: (line: string) => void;
   limits?: Partial<ProviderLimits>;
   /**
    * Group.displayName is `uniqueness: none` in RFC 7643 §4.2; like most real targets (Entra, Okta

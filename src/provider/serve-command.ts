@@ -28,6 +28,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
     auth: { tokens: tokens.map((token) => ({ token })), basic: flags.basic },
     publicDiscovery: flags.publicDiscovery,
     statePath: flags.statePath,
+    // A lock taken over, stale files removed, a --state-recover: said once each before "listening on".
+    stateRecover: flags.stateRecover,
+    onNotice: (line) => console.log(line),
     faults: flags.faults,
     variants: flags.variants,
     policy: flags.policy,
@@ -47,7 +50,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
       if (ui) console.log(`console at http://${host}:${info.port}${CONSOLE_PATH}${flags.uiToken ? ' (open with ?token=<the --ui-token>)' : ' (open with ?token=<an API token>, or Basic sign-in)'}`);
     });
     server.on('error', (err: NodeJS.ErrnoException) => {
-      reject(new UsageError(`cannot listen on ${flags.host}:${flags.port}: ${err.code ?? err.message}`));
+      // Closing the provider releases the --state lock, so the next start needs no takeover.
+      const refused = new UsageError(`cannot listen on ${flags.host}:${flags.port}: ${err.code ?? err.message}`);
+      provider.close().then(
+        () => reject(refused),
+        () => reject(refused),
+      );
     });
     const stop = () => {
       process.off('SIGINT', stop);

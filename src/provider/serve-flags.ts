@@ -24,7 +24,10 @@ Starts the reference SCIM 2.0 service provider (RFC 7643 / RFC 7644).
   --basic USER:PASS   accept these Basic credentials (repeatable)
   --base-path P       where the endpoints live (default /scim/v2)
   --public-discovery  serve /ServiceProviderConfig, /Schemas, /ResourceTypes without credentials
-  --state FILE        load the store from FILE (+ its journal); journal every change before answering
+  --state FILE        load the store from FILE (+ its journal); journal every change before answering;
+                      one server per FILE (FILE.lock holds its pid)
+  --state-recover     start even if the journal is damaged: keep its valid records, move the damaged
+                      file aside and say how many lines were dropped
   --fault NAME        a deliberately broken behaviour (repeatable); one of:
 ${Object.entries(FAULTS)
   .map(([name, what]) => `                        ${name.padEnd(28)} ${what}`)
@@ -48,6 +51,8 @@ export interface ServeFlags {
   basePath: string;
   publicDiscovery: boolean;
   statePath?: string;
+  /** --state-recover: start on a damaged journal, keeping its valid records (state-read.ts). */
+  stateRecover: boolean;
   faults: string[];
   /** --variant names, validated against VARIANTS (variants.ts). */
   variants: string[];
@@ -74,6 +79,7 @@ export function parseServeFlags(argv: string[]): ServeFlags {
         'base-path': { type: 'string' },
         'public-discovery': { type: 'boolean' },
         state: { type: 'string' },
+        'state-recover': { type: 'boolean' },
         fault: { type: 'string', multiple: true },
         variant: { type: 'string', multiple: true },
         policy: { type: 'string' },
@@ -103,6 +109,7 @@ export function parseServeFlags(argv: string[]): ServeFlags {
   const variants = (values.variant as string[] | undefined) ?? [];
   const unknownVariants = variants.filter((v) => !isVariantName(v));
   if (unknownVariants.length > 0) throw unknownVariantError(unknownVariants);
+  if (values['state-recover'] === true && values.state === undefined) throw new UsageError('--state-recover needs --state FILE');
   return {
     port: Number(portText),
     host: (values.host as string | undefined) ?? '127.0.0.1',
@@ -111,6 +118,7 @@ export function parseServeFlags(argv: string[]): ServeFlags {
     basePath: basePath.replace(/\/+$/, '') || '/',
     publicDiscovery: values['public-discovery'] === true,
     statePath: values.state as string | undefined,
+    stateRecover: values['state-recover'] === true,
     faults,
     variants,
     policy: values.policy !== undefined ? readPolicyFile(values.policy as string) : undefined,

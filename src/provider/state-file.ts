@@ -1,57 +1,32 @@
 /**
  * `--state FILE`: the store survives restarts as a snapshot (FILE) plus an append-only journal beside it
- * (FILE.journal.N, one JSON line per change, see journal.ts).
+ * (FILE.journal.N, one JSON line per change, see journal.ts). Nothing acknowledged is ever lost (issue 11):
  *
+ * - One writer per FILE: FILE.lock (state-lock.ts) is taken before anything is read, released on close.
  * - Every store write is recorded as it happens; `save()` resolves once every change recorded before the
  *   call is written and fdatasync'ed (group commit: the changes of all requests waiting meanwhile go out in
  *   one write + one sync), so an acknowledged change is never lost, not even to kill -9.
+ * - A journal write that fails acknowledges nothing, and the changes it held are undone in memory before
+ *   anyone hears of the failure: a 500 is never followed by the change showing on GET. Later writes are
+ *   refused (500) until a restart.
  * - When the journal has grown past max(compactAfterBytes, 2 × the snapshot), and on close, it is folded
  *   into a new snapshot: written to a temporary file, fsynced, renamed over FILE (atomic on POSIX), and the
- *   folded segments deleted. The snapshot names the first segment it does not contain (`journalFrom`).
- * - At start the snapshot is read and the segments from `journalFrom` on are replayed; a torn last line
- *   (a crash mid-write, never acknowledged) is ignored. Each process writes a segment of its own, so it
- *   never appends after a torn line.
+ *   folded segments deleted. The snapshot names the first segment it does not contain (`journalFrom`), and a
+ *   process's segments are numbered from there on, past every segment that exists, so replay never skips one.
+ * - At start (state-read.ts): stale temporary files are removed, the snapshot is read and the segments from
+ *   `journalFrom` on are replayed; a torn last line (a crash mid-write, never acknowledged) is ignored, a
+ *   damaged line anywhere else refuses the start unless `recover` (--state-recover) is set.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
 import { ScimError } from '../scim/errors.ts';
-import { UsageError } from '../usage-error.ts';
-import { journalLine, listSegments, readSegment, replay, segmentPath, stateDir, type JournalRecord } from './journal.ts';
-import type { ResourceStore, StoreSnapshot } from './store.ts';
+import { journalLine, listSegments, segmentPath, stateDir, type JournalRecord } from './journal.ts';
+import type { Mutex } from './mutex.ts';
+import { acquireStateLock, type StateLock } from './state-lock.ts';
+import { damageError, readStateFiles, recoverState, removeStaleTemps, tempPath, type SnapshotOnDisk } from './state-read.ts';
+import type { ResourceKind, ResourceStore, StoreSnapshot } from './store.ts';
 
-/** The snapshot as written: the store plus the first journal segment it does not contain. */
-interface SnapshotOnDisk extends StoreSnapshot {
-  journalFrom?: number;
-}
-
-const EMPTY: StoreSnapshot = { format: 'scimcheck-store', version: 1, users: [], groups: [] };
-
-function readSnapshotOnly(path: string): SnapshotOnDisk | undefined {
-  if (!existsSync(path)) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`--state ${path} is not a readable scimcheck snapshot: ${(err as Error).message}`);
-  }
-  const s = parsed as Partial<SnapshotOnDisk>;
-  if (s?.format !== 'scimcheck-store' || s.version !== 1 || !Array.isArray(s.users) || !Array.isArray(s.groups)) {
-    throw new UsageError(`--state ${path} is not a scimcheck snapshot (format scimcheck-store, version 1)`);
-  }
-  return s as SnapshotOnDisk;
-}
-
-/** The store as of the last acknowledged change: the snapshot with its journal replayed; undefined when neither exists. */
-export function readSnapshotFile(path: string): StoreSnapshot | undefined {
-  const base = readSnapshotOnly(path);
-  const from = base?.journalFrom ?? 0;
-  const segments = listSegments(path).filter((n) => n >= from);
-  if (!base && segments.length === 0) return undefined;
-  const records: JournalRecord[] = [];
-  for (const n of segments) records.push(...readSegment(segmentPath(path, n)).records);
-  return replay(base ?? EMPTY, records);
-}
+export { readSnapshotFile } from './state-read.ts';
 
 async function syncDir(dir: string): Promise<void> {
   // A new or renamed file's directory entry is only durable once its directory is synced.
@@ -66,6 +41,15 @@ async function syncDir(dir: string): Promise<void> {
 export interface StateFileOptions {
   /** The journal is folded into the snapshot once it is larger than this and than twice the snapshot. */
   compactAfterBytes?: number;
+  /** --state-recover: start on a damaged journal, keeping its valid records (state-read.ts). */
+  recover?: boolean;
+  /**
+   * The provider's write lock. Undoing a failed journal write and closing take it, so they never interleave
+   * with a write in progress (which may be several store changes, e.g. a DELETE and the groups it leaves).
+   */
+  writeLock?: Mutex;
+  /** Told, in one line each, what start-up did beyond reading: a stale lock taken over, files cleaned, a recovery. */
+  onNotice?: (line: string) => void;
 }
 
 interface Waiter {
@@ -74,13 +58,28 @@ interface Waiter {
   reject: (err: unknown) => void;
 }
 
+/** How to take back one change the journal does not hold: the resource as it was before, or none. */
+interface Undo {
+  kind: ResourceKind;
+  id: string;
+  previous: (StoreSnapshot['users'][number] & { id: string }) | undefined;
+}
+
 export class StateFile {
+  /** What was on disk at start (snapshot + journal), to load into the store; undefined for a fresh state. */
+  readonly initial: StoreSnapshot | undefined;
   private readonly compactAfterBytes: number;
-  /** The segment new records go to; this process's first is one past any that exists. */
+  private readonly writeLock: Mutex | undefined;
+  private readonly lock: StateLock;
+  /** The store's own write methods, unrecorded: for undoing. */
+  private readonly raw: Pick<ResourceStore, 'get' | 'create' | 'replace' | 'delete'>;
+  /** The segment new records go to: past every segment that exists and at least the snapshot's journalFrom. */
   private segment: number;
   private handle: FileHandle | undefined;
   private handleSegment = 0;
   private pending: string[] = [];
+  /** One per recorded change not yet on disk, oldest first, in step with `pending` and the write in flight. */
+  private undo: Undo[] = [];
   /** Sequence numbers of changes: the last recorded, and the last on disk. */
   private recorded = 0;
   private durable = 0;
@@ -89,8 +88,12 @@ export class StateFile {
   private compacting: Promise<void> | undefined;
   private journalBytes = 0;
   private snapshotBytes: number;
-  /** A journal write failed: nothing recorded after it may be acknowledged. */
+  /** A journal write failed: nothing recorded after it may be acknowledged, and nothing more is applied. */
   private failure: ScimError | undefined;
+  /** Settles once the changes the failed write held are undone. */
+  private undone: Promise<void> = Promise.resolve();
+  /** close() began: later changes are refused, so nothing is written after the lock is released. */
+  private closing = false;
   private compactionError: unknown;
   private syncs = 0;
 
@@ -100,8 +103,26 @@ export class StateFile {
     options: StateFileOptions = {},
   ) {
     this.compactAfterBytes = options.compactAfterBytes ?? 8 * 1024 * 1024;
-    this.segment = (listSegments(path).at(-1) ?? 0) + 1;
-    this.snapshotBytes = existsSync(path) ? statSync(path).size : 0;
+    this.writeLock = options.writeLock;
+    const notice = options.onNotice ?? (() => undefined);
+    this.lock = acquireStateLock(path, notice);
+    try {
+      const stale = removeStaleTemps(path);
+      if (stale > 0) notice(`--state ${path}: removed ${stale} stale temporary file${stale === 1 ? '' : 's'} of an interrupted snapshot write`);
+      const disk = readStateFiles(path);
+      if (disk.damaged.length > 0) {
+        if (!options.recover) throw damageError(disk);
+        notice(recoverState(path, disk));
+      }
+      this.initial = disk.state;
+      // Issue 11 #1: after a clean stop no segment exists, but the snapshot says where the journal goes on.
+      this.segment = Math.max(disk.lastSegment + 1, disk.journalFrom, 1);
+      this.snapshotBytes = existsSync(path) ? statSync(path).size : 0;
+    } catch (err) {
+      this.lock.release();
+      throw err;
+    }
+    this.raw = { get: store.get.bind(store), create: store.create.bind(store), replace: store.replace.bind(store), delete: store.delete.bind(store) };
     this.recordWrites();
   }
 
@@ -110,27 +131,35 @@ export class StateFile {
    * it; wrapping them on this store is the one place that sees all of them, in the order they were applied.
    */
   private recordWrites(): void {
-    const store = this.store;
-    const create = store.create.bind(store);
-    const replace = store.replace.bind(store);
-    const remove = store.delete.bind(store);
-    store.create = async (kind, resource) => {
+    const { get, create, replace, delete: remove } = this.raw;
+    this.store.create = async (kind, resource) => {
+      this.refuseIfStopped();
       await create(kind, resource);
-      this.record({ op: 'put', kind, resource });
+      this.record({ op: 'put', kind, resource }, { kind, id: resource.id, previous: undefined });
     };
-    store.replace = async (kind, resource, change) => {
+    this.store.replace = async (kind, resource, change) => {
+      this.refuseIfStopped();
+      const previous = (await get(kind, resource.id)) as Undo['previous'];
       await replace(kind, resource, change);
-      this.record({ op: 'put', kind, resource });
+      this.record({ op: 'put', kind, resource }, { kind, id: resource.id, previous });
     };
-    store.delete = async (kind, id) => {
+    this.store.delete = async (kind, id) => {
+      this.refuseIfStopped();
+      const previous = (await get(kind, id)) as Undo['previous'];
       const existed = await remove(kind, id);
-      if (existed) this.record({ op: 'delete', kind, id });
+      if (existed) this.record({ op: 'delete', kind, id }, { kind, id, previous });
       return existed;
     };
   }
 
-  private record(r: JournalRecord): void {
+  private refuseIfStopped(): void {
+    if (this.failure) throw this.failure;
+    if (this.closing) throw new ScimError(503, 'The service provider is shutting down');
+  }
+
+  private record(r: JournalRecord, undo: Undo): void {
     this.pending.push(journalLine(r));
+    this.undo.push(undo);
     this.recorded++;
   }
 
@@ -141,7 +170,10 @@ export class StateFile {
 
   /** Resolves once every change recorded before this call is on disk (journaled and synced). */
   save(): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure);
+    if (this.failure) {
+      const failure = this.failure;
+      return this.undone.then(() => Promise.reject(failure));
+    }
     const seq = this.recorded;
     if (this.durable >= seq) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
@@ -159,18 +191,38 @@ export class StateFile {
     try {
       while (this.pending.length > 0) {
         const text = this.pending.join('');
+        const count = this.pending.length;
         const upTo = this.recorded;
         this.pending = [];
         await this.append(text);
         this.durable = upTo;
+        this.undo.splice(0, count);
         while (this.waiters.length > 0 && this.waiters[0]!.seq <= upTo) this.waiters.shift()!.resolve();
         if (!this.compacting && this.journalBytes > Math.max(this.compactAfterBytes, 2 * this.snapshotBytes)) this.startCompaction();
       }
     } catch (err) {
-      this.failure = new ScimError(500, `The change could not be written to the --state journal: ${(err as Error).message}`);
-      for (const w of this.waiters.splice(0)) w.reject(this.failure);
+      const failure = new ScimError(500, `The change could not be written to the --state journal: ${(err as Error).message}`);
+      this.failure = failure;
+      this.pending = [];
+      // Issue 11 #6: undone before anyone hears of the failure, so a 500 is never followed by the change on GET.
+      this.undone = (this.writeLock ? this.writeLock.run(() => this.rollBack()) : this.rollBack()).catch(() => undefined);
+      await this.undone;
+      for (const w of this.waiters.splice(0)) w.reject(failure);
     } finally {
       this.flushing = undefined;
+    }
+  }
+
+  /**
+   * Takes back, newest first, every change the journal does not hold. A resource deleted and restored comes
+   * back at the end of the creation order; its content and version are as before.
+   */
+  private async rollBack(): Promise<void> {
+    const { get, create, replace, delete: remove } = this.raw;
+    for (const u of this.undo.splice(0).reverse()) {
+      if (u.previous === undefined) await remove(u.kind, u.id);
+      else if (await get(u.kind, u.id)) await replace(u.kind, u.previous);
+      else await create(u.kind, u.previous);
     }
   }
 
@@ -215,7 +267,7 @@ export class StateFile {
   private async writeSnapshot(journalFrom: number): Promise<void> {
     const snapshot: SnapshotOnDisk = { ...(await this.store.snapshot()), journalFrom };
     const text = JSON.stringify(snapshot);
-    const tmp = `${this.path}.${randomBytes(6).toString('hex')}.tmp`;
+    const tmp = tempPath(this.path);
     const fh = await open(tmp, 'w');
     try {
       await fh.writeFile(text, 'utf8');
@@ -228,23 +280,37 @@ export class StateFile {
     this.snapshotBytes = Buffer.byteLength(text);
   }
 
-  /** Waits for every pending write, then folds the journal into the snapshot (used by close()). */
+  /**
+   * close(): refuses further changes (once the write in progress, if any, is done), waits for every pending
+   * write, folds the journal into the snapshot and releases the lock.
+   */
   async settle(): Promise<void> {
-    for (;;) {
-      this.kick();
-      const busy = this.flushing ?? this.compacting;
-      if (!busy) break;
-      await busy.catch(() => undefined);
+    try {
+      await (this.writeLock ? this.writeLock.run(() => void (this.closing = true)) : (this.closing = true));
+      for (;;) {
+        this.kick();
+        const busy = this.flushing ?? this.compacting;
+        if (!busy) break;
+        await busy.catch(() => undefined);
+      }
+      if (this.failure) throw this.failure;
+      await this.closeHandle();
+      if (listSegments(this.path).length > 0) {
+        this.startCompaction();
+        await this.compacting;
+      }
+      if (this.compactionError) {
+        throw new ScimError(500, `The --state snapshot could not be written (the journal still holds every change): ${(this.compactionError as Error).message}`);
+      }
+    } finally {
+      await this.closeHandle().catch(() => undefined);
+      this.lock.release();
     }
-    if (this.failure) throw this.failure;
-    await this.handle?.close();
+  }
+
+  private async closeHandle(): Promise<void> {
+    const h = this.handle;
     this.handle = undefined;
-    if (listSegments(this.path).length > 0) {
-      this.startCompaction();
-      await this.compacting;
-    }
-    if (this.compactionError) {
-      throw new ScimError(500, `The --state snapshot could not be written (the journal still holds every change): ${(this.compactionError as Error).message}`);
-    }
+    await h?.close();
   }
 }

@@ -1,10 +1,11 @@
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listSegments, readSegment, replay, segmentPath, type JournalRecord } from '../../src/provider/journal.ts';
 import { StateFile, readSnapshotFile } from '../../src/provider/state-file.ts';
 import { MemoryStore } from '../../src/provider/store.ts';
+import { crashCopy, openState } from './state-helpers.ts';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'scimcheck-state-'));
 const user = (i: number, extra: Record<string, unknown> = {}) => ({ id: `u${i}`, userName: `user${i}`, ...extra });
@@ -70,35 +71,27 @@ describe('--state snapshot + journal', () => {
 
   it('a torn last journal line is ignored, and the next process writes a segment of its own', async () => {
     const path = join(dir(), 'state.json');
-    const store = new MemoryStore();
-    const file = new StateFile(path, store);
+    const { store, file } = await openState(path);
     await store.create('User', user(1));
     await store.create('User', user(2));
     await file.save();
     // A crash in the middle of the next write: half a record, no newline.
-    appendFileSync(segmentPath(path, 1), '{"op":"put","kind":"User","resource":{"id":"u3","userNa');
-    const read = readSegment(segmentPath(path, 1));
+    const crashed = crashCopy(path);
+    await file.settle();
+    appendFileSync(segmentPath(crashed, 1), '{"op":"put","kind":"User","resource":{"id":"u3","userNa');
+    const read = readSegment(segmentPath(crashed, 1));
     expect(read.records).toHaveLength(2);
     expect(read.ignoredBytes).toBeGreaterThan(0);
-    expect(readSnapshotFile(path)!.users.map((u) => u.id)).toEqual(['u1', 'u2']);
+    expect(read.damaged).toEqual([]);
+    expect(readSnapshotFile(crashed)!.users.map((u) => u.id)).toEqual(['u1', 'u2']);
     // Restart: the new writer never appends after the torn line.
-    const restarted = new MemoryStore();
-    await restarted.load(readSnapshotFile(path)!);
-    const file2 = new StateFile(path, restarted);
-    await restarted.create('User', user(4));
-    await file2.save();
-    expect(listSegments(path)).toEqual([1, 2]);
-    expect(readSnapshotFile(path)!.users.map((u) => u.id)).toEqual(['u1', 'u2', 'u4']);
-    await file.settle();
-    await file2.settle();
-    expect(readSnapshotFile(path)!.users.map((u) => u.id)).toEqual(['u1', 'u2', 'u4']);
-  });
-
-  it('a record cut by garbage ends the segment there: nothing after it is guessed at', () => {
-    const path = join(dir(), 'state.json');
-    const good = '{"op":"put","kind":"User","resource":{"id":"u1","userName":"a"}}\n';
-    writeFileSync(segmentPath(path, 1), `${good}\u0000\u0000garbage\n${good.replace('u1', 'u2')}`);
-    expect(readSnapshotFile(path)!.users.map((u) => u.id)).toEqual(['u1']);
+    const restarted = await openState(crashed);
+    await restarted.store.create('User', user(4));
+    await restarted.file.save();
+    expect(listSegments(crashed)).toEqual([1, 2]);
+    expect(readSnapshotFile(crashed)!.users.map((u) => u.id)).toEqual(['u1', 'u2', 'u4']);
+    await restarted.file.settle();
+    expect(readSnapshotFile(crashed)!.users.map((u) => u.id)).toEqual(['u1', 'u2', 'u4']);
   });
 
   it('replaying a suffix of the journal again over a snapshot that already holds it changes nothing', () => {
@@ -116,12 +109,12 @@ describe('--state snapshot + journal', () => {
   });
 
   it('a journal that cannot be written acknowledges nothing: the save and every later one reject with a SCIM 500', async () => {
-    const path = join(dir(), 'no-such-dir', 'state.json');
-    const store = new MemoryStore();
-    const file = new StateFile(path, store);
+    const d = dir();
+    const { store, file } = await openState(join(d, 'state.json'));
+    rmSync(d, { recursive: true, force: true });
     await store.create('User', user(1));
     await expect(file.save()).rejects.toMatchObject({ status: 500, detail: expect.stringMatching(/--state journal/) });
-    await store.create('User', user(2));
+    await expect(store.create('User', user(2))).rejects.toMatchObject({ status: 500 });
     await expect(file.save()).rejects.toMatchObject({ status: 500 });
   });
 
