@@ -67,10 +67,25 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   // RFC 7643 §4.1.1: userName is caseExact false, so uniqueness and `eq` ignore case.
   'username-case-sensitive': {
     only: ['uniqueness.username', 'filter.eq'],
-    mustFail: ['uniqueness.username.case-variant-409', 'uniqueness.username.put-case-variant-409', 'filter.eq.username-case-insensitive'],
+    mustFail: [
+      'uniqueness.username.case-variant-409',
+      'uniqueness.username.put-case-variant-409',
+      'filter.eq.username-case-insensitive',
+      'filter.eq.bare-lookup-case-insensitive',
+    ],
   },
   // RFC 7644 §3.4.2.2: string comparisons follow the attribute's caseExact.
-  'filter-case-sensitive': { only: ['filter'], mustFail: ['filter.eq.username-case-insensitive'] },
+  'filter-case-sensitive': {
+    only: ['filter'],
+    mustFail: [
+      'filter.eq.username-case-insensitive',
+      'filter.eq.bare-lookup-case-insensitive',
+      'filter.case-folding.sw',
+      'filter.case-folding.co',
+      'filter.case-folding.ew',
+      'filter.case-folding.ne',
+    ],
+  },
   // RFC 7644 §3.5.2: PATCH applies its operations (and refuses invalid ones) instead of answering 200 unchanged.
   'patch-ignored': {
     only: ['patch', 'groups.patch', 'etag.patch'],
@@ -214,7 +229,8 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   // RFC 7644 §3.5.1: PUT replaces; attributes absent from the body are cleared.
   'put-merges': { only: ['users.put'], mustFail: ['users.put.replaces-omitted-attribute'] },
   // RFC 7644 §3.5.2: a PATCH is atomic; a failing operation leaves the resource as it was.
-  'patch-not-atomic': { only: ['patch.atomic'], mustFail: ['patch.atomic.failing-last-op'] },
+  // (A PATCH refused for a taken userName counts: its earlier operation must not stay applied either.)
+  'patch-not-atomic': { only: ['patch.atomic'], mustFail: ['patch.atomic.failing-last-op', 'patch.atomic.refused-write-unchanged'] },
   // RFC 7644 §3.4.2.5: excludedAttributes removes the named attributes from the response.
   'excluded-attributes-ignored': {
     only: ['projection', 'groups.list', 'search.excluded-attributes'],
@@ -263,6 +279,40 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   'empty-patch-body': {
     only: ['patch.response', 'etag.patch', 'projection.patch'],
     mustFail: ['patch.response.body-or-204', 'etag.patch.header', 'projection.patch.attributes'],
+  },
+  // RFC 7643 §3: schemas is REQUIRED on every resource, projected or found by /.search.
+  'schemas-dropped-by-projection': {
+    only: ['projection', 'search.users.schemas-returned'],
+    mustFail: ['projection.attributes.single', 'projection.excluded.schemas-returned', 'projection.list.schemas-returned', 'search.users.schemas-returned'],
+  },
+  // RFC 7643 §7: canonicalValues are suggestions a provider MAY ignore (MAY: caught as a warning only).
+  'non-canonical-type-refused': { only: ['validation.multivalued'], mustFail: ['validation.multivalued.type-outside-canonical-values'] },
+  // RFC 7644 §3.4.2.2: compValues are literals, never patterns.
+  'filter-values-as-regex': {
+    only: ['filter.value'],
+    mustFail: ['filter.value.literal-dot', 'filter.value.literal-plus', 'filter.value.literal-parentheses', 'filter.value.literal-wildcard', 'filter.value.literal-email'],
+  },
+  // RFC 7643 §4.1.1: userName is caseExact false, also in the bare lookup IdPs send before a create.
+  'bare-lookup-case-sensitive': { only: ['filter.eq'], mustFail: ['filter.eq.bare-lookup-case-insensitive'] },
+  // RFC 7644 §3.4.2.2: caseExact decides case sensitivity for every operator, not only eq.
+  'case-insensitive-eq-only': {
+    only: ['filter.case-folding'],
+    mustFail: ['filter.case-folding.sw', 'filter.case-folding.co', 'filter.case-folding.ew', 'filter.case-folding.ne'],
+  },
+  // RFC 7644 §3.4.3: POST {endpoint}/.search is a query.
+  'search-creates': { only: ['search.users.never-creates'], mustFail: ['search.users.never-creates'] },
+  // RFC 7644 §3.7.3: status is a string in every example (SHOULD: caught as a warning only).
+  'bulk-status-number': { only: ['bulk.response'], mustFail: ['bulk.response.status-string'] },
+  // RFC 7644 §3.7.3: location is REQUIRED in a response, DELETE included.
+  'bulk-delete-no-location': { only: ['bulk.response'], mustFail: ['bulk.response.delete-location'] },
+  // RFC 7643 §3.1 / RFC 7644 §3.3: a 201 carries the id, and Location names the created resource.
+  'location-undefined': { only: ['users.create'], mustFail: ['users.create.id-assigned', 'users.create.location-names-id'] },
+  // Two untyped values are valid input (RFC 7643 §2.4): stored or 400, never a crash (SHOULD: a warning).
+  'untyped-duplicates-500': { only: ['validation.multivalued'], mustFail: ['validation.multivalued.untyped-values'] },
+  // RFC 7644 §3.12: a resource that does not exist is 404, directly and in /Bulk.
+  'delete-unknown-500': {
+    only: ['users.delete.unknown-404', 'groups.delete.unknown-404', 'bulk.delete.unknown-404'],
+    mustFail: ['users.delete.unknown-404', 'groups.delete.unknown-404', 'bulk.delete.unknown-404'],
   },
 };
 

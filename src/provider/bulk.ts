@@ -205,10 +205,12 @@ export async function handleBulk(body: Record<string, unknown>, ctx: BulkContext
     }
   }
 
+  const reported = results.filter((r): r is BulkResult => r !== undefined);
   return {
     schemas: [SCHEMA_URN.bulkResponse],
     // RFC 7644 §3.7: after failOnErrors errors the rest is not processed and not reported.
-    Operations: results.filter((r): r is BulkResult => r !== undefined),
+    // RFC 7644 §3.7.3: status is a string; the bulk-status-number fault sends a JSON number.
+    Operations: ctx.faults.has('bulk-status-number') ? reported.map((r) => ({ ...r, status: Number(r.status) })) : reported,
   };
 }
 
@@ -254,7 +256,8 @@ async function execute(op: BulkOp, data: unknown, path: string, ctx: BulkContext
     }
     if (op.method === 'DELETE') {
       await ctx.service.delete(kind, id, pre);
-      return { ...base, status: '204', location };
+      // RFC 7644 §3.7.3: location is REQUIRED in a response (only a failed POST has none).
+      return { ...base, status: '204', ...(ctx.faults.has('bulk-delete-no-location') ? {} : { location }) };
     }
     throw scimError.invalidSyntax(`Bulk method '${op.method}' is not POST, PUT, PATCH or DELETE`);
   } catch (err) {

@@ -9,6 +9,7 @@ export { normalizeResource, readOnlyAttributesPresent } from '../scim/validate-r
 export { applyPatch, parsePatchRequest } from '../scim/patch.ts';
 export { planMemberDelta, type MemberStep } from '../scim/patch/member-delta.ts';
 export { valuesEqual } from '../scim/compare.ts';
+export { getPathValues } from '../scim/resource-access.ts';
 export { projectResource, parseAttributeList } from '../scim/projection.ts';
 export { sortResources } from '../scim/sort.ts';
 export { normalizePaging, pageOf } from '../scim/paging.ts';

@@ -10,7 +10,7 @@ import { BAD_LOGIN_DELAY_MS, createAuthenticator } from './auth.ts';
 import { handleBulk } from './bulk.ts';
 import { parseAttributeList, parseListQuery, projectResource } from './core.ts';
 import { createDiscovery, refuseDiscoveryFilter } from './discovery.ts';
-import { FaultSet } from './faults.ts';
+import { FaultSet, resourceFromSearch } from './faults.ts';
 import {
   SCIM_CONTENT_TYPE,
   emptyResponse,
@@ -30,7 +30,7 @@ import { declaresUserAttribute, variantRegistry } from './variant-schemas.ts';
 import { VariantSet } from './variants.ts';
 import { UsageError } from '../usage-error.ts';
 import { scryptCost } from './password.ts';
-import { derivedDropped, locationOf, present } from './present.ts';
+import { ENDPOINT, derivedDropped, locationOf, present } from './present.ts';
 import { ResourceService, etagMatches, newVersion, type Stored, type WriteResult } from './resources.ts';
 import { StateFile } from './state-file.ts';
 import { MemoryStore, type ResourceKind, type ResourceStore } from './store.ts';
@@ -151,6 +151,8 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     const presented = await view(kind, r, baseUrl, derivedDropped(kind, query, ctx));
     // Always projected: it also drops returned "never" / "request" attributes (RFC 7643 §2.2).
     const shaped = projectResource(presented, query, ctx);
+    // RFC 7643 §3: schemas is REQUIRED on every resource; the fault's projection keeps only what was named.
+    if (faults.has('schemas-dropped-by-projection') && (query.attributes || query.excludedAttributes)) delete shaped.schemas;
     if (faults.has('password-echoed')) {
       const echoed = echoedPassword ?? r.password;
       if (echoed !== undefined) shaped.password = echoed;
@@ -204,12 +206,19 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   }
 
   async function created(res: WriteResult, kind: ResourceKind, baseUrl: string, url: URL): Promise<Response> {
-    const location = locationOf(baseUrl, kind, res.resource.id);
+    // Fault: the answer is built from the record before its id was read back, so `${id}` renders "undefined".
+    const idLost = faults.has('location-undefined');
+    const location = idLost ? `${baseUrl}${ENDPOINT[kind]}/undefined` : locationOf(baseUrl, kind, res.resource.id);
     const headers: Record<string, string> = {};
     // RFC 7644 §3.3: 201 Created with Location equal to meta.location.
     if (!faults.has('location-missing')) headers.Location = location;
     const status = faults.has('create-returns-200') ? 200 : 201;
-    return resourceResponse(status, await render(kind, res.resource, baseUrl, url, res.echoedPassword), res.resource.meta?.version, headers);
+    const body = await render(kind, res.resource, baseUrl, url, res.echoedPassword);
+    if (idLost) {
+      delete body.id;
+      body.meta = { ...body.meta, location };
+    }
+    return resourceResponse(status, body, res.resource.meta?.version, headers);
   }
 
   const listContext = {
@@ -239,6 +248,10 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       ...listContext,
       present: (kind, r) => view(kind, r, baseUrl),
     });
+    // Fault (RFC 7643 §3, schemas REQUIRED): a /.search answer, or a projected list, leaves schemas out.
+    if (faults.has('schemas-dropped-by-projection') && (!(source instanceof URLSearchParams) || query.attributes || query.excludedAttributes)) {
+      for (const r of body.Resources ?? []) delete r.schemas;
+    }
     return jsonResponse(style, 200, body);
   }
 
@@ -296,6 +309,8 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     if (second === '.search') {
       if (method !== 'POST') throw methodNotAllowed(method, ['POST']);
       refuseSearchUnderVariant();
+      // Fault: the create route also matches {endpoint}/.search (RFC 7644 §3.4.3 makes it a query).
+      if (faults.has('search-creates')) return created(await service.create(kind, resourceFromSearch(kind)), kind, baseUrl, url);
       // RFC 7644 §3.4.3: POST {endpoint}/.search queries one resource type.
       return list([kind], await readJsonObject(req, bodyLimits), baseUrl);
     }

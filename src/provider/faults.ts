@@ -3,6 +3,10 @@
  * They exist to prove the harness notices: every fault flips one behaviour, checked where that
  * behaviour lives, so the strict path and the faulty path are the same code with a flag.
  */
+import { randomUUID } from 'node:crypto';
+import { ScimError, scimError } from '../scim/errors.ts';
+import type { SchemaOfType } from '../scim/schema-registry.ts';
+import { SCHEMA_URN, type AttributeDef, type ScimResource } from '../scim/types.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const FAULTS = {
@@ -23,7 +27,7 @@ export const FAULTS = {
   'location-missing': 'POST answers without a Location header (RFC 7644 §3.3)',
   'content-type-json': 'responses say application/json instead of application/scim+json (RFC 7644 §8.1)',
   'put-merges': 'PUT keeps attributes absent from the body instead of clearing them (RFC 7644 §3.5.1)',
-  'patch-not-atomic': 'operations before a failing PATCH operation stay applied (RFC 7644 §3.5.2)',
+  'patch-not-atomic': 'operations before a failing PATCH operation (invalid, or a uniqueness conflict) stay applied (RFC 7644 §3.5.2)',
   'excluded-attributes-ignored': '`excludedAttributes` is ignored (RFC 7644 §3.4.2.5)',
   'sort-ignored': '`sortBy` / `sortOrder` are ignored (RFC 7644 §3.4.2.3)',
   'groups-writable': 'User.groups is accepted on write instead of rejected as readOnly (RFC 7643 §4.1.2)',
@@ -32,6 +36,17 @@ export const FAULTS = {
   'version-unchanged': 'meta.version / ETag is not bumped on change (RFC 7644 §3.14)',
   'id-from-body': 'a client-supplied `id` is honoured on POST (RFC 7643 §3.1: id is assigned by the service provider)',
   'empty-patch-body': 'PATCH answers 200 with an empty body (RFC 7644 §3.5.2)',
+  'schemas-dropped-by-projection': '`schemas` is missing from resources shaped by attributes / excludedAttributes and from /.search answers (RFC 7643 §3: schemas is REQUIRED)',
+  'non-canonical-type-refused': 'a `type` outside the attribute\'s canonicalValues (or any type where none are published) is refused with 400 (RFC 7643 §7: canonical values are suggestions)',
+  'filter-values-as-regex': 'string compValues are used as regular expressions: `userName eq ".*"` matches everyone, `.` `+` `(` misbehave (RFC 7644 §3.4.2.2)',
+  'bare-lookup-case-sensitive': 'a bare `filter=userName eq "X"` is looked up case-sensitively, while the same clause inside and/or is not (RFC 7643 §4.1.1 caseExact false)',
+  'case-insensitive-eq-only': 'only `eq` folds case; ne / co / sw / ew / gt.. compare exactly even where caseExact is false (RFC 7644 §3.4.2.2)',
+  'search-creates': 'POST /{Users|Groups}/.search is routed to create and stores a new resource (RFC 7644 §3.4.3)',
+  'bulk-status-number': 'BulkResponse operation `status` is a JSON number instead of a string (RFC 7644 §3.7.3)',
+  'bulk-delete-no-location': 'BulkResponse DELETE operations carry no `location` (RFC 7644 §3.7.3: REQUIRED in a response)',
+  'location-undefined': 'a 201 Created carries no `id` and a Location ending in `/undefined` (RFC 7643 §3.1, RFC 7644 §3.3)',
+  'untyped-duplicates-500': 'two values of a multi-valued attribute without `type` (two emails) answer 500 (RFC 7644 §3.12)',
+  'delete-unknown-500': 'DELETE of an unknown resource, directly or in /Bulk, answers 500 instead of 404 (RFC 7644 §3.6, §3.12)',
 } as const satisfies Record<string, string>;
 
 export type FaultName = keyof typeof FAULTS;
@@ -78,4 +93,65 @@ export function isMemberRemoval(op: unknown): boolean {
   let path = pathKey === undefined ? '' : String(o[pathKey] ?? '').trim().toLowerCase();
   if (path.startsWith(GROUP_URN_PREFIX)) path = path.slice(GROUP_URN_PREFIX.length);
   return path === 'members' || path.startsWith('members[') || path.startsWith('members.');
+}
+
+/** Every multi-valued complex attribute of a resource with a `type` sub-attribute: its definition and values. */
+function typedMultiValues(resource: ScimResource, schemas: readonly SchemaOfType[]): { def: AttributeDef; typeDef: AttributeDef; values: unknown[] }[] {
+  const out: { def: AttributeDef; typeDef: AttributeDef; values: unknown[] }[] = [];
+  for (const s of schemas) {
+    const holder = s.isExtension ? resource[s.schema.id] : resource;
+    if (typeof holder !== 'object' || holder === null) continue;
+    for (const def of s.schema.attributes) {
+      const typeDef = def.subAttributes?.find((sa) => sa.name.toLowerCase() === 'type');
+      if (!def.multiValued || def.type !== 'complex' || !typeDef) continue;
+      const key = Object.keys(holder).find((k) => k.toLowerCase() === def.name.toLowerCase());
+      const values = key === undefined ? undefined : (holder as Record<string, unknown>)[key];
+      if (Array.isArray(values)) out.push({ def, typeDef, values });
+    }
+  }
+  return out;
+}
+
+function typeOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const key = Object.keys(value).find((k) => k.toLowerCase() === 'type');
+  const t = key === undefined ? undefined : (value as Record<string, unknown>)[key];
+  return typeof t === 'string' ? t : undefined;
+}
+
+/**
+ * What the `non-canonical-type-refused` fault enforces: every `type` must be one of its canonicalValues, so an
+ * attribute that publishes none (roles, entitlements, x509Certificates) refuses every type. RFC 7643 §7 calls
+ * canonicalValues "suggested" values a provider MAY ignore; a strict list breaks IdPs that send their own labels.
+ */
+export function refuseNonCanonicalTypes(resource: ScimResource, schemas: readonly SchemaOfType[]): void {
+  for (const { def, typeDef, values } of typedMultiValues(resource, schemas)) {
+    const allowed = (typeDef.canonicalValues ?? []).map((v) => v.toLowerCase());
+    for (const v of values) {
+      const t = typeOf(v);
+      if (t !== undefined && !allowed.includes(t.toLowerCase())) {
+        throw scimError.invalidValue(`${def.name}.type '${t}' is not a canonical value (${allowed.join(', ') || 'none published'})`);
+      }
+    }
+  }
+}
+
+/**
+ * What the `untyped-duplicates-500` fault does: a store keyed by (attribute, type) meets two values without a
+ * type and fails with an unhandled constraint error, answered 500 (RFC 7644 §3.12: bad input is the client's 4xx,
+ * and two untyped values are not even bad input: RFC 7643 §2.4 makes `type` optional).
+ */
+export function crashOnUntypedDuplicates(resource: ScimResource, schemas: readonly SchemaOfType[]): void {
+  for (const { values } of typedMultiValues(resource, schemas)) {
+    if (values.filter((v) => typeOf(v) === undefined).length >= 2) throw new ScimError(500, 'Internal server error');
+  }
+}
+
+/**
+ * What the `search-creates` fault's misrouted create stores for POST {endpoint}/.search: a SearchRequest
+ * carries no resource attributes, so the lenient create names the new resource itself.
+ */
+export function resourceFromSearch(kind: 'User' | 'Group'): ScimResource {
+  const name = `search-${randomUUID()}`;
+  return kind === 'User' ? { schemas: [SCHEMA_URN.user], userName: name } : { schemas: [SCHEMA_URN.group], displayName: name };
 }

@@ -3,11 +3,12 @@
  * store's case-folded indexes used for the equality lookups IdPs send before every create.
  */
 import { scimError, isScimError } from '../scim/errors.ts';
-import { SchemaRegistry } from '../scim/schema-registry.ts';
+import type { SchemaRegistry } from '../scim/schema-registry.ts';
 import { SCHEMA_URN, type FilterNode, type ListQuery, type ListResponse, type ScimResource, type AttrPath } from '../scim/types.ts';
 import { compileFilter, normalizePaging, pageOf, projectResource, sortResources, validateFilter } from './core.ts';
 import type { FaultSet } from './faults.ts';
 import type { VariantSet } from './variants.ts';
+import { faultyMatcher } from './fault-filters.ts';
 import type { IndexedAttr, ResourceKind, ResourceStore } from './store.ts';
 import type { Stored } from './resources.ts';
 
@@ -29,18 +30,8 @@ export function indexableEquality(node: FilterNode, kind: ResourceKind): { attr:
   return attr ? { attr, value: node.value } : undefined;
 }
 
-/** A copy of a registry where string attributes chosen by `pick` compare case-exactly (for the case faults). */
-export function withCaseExact(registry: SchemaRegistry, pick: (schemaUrn: string, attrName: string) => boolean): SchemaRegistry {
-  const schemas = registry.schemas().map((s) => ({
-    ...s,
-    attributes: s.attributes.map((a) => ({
-      ...a,
-      caseExact: pick(s.id, a.name) ? true : a.caseExact,
-      subAttributes: a.subAttributes?.map((sa) => ({ ...sa, caseExact: pick(s.id, `${a.name}.${sa.name}`) ? true : sa.caseExact })),
-    })),
-  }));
-  return new SchemaRegistry(schemas, registry.resourceTypes());
-}
+// The case faults' registry copy lives with the other filter faults; re-exported for create-provider.
+export { withCaseExact } from './fault-filters.ts';
 
 export interface ListContext {
   registry: SchemaRegistry;
@@ -67,7 +58,8 @@ async function viewOf(c: Candidate, ctx: ListContext): Promise<ScimResource> {
 }
 
 async function candidatesOf(kind: ResourceKind, filter: FilterNode | undefined, ctx: ListContext): Promise<Candidate[]> {
-  const eq = filter ? indexableEquality(filter, kind) : undefined;
+  // Under filter-values-as-regex a value is a pattern, so no index lookup can find its candidates.
+  const eq = filter && !ctx.faults.has('filter-values-as-regex') ? indexableEquality(filter, kind) : undefined;
   let stored: ScimResource[];
   if (eq) {
     const ids = await ctx.store.lookup(kind, eq.attr, eq.value);
@@ -135,7 +127,9 @@ export async function listResources(kinds: ResourceKind[], query: ListQuery, ctx
     if (!filter) matched.push(...candidates);
     else {
       // Compiled once per request and kind, then run over every candidate.
-      const matches = compileFilter(filter, { registry: ctx.filterRegistry, resourceType: kind });
+      const matches =
+        faultyMatcher(filter, { registry: ctx.registry, faults: ctx.faults, resourceType: kind }) ??
+        compileFilter(filter, { registry: ctx.filterRegistry, resourceType: kind });
       for (const c of candidates) if (matches(await viewOf(c, ctx))) matched.push(c);
     }
   }

@@ -9,7 +9,7 @@ import { ScimError, scimError } from '../scim/errors.ts';
 import type { SchemaRegistry } from '../scim/schema-registry.ts';
 import { SCHEMA_URN, type ScimResource } from '../scim/types.ts';
 import { applyPatch, normalizeResource, readOnlyAttributesPresent } from './core.ts';
-import { isMemberRemoval, type FaultSet } from './faults.ts';
+import { crashOnUntypedDuplicates, isMemberRemoval, refuseNonCanonicalTypes, type FaultSet } from './faults.ts';
 import { patchMembers } from './member-patch.ts';
 import type { Mutex } from './mutex.ts';
 import { uuidIds, type IdIssuer } from './id-issuer.ts';
@@ -232,6 +232,14 @@ export class ResourceService {
     if (!same) throw scimError.mutability('groups is readOnly: change memberships through the Group\'s members (RFC 7643 §4.1.2)');
   }
 
+  /** The faults that misjudge a validated body (faults.ts): a strict provider accepts what reaches here. */
+  private faultyInput(kind: ResourceKind, r: ScimResource): void {
+    if (!this.has('non-canonical-type-refused') && !this.has('untyped-duplicates-500')) return;
+    const schemas = this.ctx.registry.schemasOf(kind);
+    if (this.has('non-canonical-type-refused')) refuseNonCanonicalTypes(r, schemas);
+    if (this.has('untyped-duplicates-500')) crashOnUntypedDuplicates(r, schemas);
+  }
+
   /** RFC 7643 §3.1: ids are unique across every resource of the provider, Users and Groups alike. */
   private async idTaken(id: string): Promise<boolean> {
     return (await this.store.get('User', id)) !== undefined || (await this.store.get('Group', id)) !== undefined;
@@ -242,6 +250,7 @@ export class ResourceService {
     return this.write(async () => {
       await this.assertGroupsUnchanged(kind, body, undefined);
       const normalized = normalizeResource(body, { registry: this.ctx.registry, resourceType: kind, mode: 'create' });
+      this.faultyInput(kind, normalized);
       // RFC 7643 §3.1: "id" is issued by the service provider and not specified by the client.
       const clientId = typeof body.id === 'string' && body.id !== '' ? body.id : undefined;
       const id = this.has('id-from-body') && clientId && !(await this.store.get(kind, clientId)) ? clientId : await (this.ctx.newId ?? uuidIds)((candidate) => this.idTaken(candidate));
@@ -263,6 +272,7 @@ export class ResourceService {
       let input: Record<string, unknown> = body;
       if (this.has('put-merges')) input = { ...current, ...body };
       const normalized = normalizeResource(input, { registry: this.ctx.registry, resourceType: kind, mode: 'replace', existing: current });
+      this.faultyInput(kind, normalized);
       const merged: ScimResource = { ...normalized };
       // Leniency: password is writeOnly, so a client cannot read it back to echo it; omitting it keeps it.
       if (kind === 'User' && merged.password === undefined && current.password !== undefined) merged.password = current.password;
@@ -313,11 +323,14 @@ export class ResourceService {
       const ctx = { registry: this.ctx.registry, resourceType: kind };
       let patched: ScimResource;
       if (this.has('patch-not-atomic') && ops) {
-        // Fault: each operation is applied and kept on its own, so a failure leaves the earlier ones in place.
+        // Fault: each operation is applied, checked for uniqueness and kept on its own, so a failure (invalid
+        // operation or a taken userName) leaves the earlier ones in place.
         patched = base;
         for (const op of effective.Operations as unknown[]) {
           try {
-            patched = applyPatch(patched, { ...effective, Operations: [op] }, ctx);
+            const next = applyPatch(patched, { ...effective, Operations: [op] }, ctx);
+            await this.assertUnique(kind, next, id);
+            patched = next;
           } catch (err) {
             const partial = await this.finish(kind, patched, id, { created: current.meta!.created!, version: this.nextVersion() }, current);
             await this.store.replace(kind, partial);
@@ -329,6 +342,7 @@ export class ResourceService {
       }
       // applyPatch already validated the result like a PUT body (RFC 7644 §3.5.2: types, required, immutables).
       const checked = patched;
+      this.faultyInput(kind, checked);
       const version = this.has('version-unchanged') ? current.meta!.version! : this.nextVersion();
       const stored = await this.finish(kind, checked, id, { created: current.meta!.created!, version }, current);
       await this.assertUnique(kind, stored, id);
@@ -341,6 +355,8 @@ export class ResourceService {
   /** RFC 7644 §3.6: DELETE removes the resource; later requests for it are 404. */
   async delete(kind: ResourceKind, id: string, pre: WritePreconditions): Promise<void> {
     await this.write(async () => {
+      // Fault: the lookup's "not found" is not handled, so an unknown id crashes the handler.
+      if (this.has('delete-unknown-500') && !(await this.store.get(kind, id))) throw new ScimError(500, 'Internal server error');
       const current = await this.get(kind, id);
       this.checkIfMatch(current, pre);
       if (this.has('delete-not-deleting')) return;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FAULTS, type FaultName } from '../../src/provider/faults.ts';
-import { GROUP_SCHEMA, TOKEN, USER_SCHEMA, client, patchOp, type Client } from './helpers.ts';
+import { BULK_SCHEMA, GROUP_SCHEMA, SEARCH_SCHEMA, TOKEN, USER_SCHEMA, client, patchOp, type Client } from './helpers.ts';
 
 const q = (f: string) => `filter=${encodeURIComponent(f)}`;
 
@@ -107,6 +107,54 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
     const u = await c.createUser('e');
     const r = await c.patch(`/Users/${u.id}`, patchOp({ op: 'replace', path: 'title', value: 'X' }));
     return r.status === 200 && r.text === '';
+  },
+  'schemas-dropped-by-projection': async (c) => {
+    const u = await c.createUser('sp');
+    const projected = (await c.get(`/Users/${u.id}?attributes=userName`)).json;
+    const searched = (await c.post('/Users/.search', { schemas: [SEARCH_SCHEMA] })).json;
+    return projected.schemas === undefined && searched.Resources[0].schemas === undefined;
+  },
+  'non-canonical-type-refused': async (c) =>
+    (await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'nc', roles: [{ value: 'admin', type: 'custom' }] })).status === 400,
+  'filter-values-as-regex': async (c) => {
+    await c.createUser('a.b');
+    return (await c.get(`/Users?${q('userName eq ".*"')}`)).json.totalResults === 1;
+  },
+  'bare-lookup-case-sensitive': async (c) => {
+    await c.createUser('Bare');
+    const bare = (await c.get(`/Users?${q('userName eq "bARE"')}`)).json.totalResults;
+    const wrapped = (await c.get(`/Users?${q('userName eq "bARE" and userName pr')}`)).json.totalResults;
+    return bare === 0 && wrapped === 1;
+  },
+  'case-insensitive-eq-only': async (c) => {
+    await c.createUser('ci', { displayName: 'Mixed Case' });
+    const eq = (await c.get(`/Users?${q('displayName eq "mixed case"')}`)).json.totalResults;
+    const sw = (await c.get(`/Users?${q('displayName sw "mixed"')}`)).json.totalResults;
+    return eq === 1 && sw === 0;
+  },
+  'search-creates': async (c) => {
+    await c.post('/Users/.search', { schemas: [SEARCH_SCHEMA] });
+    return (await c.get('/Users')).json.totalResults === 1;
+  },
+  'bulk-status-number': async (c) => {
+    const r = await c.post('/Bulk', { schemas: [BULK_SCHEMA], Operations: [{ method: 'POST', path: '/Users', bulkId: 'b', data: { schemas: [USER_SCHEMA], userName: 'bs' } }] });
+    return r.json.Operations[0].status === 201;
+  },
+  'bulk-delete-no-location': async (c) => {
+    const u = await c.createUser('bd');
+    const r = await c.post('/Bulk', { schemas: [BULK_SCHEMA], Operations: [{ method: 'DELETE', path: `/Users/${u.id}` }] });
+    return r.json.Operations[0].status === '204' && r.json.Operations[0].location === undefined;
+  },
+  'location-undefined': async (c) => {
+    const r = await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'lu' });
+    return r.status === 201 && r.json.id === undefined && r.headers.get('location')!.endsWith('/undefined');
+  },
+  'untyped-duplicates-500': async (c) =>
+    (await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'ud', emails: [{ value: 'a@example.com' }, { value: 'b@example.com' }] })).status === 500,
+  'delete-unknown-500': async (c) => {
+    const direct = await c.del('/Groups/no-such-group');
+    const bulk = await c.post('/Bulk', { schemas: [BULK_SCHEMA], Operations: [{ method: 'DELETE', path: '/Users/no-such-user' }] });
+    return direct.status === 500 && bulk.json.Operations[0].status === '500';
   },
 };
 

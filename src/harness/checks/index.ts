@@ -22,6 +22,10 @@ import { checks as patch } from './patch.ts';
 import { checks as groups } from './groups.ts';
 import { checks as bulk } from './bulk.ts';
 import { checks as search } from './search.ts';
+import { checks as filterValues } from './filter-values.ts';
+import { checks as schemasReturned } from './schemas-returned.ts';
+import { checks as writeIntegrity } from './write-integrity.ts';
+import { checks as bulkResponse } from './bulk-response.ts';
 
 /** A check set that cannot be trusted (duplicate id, bad slug, unknown citation): a scimcheck bug. */
 export class CheckSetError extends Error {
@@ -56,6 +60,7 @@ export function allChecks(): Check[] {
   const checks = [
     ...discovery, ...auth, ...users, ...uniqueness, ...validation, ...contentType, ...errors, ...security,
     ...etag, ...filter, ...paging, ...sort, ...projection, ...patch, ...groups, ...bulk, ...search,
+    ...filterValues, ...schemasReturned, ...writeIntegrity, ...bulkResponse,
   ];
   const problems = validateChecks(checks);
   if (problems.length > 0) throw new CheckSetError(problems);

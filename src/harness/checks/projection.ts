@@ -12,6 +12,7 @@ import { createNamedUsers } from './support/population.ts';
 import { getLister, listSet } from './support/scoping.ts';
 import { conformUserBody, requireDeclared, userSchemaView } from './support/user-schema.ts';
 import { pickWritableString, writableStringSlots, type AttributeSlot } from './support/writable.ts';
+import { expectUserSchemas } from './support/schemas-attribute.ts';
 
 const ATTRIBUTES_QUOTE = 'attributes: A multi-valued list of strings indicating the names of resource attributes to return in the response, overriding the set of attributes that would be returned by default.';
 const EXCLUDED_QUOTE = 'excludedAttributes: A multi-valued list of strings indicating the names of resource attributes to be removed from the default set of attributes to return.';
@@ -133,6 +134,8 @@ export const checks: Check[] = [
       const u = await richUser(ctx, label);
       const got = await read(ctx, userPath(ctx, u.id), { attributes: 'userName' });
       expectProjected(ctx, got, ['userName'], others(['userName'], 'emails', 'name', 'displayName', label?.path), 'GET ?attributes=userName');
+      // RFC 7643 §3: schemas is REQUIRED on every resource, so the title's promise is asserted too.
+      expectUserSchemas(ctx, got, 'GET ?attributes=userName');
     },
   },
   {
