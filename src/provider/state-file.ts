@@ -20,6 +20,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { ScimError } from '../scim/errors.ts';
+import type { ScimResource } from '../scim/types.ts';
 import { journalLine, listSegments, segmentPath, stateDir, type JournalRecord } from './journal.ts';
 import type { Mutex } from './mutex.ts';
 import { acquireStateLock, type StateLock } from './state-lock.ts';
@@ -62,7 +63,7 @@ interface Waiter {
 interface Undo {
   kind: ResourceKind;
   id: string;
-  previous: (StoreSnapshot['users'][number] & { id: string }) | undefined;
+  previous: (ScimResource & { id: string }) | undefined;
 }
 
 export class StateFile {
