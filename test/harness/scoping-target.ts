@@ -28,6 +28,8 @@ export interface TargetShape {
   required?: readonly string[];
   /** Refuse to create a user without emails although the schema says emails is optional. */
   insistOnEmails?: boolean;
+  /** RFC-legal choices of the reference provider itself (src/provider/variants.ts). */
+  variants?: string[];
 }
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/scim+json' } });
@@ -48,7 +50,7 @@ function writtenAttributes(method: string, body: any): string[] {
 }
 
 export function shapedTarget(shape: TargetShape = {}) {
-  const provider = createProvider({ auth: { tokens: [{ token: TOKEN }] } });
+  const provider = createProvider({ auth: { tokens: [{ token: TOKEN }] }, variants: shape.variants ?? [] });
   const allowed = new Set<FilterFeature>(shape.features ?? FILTER_FEATURES);
   const keep = shape.userAttributes ? new Set(['id', 'externalid', 'meta', 'schemas', 'username', ...shape.userAttributes.map((a) => a.toLowerCase())]) : undefined;
 
@@ -86,6 +88,7 @@ export function shapedTarget(shape: TargetShape = {}) {
     }
     if (keep && path === '/Schemas' && req.method === 'GET') {
       const res = await provider.fetch(req);
+      if (res.status !== 200) return res;
       const list = await res.json();
       for (const s of list.Resources ?? []) {
         if (s.id !== USER) continue;
@@ -97,12 +100,15 @@ export function shapedTarget(shape: TargetShape = {}) {
     }
     if (keep && path === '/ResourceTypes' && req.method === 'GET') {
       const res = await provider.fetch(req);
+      if (res.status !== 200) return res;
       const list = await res.json();
       for (const rt of list.Resources ?? []) if (rt.name === 'User') rt.schemaExtensions = [];
       return json(200, list);
     }
     if (/^\/Users(\/[^/]+)?$/.test(path) && ['POST', 'PUT', 'PATCH'].includes(req.method)) {
       const body = await req.clone().json().catch(() => undefined);
+      // Unparseable or non-object bodies are the provider's to refuse.
+      if (!body || typeof body !== 'object' || Array.isArray(body)) return provider.fetch(req);
       const written = writtenAttributes(req.method, body).map((a) => a.toLowerCase());
       const undeclared = keep ? written.find((a) => !keep.has(a) && !a.startsWith('urn:')) : undefined;
       if (undeclared) return refuse(400, 'invalidValue', `the User schema has no attribute ${undeclared}`);

@@ -7,6 +7,7 @@ import { SCHEMA_URN } from '../../scim/types.ts';
 import { unknownId } from './support/names.ts';
 import { brief, expect2xx, header, userPath, usersPath } from './support/http.ts';
 import { currentUser, getUser, patchBody, postUser, putBodyFrom } from './support/resources.ts';
+import { changeableSlot, changedValue, type AttributeSlot } from './support/writable.ts';
 
 const CITE_401 = {
   rfc: 7644 as const,
@@ -46,27 +47,28 @@ function unauthenticated(
   };
 }
 
-const UNAUTHORISED_NICKNAME = 'scimcheck-unauthorised-change';
-
-/** A write that sets nickName, sent with the given (wrong) credentials. */
+/**
+ * A write that changes one attribute (picked from the target's schema, else userName: support/writable.ts) to
+ * `value`, sent with the given (wrong) credentials.
+ */
 const WRONG_TOKEN_WRITES: {
   verb: 'PUT' | 'PATCH';
   requires: Check['requires'];
-  send(ctx: CheckContext, id: string, auth: { authorization: string }): Promise<HttpResponse>;
+  send(ctx: CheckContext, id: string, slot: AttributeSlot, value: string, auth: { authorization: string }): Promise<HttpResponse>;
 }[] = [
   {
     verb: 'PUT',
     requires: ['write'],
-    async send(ctx, id, auth) {
-      const body = { ...putBodyFrom(await currentUser(ctx, id)), nickName: UNAUTHORISED_NICKNAME };
+    async send(ctx, id, slot, value, auth) {
+      const body = slot.set(putBodyFrom(await currentUser(ctx, id)), value);
       return ctx.http.send({ method: 'PUT', path: userPath(ctx, id), body, auth });
     },
   },
   {
     verb: 'PATCH',
     requires: ['write', 'patch'],
-    send: (ctx, id, auth) =>
-      ctx.http.send({ method: 'PATCH', path: userPath(ctx, id), body: patchBody([{ op: 'replace', path: 'nickName', value: UNAUTHORISED_NICKNAME }]), auth }),
+    send: (ctx, id, slot, value, auth) =>
+      ctx.http.send({ method: 'PATCH', path: userPath(ctx, id), body: patchBody([{ op: 'replace', path: slot.path, value }]), auth }),
   },
 ];
 
@@ -81,13 +83,15 @@ function wrongTokenWriteRefused(w: (typeof WRONG_TOKEN_WRITES)[number]): Check {
     requires: w.requires,
     phase: 'bad-credentials',
     async run(ctx) {
+      const slot = changeableSlot(ctx);
       const user = await ctx.fixtures.createUser();
-      const res = await w.send(ctx, user.id, { authorization: `Bearer ${wrongToken()}` });
+      const value = changedValue(slot, user, 'unauthorised-change');
+      const res = await w.send(ctx, user.id, slot, value, { authorization: `Bearer ${wrongToken()}` });
       expect401(ctx, res);
       const after = await currentUser(ctx, user.id);
-      ctx.expectTrue(after.nickName !== UNAUTHORISED_NICKNAME, `the refused ${w.verb} should not have changed the user`, {
-        expected: user.nickName ?? '(absent)',
-        actual: after.nickName,
+      ctx.expectTrue(slot.get(after) !== value, `the refused ${w.verb} should not have changed the user's ${slot.path}`, {
+        expected: slot.get(user) ?? '(absent)',
+        actual: slot.get(after),
       });
     },
   };

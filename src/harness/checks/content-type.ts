@@ -7,6 +7,7 @@ import { attr } from './support/attributes.ts';
 import { unknownId } from './support/names.ts';
 import { header, mediaType, SCIM_MEDIA_TYPE, userPath, usersPath } from './support/http.ts';
 import { currentUser, patchBody, postUser, putBodyFrom } from './support/resources.ts';
+import { changeableSlot, changedValue } from './support/writable.ts';
 
 const CITE_ACCEPT = {
   rfc: 7644 as const,
@@ -82,8 +83,11 @@ export const checks: Check[] = [
     level: 'MUST',
     requires: ['write', 'patch'],
     async run(ctx) {
+      // An attribute the target's schema declares (else userName, with a unique value).
+      const slot = changeableSlot(ctx);
       const user = await ctx.fixtures.createUser();
-      const res = await send(ctx, { method: 'PATCH', path: userPath(ctx, user.id), body: patchBody([{ op: 'replace', path: 'nickName', value: 'scimcheck-ct' }]) });
+      const value = changedValue(slot, user, 'ct');
+      const res = await send(ctx, { method: 'PATCH', path: userPath(ctx, user.id), body: patchBody([{ op: 'replace', path: slot.path, value }]) });
       ctx.expectStatus(res, [200, 204], 'PATCH of the user');
       // RFC 7644 §3.5.2: a 204 has no body, so there is no media type to check.
       if (res.status === 204) ctx.skip('the target answered 204 No Content, which carries no body');

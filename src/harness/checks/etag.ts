@@ -6,6 +6,7 @@ import type { Check, CheckContext, HttpResponse } from '../check.ts';
 import { attr, attrPath } from './support/attributes.ts';
 import { brief, header, userPath } from './support/http.ts';
 import { currentUser, getUser, patchBody, putBodyFrom, sameEtag, versionOf } from './support/resources.ts';
+import { pickWritableString, type AttributeSlot } from './support/writable.ts';
 
 const CITE_HEADER = {
   rfc: 7644 as const,
@@ -48,12 +49,17 @@ function put(ctx: CheckContext, id: string, body: unknown, headers: Record<strin
   return ctx.http.send({ method: 'PUT', path: userPath(ctx, id), body, headers });
 }
 
-/** The two ways a check changes a user's nickName: a full PUT of what was read, or a PATCH replace. */
+/** A PUT of what was read with one attribute (picked from the target's schema, support/writable.ts) changed. */
+function putChanged(ctx: CheckContext, id: string, current: HttpResponse, slot: AttributeSlot, value: string, headers: Record<string, string> = {}) {
+  return put(ctx, id, slot.set(putBodyFrom(current.json), value), headers);
+}
+
+/** The two ways a check changes one attribute of a user: a full PUT of what was read, or a PATCH replace. */
 interface WriteVerb {
   verb: 'PUT' | 'PATCH';
   key: 'put' | 'patch';
   requires: Check['requires'];
-  change(ctx: CheckContext, id: string, current: HttpResponse, nickName: string, headers?: Record<string, string>): Promise<HttpResponse>;
+  change(ctx: CheckContext, id: string, current: HttpResponse, slot: AttributeSlot, value: string, headers?: Record<string, string>): Promise<HttpResponse>;
 }
 
 const WRITE_VERBS: WriteVerb[] = [
@@ -61,14 +67,14 @@ const WRITE_VERBS: WriteVerb[] = [
     verb: 'PUT',
     key: 'put',
     requires: ['etag', 'write'],
-    change: (ctx, id, current, nickName, headers) => put(ctx, id, { ...putBodyFrom(current.json), nickName }, headers),
+    change: putChanged,
   },
   {
     verb: 'PATCH',
     key: 'patch',
     requires: ['etag', 'write', 'patch'],
-    change: (ctx, id, _current, nickName, headers = {}) =>
-      ctx.http.send({ method: 'PATCH', path: userPath(ctx, id), body: patchBody([{ op: 'replace', path: 'nickName', value: nickName }]), headers }),
+    change: (ctx, id, _current, slot, value, headers = {}) =>
+      ctx.http.send({ method: 'PATCH', path: userPath(ctx, id), body: patchBody([{ op: 'replace', path: slot.path, value }]), headers }),
   },
 ];
 
@@ -82,9 +88,10 @@ function versionChanges(w: WriteVerb): Check {
     level: 'MUST',
     requires: w.requires,
     async run(ctx) {
+      const slot = pickWritableString(ctx);
       const { id, res } = await freshUser(ctx);
       const before = versionOf(res);
-      const answer = await w.change(ctx, id, res, `scimcheck-${crypto.randomUUID().slice(0, 6)}`);
+      const answer = await w.change(ctx, id, res, slot, `scimcheck-${crypto.randomUUID().slice(0, 6)}`);
       ctx.expectStatus(answer, w.verb === 'PUT' ? 200 : [200, 204], w.verb);
       const after = versionOf(await getUser(ctx, id));
       ctx.expectTrue(before !== undefined && after !== undefined && !sameEtag(before, after), 'the version should change after a modification', {
@@ -105,13 +112,14 @@ function staleIfMatchRefused(w: WriteVerb): Check {
     level: 'MUST',
     requires: w.requires,
     async run(ctx) {
+      const slot = pickWritableString(ctx);
       const { id, res } = await freshUser(ctx);
-      const answer = await w.change(ctx, id, res, 'scimcheck-should-not-land', { 'If-Match': staleTag() });
+      const answer = await w.change(ctx, id, res, slot, 'scimcheck-should-not-land', { 'If-Match': staleTag() });
       ctx.expectScimError(answer, 412);
       const after = await currentUser(ctx, id);
-      ctx.expectTrue(attr(after, 'nickName') !== 'scimcheck-should-not-land', `the refused ${w.verb} should not change the user`, {
-        expected: attr(res.json, 'nickName') ?? '(absent)',
-        actual: attr(after, 'nickName'),
+      ctx.expectTrue(slot.get(after) !== 'scimcheck-should-not-land', `the refused ${w.verb} should not change the user's ${slot.path}`, {
+        expected: slot.get(res.json) ?? '(absent)',
+        actual: slot.get(after),
       });
     },
   };
@@ -179,8 +187,9 @@ export const checks: Check[] = [
     level: 'MUST',
     requires: ['etag', 'write'],
     async run(ctx) {
+      const slot = pickWritableString(ctx);
       const { id, res } = await freshUser(ctx);
-      const answer = await put(ctx, id, { ...putBodyFrom(res.json), nickName: 'scimcheck-etag' });
+      const answer = await putChanged(ctx, id, res, slot, 'scimcheck-etag');
       ctx.expectStatus(answer, 200, 'PUT');
       expectEtagHeader(ctx, answer, 'the PUT answer');
     },
@@ -193,8 +202,9 @@ export const checks: Check[] = [
     level: 'MUST',
     requires: ['etag', 'write', 'patch'],
     async run(ctx) {
+      const slot = pickWritableString(ctx);
       const { id } = await freshUser(ctx);
-      const answer = await ctx.http.send({ method: 'PATCH', path: userPath(ctx, id), body: patchBody([{ op: 'replace', path: 'nickName', value: 'scimcheck-etag' }]) });
+      const answer = await ctx.http.send({ method: 'PATCH', path: userPath(ctx, id), body: patchBody([{ op: 'replace', path: slot.path, value: 'scimcheck-etag' }]) });
       ctx.expectStatus(answer, [200, 204], 'PATCH');
       if (answer.status === 204 && header(answer, 'etag') === undefined) ctx.skip('the target answered 204 without a representation');
       expectEtagHeader(ctx, answer, 'the PATCH answer');
@@ -277,11 +287,12 @@ export const checks: Check[] = [
     level: 'MUST',
     requires: ['etag', 'write'],
     async run(ctx) {
+      const slot = pickWritableString(ctx);
       const { id, res } = await freshUser(ctx);
       const old = versionOf(res);
       if (!old) ctx.fail('the user carries no ETag', { expected: 'an ETag header', actual: '(absent)' });
-      ctx.expectStatus(await put(ctx, id, { ...putBodyFrom(res.json), nickName: 'scimcheck-first-change' }), 200, 'first PUT');
-      const second = await put(ctx, id, { ...putBodyFrom(res.json), nickName: 'scimcheck-lost-update' }, { 'If-Match': old as string });
+      ctx.expectStatus(await putChanged(ctx, id, res, slot, 'scimcheck-first-change'), 200, 'first PUT');
+      const second = await putChanged(ctx, id, res, slot, 'scimcheck-lost-update', { 'If-Match': old as string });
       ctx.expectTrue(second.status === 412, 'a PUT with the pre-change version should be refused (no lost update)', {
         expected: 412,
         actual: brief(second),
@@ -296,12 +307,13 @@ export const checks: Check[] = [
     level: 'MUST',
     requires: ['etag', 'write'],
     async run(ctx) {
+      const slot = pickWritableString(ctx);
       const { id, res } = await freshUser(ctx);
       const tag = versionOf(res);
       if (!tag) ctx.fail('the user carries no ETag', { expected: 'an ETag header', actual: '(absent)' });
-      const answer = await put(ctx, id, { ...putBodyFrom(res.json), nickName: 'scimcheck-conditional' }, { 'If-Match': tag as string });
+      const answer = await putChanged(ctx, id, res, slot, 'scimcheck-conditional', { 'If-Match': tag as string });
       ctx.expectStatus(answer, 200, 'PUT with the current If-Match');
-      ctx.expectEqual(attr(await currentUser(ctx, id), 'nickName'), 'scimcheck-conditional', 'nickName after the conditional PUT');
+      ctx.expectEqual(slot.get(await currentUser(ctx, id)), 'scimcheck-conditional', `${slot.path} after the conditional PUT`);
     },
   },
 ];

@@ -9,6 +9,8 @@ import { filterString, unknownId } from './support/names.ts';
 import { brief, groupPath, groupsPath, userPath } from './support/http.ts';
 import { expectPatchOk, patchGroup, patchUser, read, type PatchOperation } from './support/resources.ts';
 import { expectListResponse, idsOf, resourcesOf } from './support/lists.ts';
+import { learnFilterSupport } from './support/filter-support.ts';
+import { skipUnlessUsable } from './support/scoping.ts';
 
 const MEMBERS_QUOTE = 'members: A list of members of the Group. While values MAY be added or removed, sub-attributes of members are "immutable".';
 
@@ -449,7 +451,10 @@ export const checks: Check[] = [
     cite: { rfc: 7644, section: '3.4.2.2', quote: 'Service providers MAY support complex filters where expressions MUST be applied to the same value of a parent attribute' },
     level: 'MUST',
     requires: ['groups', 'write', 'filter'],
+    // A value path with eq: a target may refuse value paths (RFC 7644 §3.12); filter.value-path reports that once.
+    needs: ['filter.value-path', 'filter.operator.eq'],
     async run(ctx) {
+      skipUnlessUsable(ctx, await learnFilterSupport(ctx), ['value-path', 'eq'], 'this check (members[value eq …] on Groups)');
       const [a, b] = await users(ctx, 2);
       const g1 = await ctx.fixtures.createGroup({ members: [{ value: a }] });
       await ctx.fixtures.createGroup({ members: [{ value: b }] });

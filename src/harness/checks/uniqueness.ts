@@ -7,6 +7,7 @@ import { attr } from './support/attributes.ts';
 import { swapCase } from './support/names.ts';
 import { userPath } from './support/http.ts';
 import { currentUser, patchBody, postUser, putBodyFrom } from './support/resources.ts';
+import { pickWritableString } from './support/writable.ts';
 
 const CITE_CREATE_409 = {
   rfc: 7644 as const,
@@ -64,11 +65,13 @@ export const checks: Check[] = [
     level: 'MUST',
     requires: ['write'],
     async run(ctx) {
-      const first = await ctx.fixtures.createUser({ nickName: 'scimcheck-original' });
-      const res = await postUser(ctx, ctx.fixtures.userBody({ userName: userNameOf(ctx, first), nickName: 'scimcheck-intruder' }));
+      // An attribute of the target's schema (nickName on an RFC 7643 User) tells the original from the intruder.
+      const slot = pickWritableString(ctx);
+      const first = await ctx.fixtures.createUser(slot.set(ctx.fixtures.userBody() as Record<string, unknown>, 'scimcheck-original'));
+      const res = await postUser(ctx, slot.set(ctx.fixtures.userBody({ userName: userNameOf(ctx, first) }) as Record<string, unknown>, 'scimcheck-intruder'));
       ctx.expectStatus(res, 409, 'duplicate POST');
       const after = await currentUser(ctx, first.id);
-      ctx.expectEqual(attr(after, 'nickName'), 'scimcheck-original', 'nickName of the existing user after the refused duplicate');
+      ctx.expectEqual(slot.get(after), 'scimcheck-original', `${slot.path} of the existing user after the refused duplicate`);
     },
   },
   {

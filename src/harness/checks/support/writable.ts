@@ -6,6 +6,7 @@
 import type { CheckContext } from '../../check.ts';
 import type { AttributeDef } from '../../../scim/types.ts';
 import { attr, isObject } from './attributes.ts';
+import { nameVariant } from './names.ts';
 import { userSchemaView, type UserSchemaView } from './user-schema.ts';
 
 const lower = (s: string) => s.toLowerCase();
@@ -267,4 +268,35 @@ export function pickRemovableMultiValued(ctx: CheckContext): MultiValuedSlot | u
       return Array.from({ length: count }, (_, i) => ({ value: sampleValue(def.name, tag, i), ...(typeDef ? { [typeDef.name]: types[i] } : {}) }));
     },
   };
+}
+
+/**
+ * Some attribute a check may change to see whether a write landed: a picked writable string, else userName
+ * (REQUIRED on every User, RFC 7643 §4.1.1). Values written through it must be unique (userName is unique).
+ */
+export function changeableSlot(ctx: CheckContext): AttributeSlot {
+  const view = userSchemaView(ctx.target);
+  const picked = writableStringSlots(view)[0];
+  if (picked) return picked;
+  const def = view.core.attributes.find((a) => lower(a.name) === 'username') ?? {
+    name: 'userName',
+    type: 'string',
+    multiValued: false,
+    required: true,
+    caseExact: false,
+    mutability: 'readWrite',
+    returned: 'default',
+    uniqueness: 'server',
+  };
+  return slotFor({ def, coreUrn: view.core.id });
+}
+
+/**
+ * A new value for `slot` on `resource`: unique and, for userName, shaped like the current one (an email stays an
+ * email: support/names.ts nameVariant), so only the change itself is judged.
+ */
+export function changedValue(slot: AttributeSlot, resource: unknown, tag: string): string {
+  const unique = `${tag}-${crypto.randomUUID().slice(0, 8)}`;
+  if (lower(slot.def.name) !== 'username') return `scimcheck-${unique}`;
+  return nameVariant(String(slot.get(resource) ?? 'scimcheck'), unique);
 }
