@@ -128,8 +128,11 @@ export interface CheckContext {
   skip(reason: string): never;
   /** Fails unless `res.status` is one of `expected`. */
   expectStatus(res: HttpResponse, expected: number | number[], what?: string): void;
-  /** Fails unless the response is a SCIM error (RFC 7644 §3.12) with this status (and scimType when given). */
-  expectScimError(res: HttpResponse, status: number | number[], scimType?: string): void;
+  /**
+   * Fails unless the response is a SCIM error (RFC 7644 §3.12) with this status. scimType is OPTIONAL in §3.12:
+   * a different scimType fails, a missing one fails only with `{ scimTypeRequired: true }` (a MUST sentence names it).
+   */
+  expectScimError(res: HttpResponse, status: number | number[], scimType?: string, opts?: { scimTypeRequired?: boolean }): void;
   /** Fails unless `actual` deep-equals `expected` (JSON semantics). */
   expectEqual(actual: unknown, expected: unknown, what: string): void;
   /** Fails unless `cond`; `what` says what should have held. */

@@ -176,7 +176,10 @@ describe('checks-a check set', () => {
   it('every check can fail: against a target answering 500 to everything, none passes', async () => {
     const passed: string[] = [];
     const broke: string[] = [];
-    for (const c of ALL.filter((c) => c.id !== 'errors.detail.no-stack-trace')) {
+    // These assert only that something is absent from whatever comes back (a stack trace; a password, which a 500
+    // to a password filter does not carry), so a bare 500 rightly passes them; each has its own failing test.
+    const absenceOnly = new Set(['errors.detail.no-stack-trace', 'security.password.filter-never-5xx']);
+    for (const c of ALL.filter((c) => !absenceOnly.has(c.id))) {
       const outcome = await runAgainst(c, () => response(500, 'Internal Server Error', { 'content-type': 'text/plain' }));
       if (outcome === 'passed') passed.push(c.id);
       if (outcome instanceof Error) broke.push(`${c.id}: ${outcome.message}`);
@@ -211,6 +214,14 @@ describe('checks-a check set', () => {
     }
     expect(broke).toEqual([]);
     expect(passed).toEqual([]);
+  });
+
+  it('security.password.filter-never-5xx fails when a filter on password returns one, and passes a refusal', async () => {
+    const check = ALL.find((c) => c.id === 'security.password.filter-never-5xx')!;
+    const leak = JSON.stringify({ schemas: [SCHEMA_URN.listResponse], totalResults: 1, Resources: [{ id: '1', userName: 'x', password: 'guess' }] });
+    expect(await runAgainst(check, () => response(200, leak, { 'content-type': 'application/scim+json' }))).toBe('failed');
+    const refused = JSON.stringify({ schemas: [SCHEMA_URN.error], status: '400', scimType: 'invalidFilter' });
+    expect(await runAgainst(check, () => response(400, refused, { 'content-type': 'application/scim+json' }))).toBe('passed');
   });
 
   it('errors.detail.no-stack-trace fails when an error carries a stack trace', async () => {

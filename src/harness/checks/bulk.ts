@@ -7,6 +7,7 @@ import { SCHEMA_URN } from '../../scim/types.ts';
 import { attr, isObject, memberIds } from './support/attributes.ts';
 import { filterString, unknownId } from './support/names.ts';
 import { brief, groupsPath, isScimErrorBody, userPath, usersPath } from './support/http.ts';
+import { table8 } from './support/cites.ts';
 import { read, userBodyWith } from './support/resources.ts';
 import { expectListResponse, resourcesOf } from './support/lists.ts';
 import { bulkBody, expectBulkResponse, opStatus, opsOf, sendBulk } from './support/bulk.ts';
@@ -128,7 +129,8 @@ export const checks: Check[] = [
     id: 'bulk.fail-on-errors.stops',
     title: 'failOnErrors=1 stops processing after the first error',
     area: 'bulk',
-    cite: { rfc: 7644, section: '3.7', quote: 'failOnErrors: An integer specifying the number of errors that the service provider will accept before the operation is terminated and an error response is returned.' },
+    cite: { rfc: 7644, section: '3.7', quote: 'failOnErrors: An integer specifying the number of errors that the service provider will accept before the operation is terminated and an error response is returned. OPTIONAL in a request. Not valid in a response.' },
+    // MUST by the "definition" exception of test/harness/levels.test.ts: the number of errors accepted before stopping.
     level: 'MUST',
     requires: ['bulk', 'write'],
     async run(ctx) {
@@ -188,7 +190,12 @@ export const checks: Check[] = [
     id: 'bulk.delete.user',
     title: 'a bulk DELETE removes the user (status 204, then GET 404)',
     area: 'bulk',
-    cite: { rfc: 7644, section: '3.7', quote: 'method: The HTTP method of the current operation. Possible values are "POST", "PUT", "PATCH", or "DELETE". REQUIRED.' },
+    // A DELETE inside a bulk request is a DELETE: §3.6's answer and its 404 afterwards.
+    cite: {
+      rfc: 7644,
+      section: '3.6',
+      quote: 'In response to a successful DELETE, the service provider SHALL return a successful HTTP status code 204 (No Content). ... MUST return a 404 (Not Found) error code for all operations associated with the previously deleted resource.',
+    },
     level: 'MUST',
     requires: ['bulk', 'write'],
     async run(ctx) {
@@ -205,8 +212,9 @@ export const checks: Check[] = [
     id: 'bulk.invalid.missing-method',
     title: 'an operation without method is refused with 400',
     area: 'bulk',
-    cite: { rfc: 7644, section: '3.7', quote: 'method: The HTTP method of the current operation. Possible values are "POST", "PUT", "PATCH", or "DELETE". REQUIRED.' },
-    level: 'MUST',
+    // "method ... REQUIRED" binds the client's request; the answer to one without it is Table 8's 400.
+    cite: table8(400),
+    level: 'SHOULD',
     requires: ['bulk', 'write'],
     async run(ctx) {
       const res = await sendBulk(ctx, bulkBody([{ path: usersPath(ctx), bulkId: 'nomethod', data: bulkUser(ctx) }]));
@@ -222,16 +230,18 @@ export const checks: Check[] = [
   },
   {
     id: 'bulk.invalid.missing-schema',
-    title: 'a bulk request without the BulkRequest schema is refused with 400',
+    title: 'a bulk request without the BulkRequest schema is refused (or, the target\'s choice, processed)',
     area: 'bulk',
     cite: { rfc: 7644, section: '3.7', quote: 'Bulk requests are identified using the following schema URI: "urn:ietf:params:scim:api:messages:2.0:BulkRequest".' },
-    // The RFC requires the URN of the client; a strict server refuses, a lenient one may accept.
-    level: 'SHOULD',
+    // The URN identifies the client's request; a strict server refuses, a lenient one may process it: both are
+    // recorded, only a server error warns.
+    level: 'MAY',
     requires: ['bulk', 'write'],
     async run(ctx) {
       const res = await sendBulk(ctx, { Operations: [{ method: 'DELETE', path: userPath(ctx, unknownId()) }] });
-      if (!isObject(res.json) || res.status !== 400) ctx.fail('a BulkRequest without schemas should be refused with 400', { expected: 400, actual: brief(res) });
-      ctx.expectScimError(res, 400);
+      if (res.status >= 200 && res.status < 300) ctx.skip(`the target processed a bulk request without schemas (HTTP ${res.status}): its choice`);
+      if (!isObject(res.json) || res.status >= 500) ctx.fail('a BulkRequest without schemas should be refused with a SCIM error', { expected: 400, actual: brief(res) });
+      ctx.expectScimError(res, res.status);
     },
   },
 ];

@@ -7,12 +7,13 @@ import { SCHEMA_URN } from '../../scim/types.ts';
 import { attr } from './support/attributes.ts';
 import { unknownId } from './support/names.ts';
 import { brief, expectNot5xx, isScimErrorBody, SCIM_TYPES, userPath } from './support/http.ts';
+import { table8 } from './support/cites.ts';
 import { postUser } from './support/resources.ts';
 
 const CITE_BODY = {
   rfc: 7644 as const,
   section: '3.12',
-  quote: 'In addition to returning an HTTP response code, implementers MUST return the errors in the body of the response in a JSON format.',
+  quote: 'In addition to returning an HTTP response code, implementers MUST return the errors in the body of the response in a JSON format, using the attributes described below.',
 };
 const CITE_STATUS = {
   rfc: 7644 as const,
@@ -29,13 +30,19 @@ function expectStatusString(ctx: CheckContext, res: HttpResponse, what: string):
   });
 }
 
-/** Error answers a target gives without writing anything. */
+/**
+ * Error answers a target gives without writing anything. Only answers that are errors (4xx/5xx) are returned: what
+ * status a target gives for an unknown id or endpoint is judged by the 404 checks, not again here.
+ */
 async function readOnlyErrors(ctx: CheckContext): Promise<HttpResponse[]> {
-  return [
+  const answers = [
     await ctx.http.send({ method: 'GET', path: userPath(ctx, unknownId()) }),
     await ctx.http.send({ method: 'GET', path: '/ScimcheckNoSuchEndpoint' }),
     await ctx.http.send({ method: 'GET', path: ctx.target.endpoints.users, auth: 'none' }),
   ];
+  const errors = answers.filter((res) => res.status >= 400);
+  if (errors.length === 0) ctx.skip(`none of the requests was answered with an error (HTTP ${answers.map((r) => r.status).join(', ')})`);
+  return errors;
 }
 
 /** Bad stack-trace-like fragments: file:line frames, exception class names, interpreter tracebacks. */
@@ -50,10 +57,13 @@ const STACK_MARKERS: RegExp[] = [
   /\b(NullPointerException|TypeError|ReferenceError|SyntaxError: Unexpected token)\b/,
 ];
 
-/** One error status, the request that provokes it, and how a message names that request. */
+/** One error status, the request that provokes it, how a message names that request, and the check judging its status. */
 interface StatusCase {
   status: 404 | 400 | 409 | 401;
   what: string;
+  /** The check whose subject is that this request is answered with this status (issue 10 #4: declared prerequisite). */
+  statusCheck: string;
+  topic?: string;
   requires?: Check['requires'];
   phase?: Check['phase'];
   provoke(ctx: CheckContext): Promise<HttpResponse>;
@@ -63,17 +73,20 @@ const STATUS_STRING_CASES: StatusCase[] = [
   {
     status: 404,
     what: 'GET of an unknown user',
+    statusCheck: 'users.get.unknown-404',
     provoke: (ctx) => ctx.http.send({ method: 'GET', path: userPath(ctx, unknownId()) }),
   },
   {
     status: 400,
     what: 'POST of malformed JSON',
+    statusCheck: 'validation.json.malformed',
     requires: ['write'],
     provoke: (ctx) => postUser(ctx, '{"userName": [', { headers: { 'Content-Type': 'application/scim+json' } }),
   },
   {
     status: 409,
     what: 'duplicate POST /Users',
+    statusCheck: 'uniqueness.username.duplicate-409',
     requires: ['write'],
     async provoke(ctx) {
       const first = await ctx.fixtures.createUser();
@@ -86,6 +99,8 @@ const STATUS_STRING_CASES: StatusCase[] = [
   {
     status: 401,
     what: 'GET /Users without credentials',
+    statusCheck: 'auth.missing.status-401',
+    topic: 'auth.refusal',
     phase: 'bad-credentials',
     provoke: (ctx) => ctx.http.send({ method: 'GET', path: ctx.target.endpoints.users, auth: 'none' }),
   },
@@ -99,11 +114,14 @@ function statusStringCheck(c: StatusCase): Check {
     area: 'errors',
     cite: CITE_STATUS,
     level: 'MUST',
+    needs: [c.statusCheck],
+    ...(c.topic ? { topic: c.topic } : {}),
     ...(c.requires ? { requires: c.requires } : {}),
     ...(c.phase ? { phase: c.phase } : {}),
     async run(ctx) {
       const res = await c.provoke(ctx);
-      ctx.expectStatus(res, c.status, c.what);
+      // Which status the target chose is c.statusCheck's verdict; this check reads the body of a ${c.status} only.
+      if (res.status !== c.status) ctx.skip(`the ${c.what} was answered with HTTP ${res.status}, not ${c.status} (see ${c.statusCheck})`);
       expectStatusString(ctx, res, c.what);
     },
   };
@@ -133,16 +151,16 @@ export const checks: Check[] = [
     title: 'Error bodies carry a human-readable detail',
     area: 'errors',
     cite: { rfc: 7644, section: '3.12', quote: 'detail: A detailed human-readable message. OPTIONAL.' },
+    // OPTIONAL: a target without detail is recorded (skipped with a note), never warned.
     level: 'MAY',
+    needs: ['errors.body.error-schema'],
     phase: 'bad-credentials',
     async run(ctx) {
-      for (const res of await readOnlyErrors(ctx)) {
+      const without = (await readOnlyErrors(ctx)).filter((res) => {
         const detail = attr(res.json, 'detail');
-        ctx.expectTrue(typeof detail === 'string' && detail.trim() !== '', `the HTTP ${res.status} error should say what went wrong in detail`, {
-          expected: 'detail: "<message>"',
-          actual: detail ?? '(absent)',
-        });
-      }
+        return typeof detail !== 'string' || detail.trim() === '';
+      });
+      if (without.length > 0) ctx.skip(`the target's HTTP ${without.map((r) => r.status).join(', ')} error bodies carry no detail (OPTIONAL)`);
     },
   },
   {
@@ -150,27 +168,32 @@ export const checks: Check[] = [
     title: 'scimType, when present on a 400, is one of the RFC 7644 Table 9 keywords',
     area: 'errors',
     cite: { rfc: 7644, section: '3.12', quote: 'scimType: A SCIM detail error keyword. See Table 9. OPTIONAL.' },
-    level: 'MUST',
+    // Table 9 lists the keywords "defined" for 400 answers without saying no other may be used: an unknown one warns.
+    level: 'MAY',
     requires: ['write'],
     // Bodies a lenient target may store (no userName, active: 42): alone, and cleaned up before the next check.
     phase: 'isolated',
     async run(ctx) {
       const bodies: unknown[] = ['{"userName": ', { schemas: [SCHEMA_URN.user] }, ctx.fixtures.userBody({ active: 42 })];
+      let seen = 0;
       for (const body of bodies) {
         const res = typeof body === 'string' ? await postUser(ctx, body, { headers: { 'Content-Type': 'application/scim+json' } }) : await postUser(ctx, body);
-        ctx.expectStatus(res, 400, 'POST /Users with an invalid body');
+        // Whether these bodies are refused with 400 is the validation checks' verdict; only 400 answers are read here.
+        if (res.status !== 400) continue;
         const t = attr(res.json, 'scimType');
         if (t === undefined) continue;
+        seen++;
         ctx.expectTrue(typeof t === 'string' && SCIM_TYPES.includes(t), 'scimType should be a Table 9 keyword', { expected: SCIM_TYPES, actual: t });
       }
+      if (seen === 0) ctx.skip('no 400 answer carried a scimType (it is OPTIONAL)');
     },
   },
   {
     id: 'errors.unknown-endpoint.scim-404',
     title: 'An unknown endpoint answers 404 with a SCIM error body',
     area: 'errors',
-    cite: { rfc: 7644, section: '3.12', quote: '404 NOT FOUND: Specified resource (e.g., User) or endpoint does not exist.' },
-    level: 'MUST',
+    cite: table8(404),
+    level: 'SHOULD',
     async run(ctx) {
       ctx.expectScimError(await ctx.http.send({ method: 'GET', path: '/ScimcheckNoSuchEndpoint' }), 404);
     },
@@ -179,8 +202,9 @@ export const checks: Check[] = [
     id: 'errors.detail.no-stack-trace',
     title: 'Error details never carry stack traces, source paths or exception names',
     area: 'errors',
-    cite: { rfc: 7644, section: '3.12', quote: 'detail: A detailed human-readable message.' },
-    level: 'SHOULD',
+    cite: { rfc: 7644, section: '3.12', quote: 'detail: A detailed human-readable message. OPTIONAL.' },
+    // No RFC sentence governs what a detail says; leaking internals is worth a warning, never a failure.
+    level: 'MAY',
     requires: ['write'],
     // Sends a request without credentials (last, as targets may delay refusals); the odd bodies it also posts
     // cannot disturb that phase's checks, which do not list users.

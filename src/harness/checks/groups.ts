@@ -6,7 +6,11 @@ import type { Check, CheckContext } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
 import { attr, hasAttr, isObject, memberIds, multi, sameSet } from './support/attributes.ts';
 import { filterString, unknownId } from './support/names.ts';
-import { brief, groupPath, groupsPath, userPath } from './support/http.ts';
+import { brief, expectRefused, groupPath, groupsPath, userPath } from './support/http.ts';
+import { EXCLUDED_MUST, GROUPS_READONLY_MUST } from './support/cites.ts';
+
+/** User.groups is readOnly: one defect, also failing security.groups.*, is one root cause (issue 10 #4). */
+const GROUPS_TOPIC = 'user.groups-readonly';
 import { expectPatchOk, patchGroup, patchUser, read, type PatchOperation } from './support/resources.ts';
 import { expectListResponse, idsOf, resourcesOf } from './support/lists.ts';
 import { learnFilterSupport } from './support/filter-support.ts';
@@ -157,7 +161,7 @@ const MEMBER_PATCHES: MemberPatch[] = [
   {
     key: 'remove-all-members',
     title: 'PATCH remove members (no filter) empties the Group',
-    cite: { rfc: 7644, section: '3.5.2.2', quote: 'If the target location is a multi-valued attribute and no filter is specified, the attribute and all values are removed' },
+    cite: { rfc: 7644, section: '3.5.2.2', quote: 'If the target location is a multi-valued attribute and no filter is specified, the attribute and all values are removed, and the attribute SHALL be considered unassigned.' },
     users: 2,
     initial: ([a, b]) => [a, b],
     ops: () => [{ op: 'remove', path: 'members' }],
@@ -219,11 +223,16 @@ export const checks: Check[] = [
   },
   {
     id: 'groups.members.ref-and-display',
-    title: 'each member carries a $ref to the User and its display name',
+    title: 'a member\'s $ref, when returned, is the URI of the User',
     area: 'groups',
-    cite: { rfc: 7643, section: '4.2', quote: 'the "$ref" sub-attribute must be the URI of a SCIM resource such as a "User", or a "Group"' },
-    // $ref and display are optional sub-attributes; returning them is what IdPs and clients rely on.
-    level: 'SHOULD',
+    cite: {
+      rfc: 7643,
+      section: '4.2',
+      quote: 'The "value" sub-attribute contains the value of an "id" attribute of a SCIM resource, and the "$ref" sub-attribute must be the URI of a SCIM resource such as a "User", or a "Group".',
+    },
+    // "lowercase-must" exception: a returned $ref must be the member's URI. Returning $ref and display is optional,
+    // so their absence is recorded, not judged.
+    level: 'MUST',
     requires: ['groups', 'write'],
     async run(ctx) {
       const u = await ctx.fixtures.createUser();
@@ -232,8 +241,8 @@ export const checks: Check[] = [
       const m = multi(got, 'members').find((x) => attr(x, 'value') === u.id);
       if (!m) ctx.fail('the member is missing from the Group', { expected: u.id, actual: attr(got, 'members') });
       const ref = attr(m, '$ref');
+      if (ref === undefined) ctx.skip('the target returns members without $ref');
       ctx.expectTrue(typeof ref === 'string' && ref.includes(u.id), 'members.$ref is a URI naming the User', { expected: `…/${u.id}`, actual: ref });
-      ctx.expectTrue(typeof attr(m, 'display') === 'string' && attr(m, 'display') !== '', 'members.display is filled', { expected: 'a display name', actual: attr(m, 'display') });
     },
   },
   {
@@ -289,7 +298,7 @@ export const checks: Check[] = [
     id: 'groups.put.replace-members',
     title: 'PUT with a new members list replaces the membership',
     area: 'groups',
-    cite: { rfc: 7644, section: '3.5.1', quote: 'HTTP PUT is used to replace a resource\'s attributes.' },
+    cite: { rfc: 7644, section: '3.5.1', quote: 'readWrite, writeOnly: Any values provided SHALL replace the existing attribute values.' },
     level: 'MUST',
     requires: ['groups', 'write'],
     async run(ctx) {
@@ -326,7 +335,7 @@ export const checks: Check[] = [
     id: 'groups.list.excluded-members',
     title: 'excludedAttributes=members on a Group list leaves members out',
     area: 'groups',
-    cite: { rfc: 7644, section: '3.4.2.5', quote: 'excludedAttributes: A multi-valued list of strings indicating the names of resource attributes to be removed from the default set of attributes to return.' },
+    cite: { rfc: 7644, section: '3.9', quote: EXCLUDED_MUST },
     level: 'MUST',
     requires: ['groups', 'write', 'filter'],
     async run(ctx) {
@@ -344,7 +353,8 @@ export const checks: Check[] = [
     title: 'User.groups shows the Groups the user is a member of',
     area: 'groups',
     cite: { rfc: 7643, section: '4.1.2', quote: 'groups: A list of groups to which the user belongs, either through direct membership, through nested groups, or dynamically calculated.' },
-    level: 'MUST',
+    // RFC 7643 §4.1.2 describes User.groups without a keyword: a target that declares it but leaves it empty warns.
+    level: 'MAY',
     requires: ['groups', 'write'],
     async run(ctx) {
       if (!userSchemaHasGroups(ctx)) ctx.skip('the target\'s User schema does not declare the groups attribute');
@@ -359,8 +369,9 @@ export const checks: Check[] = [
     id: 'groups.user.groups-readonly-patch',
     title: 'PATCH of User.groups is refused (readOnly) and changes no membership',
     area: 'groups',
-    cite: { rfc: 7643, section: '4.1.2', quote: 'Since this attribute has a mutability of "readOnly", group membership changes MUST be applied via the "Group Resource"' },
+    cite: { rfc: 7643, section: '4.1.2', quote: GROUPS_READONLY_MUST },
     level: 'MUST',
+    topic: GROUPS_TOPIC,
     requires: ['groups', 'write', 'patch'],
     async run(ctx) {
       const u = await ctx.fixtures.createUser();
@@ -368,9 +379,10 @@ export const checks: Check[] = [
       const res = await patchUser(ctx, u.id, [{ op: 'add', path: 'groups', value: [{ value: g.id }] }]);
       // The membership must not change through the User, whatever the answer was.
       expectMembers(ctx, await readMembers(ctx, g.id), [], 'Group members after PATCHing User.groups');
-      // RFC 7644 §3.5.2: an operation incompatible with mutability SHALL return an error.
-      if (res.status !== 400) ctx.fail('PATCH of the readOnly User.groups should be refused with 400 mutability', { expected: '400 mutability', actual: brief(res) });
-      ctx.expectScimError(res, 400, 'mutability');
+      // RFC 7644 §3.5.2: an operation incompatible with mutability SHALL return an error ("the appropriate HTTP response
+      // status code"); scimType is OPTIONAL, and if given it is "mutability".
+      // Where the User schema has no groups attribute at all (RFC 7643 §7), invalidPath is the right scimType.
+      expectRefused(ctx, res, 'PATCH of the readOnly User.groups', userSchemaHasGroups(ctx) ? 'mutability' : undefined);
     },
   },
   {
@@ -379,6 +391,7 @@ export const checks: Check[] = [
     area: 'groups',
     cite: { rfc: 7644, section: '3.5.1', quote: 'readOnly: Any values provided SHALL be ignored.' },
     level: 'MUST',
+    topic: GROUPS_TOPIC,
     requires: ['groups', 'write'],
     async run(ctx) {
       const u = await ctx.fixtures.createUser();
@@ -395,8 +408,9 @@ export const checks: Check[] = [
     title: 'a deleted User no longer appears among a Group\'s members',
     area: 'groups',
     cite: { rfc: 7644, section: '3.6', quote: 'Service providers MAY choose not to permanently delete the resource, but MUST return a 404 (Not Found) error code for all operations associated with the previously deleted resource.' },
-    // The RFC does not spell out membership clean-up; a dangling member is a defect IdPs trip over.
-    level: 'SHOULD',
+    // The RFC does not spell out membership clean-up (§3.6 is about operations on the deleted resource); a dangling
+    // member is a defect IdPs trip over, so it warns.
+    level: 'MAY',
     requires: ['groups', 'write'],
     async run(ctx) {
       if (ctx.target.deprovision === 'disable') ctx.skip('the target deprovisions by disabling: DELETE keeps the user');
@@ -412,8 +426,9 @@ export const checks: Check[] = [
     title: 'a member referencing an unknown id is refused with 400',
     area: 'groups',
     cite: { rfc: 7643, section: '4.2', quote: 'The "value" sub-attribute contains the value of an "id" attribute of a SCIM resource' },
-    // Some services accept dangling references; refusing them keeps the data honest.
-    level: 'SHOULD',
+    // The RFC names no answer to a member that does not exist: refusing is recorded as passed, accepting is skipped
+    // with a note (some services keep dangling references).
+    level: 'MAY',
     requires: ['groups', 'write'],
     async run(ctx) {
       const res = await ctx.http.send({
@@ -423,6 +438,7 @@ export const checks: Check[] = [
       });
       const id = attr(res.json, 'id');
       if (typeof id === 'string' && res.status >= 200 && res.status < 300) ctx.fixtures.track('group', id);
+      if (res.status >= 200 && res.status < 300) ctx.skip(`the target accepts a member whose id no resource has (HTTP ${res.status})`);
       ctx.expectScimError(res, 400);
     },
   },
@@ -430,7 +446,11 @@ export const checks: Check[] = [
     id: 'groups.delete.then-404',
     title: 'DELETE of a Group answers 204, then GET answers 404 and the member users remain',
     area: 'groups',
-    cite: { rfc: 7644, section: '3.6', quote: 'In response to a successful DELETE, the server SHALL return a successful HTTP status code 204 (No Content).' },
+    cite: {
+      rfc: 7644,
+      section: '3.6',
+      quote: 'In response to a successful DELETE, the service provider SHALL return a successful HTTP status code 204 (No Content). ... Service providers MAY choose not to permanently delete the resource, but MUST return a 404 (Not Found) error code for all operations associated with the previously deleted resource.',
+    },
     level: 'MUST',
     requires: ['groups', 'write'],
     async run(ctx) {
@@ -469,14 +489,15 @@ export const checks: Check[] = [
     title: 'a 1,000-member Group built with PATCHes of 100 reads back whole',
     area: 'groups',
     cite: { rfc: 7643, section: '4.2', quote: MEMBERS_QUOTE },
-    // The RFC sets no size; silently truncating a large Group is a defect, refusing it is a limitation.
-    level: 'SHOULD',
+    // The RFC sets no size: refusing a large Group is a limitation (skipped with a note), silently truncating it warns.
+    level: 'MAY',
     requires: ['groups', 'write', 'patch'],
     async run(ctx) {
       const ids = await createManyUsers(ctx, 1000);
       const g = await ctx.fixtures.createGroup();
       for (let i = 0; i < ids.length; i += 100) {
         const res = await patchGroup(ctx, g.id, [{ op: 'add', path: 'members', value: ids.slice(i, i + 100).map((value) => ({ value })) }]);
+        if (res.status >= 400 && res.status < 500) ctx.skip(`the target refused members ${i + 1}..${i + 100} of a large Group (HTTP ${res.status}): a size limit`);
         expectPatchOk(ctx, res, `PATCH adding members ${i + 1}..${i + 100}`);
       }
       const got = await read(ctx, groupPath(ctx, g.id));

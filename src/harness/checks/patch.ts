@@ -6,7 +6,8 @@ import type { Check, CheckContext, HttpResponse } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
 import { attr, attrPath, extension, hasAttr, isObject, multi } from './support/attributes.ts';
 import { filterString, nameVariant, unknownId } from './support/names.ts';
-import { brief, userPath, usersPath } from './support/http.ts';
+import { brief, expectRefused, userPath, usersPath } from './support/http.ts';
+import { PATCH_MUTABILITY_SHALL, table8 } from './support/cites.ts';
 import { expectPatchOk, hasEnterpriseExtension, patchUser, read, userBodyWith, type PatchOperation } from './support/resources.ts';
 import { expectListResponse, idsOf, resourcesOf } from './support/lists.ts';
 import { learnFilterSupport } from './support/filter-support.ts';
@@ -67,28 +68,39 @@ function emailOfType(user: unknown, type: string): any {
 }
 
 /** Fails unless the PATCH was refused with a 400 SCIM error (and the given scimType, when one is named). */
-function expect400(ctx: CheckContext, res: HttpResponse, scimType: string | undefined, what: string): void {
+function expect400(ctx: CheckContext, res: HttpResponse, scimType: string | undefined, what: string, opts?: { scimTypeRequired?: boolean }): void {
   if (res.status !== 400) ctx.fail(`${what}: expected 400${scimType ? ` ${scimType}` : ''}`, { expected: 400, actual: brief(res) });
-  ctx.expectScimError(res, 400, scimType);
+  ctx.expectScimError(res, 400, scimType, opts);
 }
 
 /**
  * A MUST check that a PATCH of a fresh user with these operations is refused with 400 and this scimType;
  * `declares`: attributes the operations name, which the target's schema must declare for the scimType to apply.
  */
-function refusedPatch(spec: { id: string; title: string; cite: Check['cite']; ops: PatchOperation[]; scimType: string; what: string; declares?: string[] }): Check {
+function refusedPatch(spec: {
+  id: string;
+  title: string;
+  cite: Check['cite'];
+  ops: PatchOperation[];
+  scimType: string;
+  what: string;
+  declares?: string[];
+  /** MUST when the quoted sentence names the 400 (and then the scimType, which must be present); SHOULD for Table 8's. */
+  level?: Check['level'];
+}): Check {
+  const level = spec.level ?? 'MUST';
   return {
     id: spec.id,
     title: spec.title,
     area: 'patch',
     cite: spec.cite,
-    level: 'MUST',
+    level,
     requires: ['patch', 'write'],
     async run(ctx) {
       requireDeclared(ctx, ...(spec.declares ?? []));
       const u = await patchUserFixture(ctx);
       const res = await patchUser(ctx, u.id, spec.ops);
-      expect400(ctx, res, spec.scimType, spec.what);
+      expect400(ctx, res, spec.scimType, spec.what, { scimTypeRequired: level === 'MUST' });
     },
   };
 }
@@ -288,8 +300,9 @@ export const checks: Check[] = [
   }),
   refusedPatch({
     id: 'patch.invalid.path',
-    title: 'a malformed path is refused with 400 invalidPath',
-    cite: { rfc: 7644, section: '3.12', quote: 'invalidPath: The "path" attribute was invalid or malformed (see Figure 7).' },
+    title: 'a malformed path is refused with 400 (invalidPath)',
+    cite: { ...table8(400), quote: `${table8(400).quote} ... invalidPath: The "path" attribute was invalid or malformed (see Figure 7).` },
+    level: 'SHOULD',
     ops: [{ op: 'replace', path: 'emails[type eq "work"', value: 'x@example.com' }],
     scimType: 'invalidPath',
     what: 'PATCH with an unclosed value filter in path',
@@ -298,8 +311,9 @@ export const checks: Check[] = [
     id: 'patch.invalid.op',
     title: 'an unknown op is refused with 400',
     area: 'patch',
-    cite: { rfc: 7644, section: '3.5.2', quote: 'Each PATCH operation object MUST have exactly one "op" member, whose value indicates the operation to perform and MAY be one of "add", "remove", or "replace".' },
-    level: 'MUST',
+    // §3.5.2's "MUST have exactly one op member" binds the client; the answer to an unknown op is Table 8's 400.
+    cite: table8(400),
+    level: 'SHOULD',
     requires: ['patch', 'write'],
     async run(ctx) {
       const slot = pickWritableString(ctx);
@@ -312,17 +326,20 @@ export const checks: Check[] = [
   },
   {
     id: 'patch.invalid.missing-schemas',
-    title: 'a PATCH body without the PatchOp schema is refused with 400',
+    title: 'a PATCH body without the PatchOp schema is refused (or, the target\'s choice, processed)',
     area: 'patch',
     cite: { rfc: 7644, section: '3.5.2', quote: 'The body of each request MUST contain the "schemas" attribute with the URI value of "urn:ietf:params:scim:api:messages:2.0:PatchOp".' },
-    // The MUST binds the client; a strict server refuses, a lenient one may process the operations.
-    level: 'SHOULD',
+    // The MUST binds the client; a strict server refuses, a lenient one may process the operations: both are
+    // recorded, only a server error warns.
+    level: 'MAY',
     requires: ['patch', 'write'],
     async run(ctx) {
       const slot = pickWritableString(ctx);
       const u = await patchUserFixture(ctx);
       const res = await ctx.http.send({ method: 'PATCH', path: userPath(ctx, u.id), body: { Operations: [{ op: 'replace', path: slot.path, value: 'NoSchemas' }] } });
-      expect400(ctx, res, undefined, 'PATCH without schemas');
+      if (res.status >= 200 && res.status < 300) ctx.skip(`the target processed a PATCH body without schemas (HTTP ${res.status}): its choice`);
+      if (res.status >= 500) ctx.fail('a PATCH body without schemas crashed the target', { expected: '400 (or processing it)', actual: brief(res) });
+      ctx.expectScimError(res, res.status);
     },
   },
   {
@@ -330,13 +347,17 @@ export const checks: Check[] = [
     title: 'an op written "Replace" is accepted (IdP interop)',
     area: 'patch',
     cite: { rfc: 7644, section: '3.5.2', quote: 'whose value indicates the operation to perform and MAY be one of "add", "remove", or "replace"' },
-    // The RFC spells the ops in lower case; Microsoft Entra sends "Replace"/"Add". Accepting them is interop, not a MUST.
-    level: 'SHOULD',
+    // The RFC spells the ops in lower case and says nothing of case; Microsoft Entra sends "Replace"/"Add". Accepting
+    // them is interop, not a requirement: a refusal is recorded (skipped with a note), a wrong result warns.
+    level: 'MAY',
     requires: ['patch', 'write'],
     async run(ctx) {
       const slot = pickWritableString(ctx);
       const u = await patchUserFixture(ctx);
-      const got = await patchAndRead(ctx, u.id, [{ op: 'Replace', path: slot.path, value: 'Capitalised Op' }], 'PATCH with op "Replace"');
+      const res = await patchUser(ctx, u.id, [{ op: 'Replace', path: slot.path, value: 'Capitalised Op' }]);
+      if (res.status >= 400 && res.status < 500) ctx.skip(`the target refuses op "Replace" (HTTP ${res.status}); Microsoft Entra sends ops capitalised`);
+      expectPatchOk(ctx, res, 'PATCH with op "Replace"');
+      const got = await read(ctx, userPath(ctx, u.id));
       ctx.expectEqual(slot.get(got), 'Capitalised Op', `${slot.path} after op "Replace"`);
     },
   },
@@ -431,15 +452,16 @@ export const checks: Check[] = [
   },
   {
     id: 'patch.readonly.id',
-    title: 'replacing id (readOnly) is refused with 400 mutability and the id stays',
+    title: 'replacing id (readOnly) is refused (400 mutability) and the id stays',
     area: 'patch',
-    cite: { rfc: 7644, section: '3.5.2', quote: 'An operation that is not compatible with an attribute\'s mutability or schema SHALL return the appropriate HTTP response status code and a JSON detail error response' },
+    cite: { rfc: 7644, section: '3.5.2', quote: PATCH_MUTABILITY_SHALL },
     level: 'MUST',
     requires: ['patch', 'write'],
     async run(ctx) {
       const u = await patchUserFixture(ctx);
       const res = await patchUser(ctx, u.id, [{ op: 'replace', path: 'id', value: crypto.randomUUID() }]);
-      expect400(ctx, res, 'mutability', 'PATCH replace id');
+      // "the appropriate HTTP response status code": any refusal; scimType is OPTIONAL, but if given, "mutability".
+      expectRefused(ctx, res, 'PATCH replace id', 'mutability');
       const got = await read(ctx, userPath(ctx, u.id));
       ctx.expectEqual(attr(got, 'id'), u.id, 'id after the refused PATCH');
     },
@@ -455,9 +477,8 @@ export const checks: Check[] = [
       const slot = pickWritableString(ctx);
       const u = await patchUserFixture(ctx);
       const before = attrPath(u, 'meta.lastModified');
-      if (typeof before !== 'string' || Number.isNaN(Date.parse(before))) {
-        ctx.fail('a created user should carry meta.lastModified', { expected: 'dateTime', actual: before });
-      }
+      // RFC 7643 §3.1 does not require meta: only a returned lastModified is judged (its type by users.create.meta-timestamps).
+      if (typeof before !== 'string' || Number.isNaN(Date.parse(before))) ctx.skip('the created user carries no meta.lastModified dateTime');
       // Let the clock pass a whole second so even second-precision timestamps must differ (not a timing assertion).
       await sleep(1100);
       const got = await patchAndRead(ctx, u.id, [{ op: 'replace', path: slot.path, value: 'Later Title' }], `PATCH replace ${slot.path}`);
@@ -472,8 +493,8 @@ export const checks: Check[] = [
     id: 'patch.unknown-id',
     title: 'PATCH of an unknown id answers 404',
     area: 'patch',
-    cite: { rfc: 7644, section: '3.12', quote: '404 Not Found: Specified resource (e.g., User) or endpoint does not exist.' },
-    level: 'MUST',
+    cite: table8(404),
+    level: 'SHOULD',
     requires: ['patch', 'write'],
     async run(ctx) {
       // userName: the one attribute every User has (RFC 7643 §4.1.1), so only the unknown id can be wrong.

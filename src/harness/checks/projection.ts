@@ -9,14 +9,16 @@ import { brief, groupPath, userPath, usersPath } from './support/http.ts';
 import { alwaysReturned, expectPatchOk, hasEnterpriseExtension, patchUser, read, userBodyWith } from './support/resources.ts';
 import { expectListResponse, resourcesOf } from './support/lists.ts';
 import { createNamedUsers } from './support/population.ts';
+import { ATTRIBUTES_SHALL, EXCLUDED_MUST } from './support/cites.ts';
 import { getLister, listSet } from './support/scoping.ts';
 import { conformUserBody, requireDeclared, userSchemaView } from './support/user-schema.ts';
 import { pickWritableString, writableStringSlots, type AttributeSlot } from './support/writable.ts';
 import { expectUserSchemas } from './support/schemas-attribute.ts';
 
-const ATTRIBUTES_QUOTE = 'attributes: A multi-valued list of strings indicating the names of resource attributes to return in the response, overriding the set of attributes that would be returned by default.';
-const EXCLUDED_QUOTE = 'excludedAttributes: A multi-valued list of strings indicating the names of resource attributes to be removed from the default set of attributes to return.';
-const OPS_QUOTE = 'Clients MAY request a partial resource representation on any operation that returns a resource within the response';
+/** RFC 7644 §3.9: what the parameter requires of every resource returned (§3.4.2.5 only names it). */
+const ATTRIBUTES_QUOTE = ATTRIBUTES_SHALL;
+const EXCLUDED_QUOTE = EXCLUDED_MUST;
+const OPS_QUOTE = `Clients MAY request a partial resource representation on any operation that returns a resource within the response by specifying either of the mutually exclusive URL query parameters "attributes" or "excludedAttributes", as follows: ${ATTRIBUTES_SHALL}`;
 
 /**
  * The "label": a writable top-level string attribute picked from the target's User schema (title, nickName,
@@ -104,7 +106,7 @@ function listProjectionCheck(c: (typeof LIST_PROJECTIONS)[number]): Check {
     id: `projection.list.${c.key}`,
     title: c.title,
     area: 'projection',
-    cite: { rfc: 7644, section: '3.4.2.5', quote: c.quote },
+    cite: { rfc: 7644, section: '3.9', quote: c.quote },
     level: 'MUST',
     requires: ['write', 'filter'],
     async run(ctx) {
@@ -126,7 +128,7 @@ export const checks: Check[] = [
     id: 'projection.attributes.single',
     title: 'attributes=userName returns id, schemas and userName only (plus always-returned)',
     area: 'projection',
-    cite: { rfc: 7644, section: '3.4.2.5', quote: ATTRIBUTES_QUOTE },
+    cite: { rfc: 7644, section: '3.9', quote: ATTRIBUTES_QUOTE },
     level: 'MUST',
     requires: ['write'],
     async run(ctx) {
@@ -142,7 +144,7 @@ export const checks: Check[] = [
     id: 'projection.attributes.sub-attribute',
     title: 'attributes=name.givenName returns that sub-attribute and not its siblings',
     area: 'projection',
-    cite: { rfc: 7644, section: '3.4.2.5', quote: 'Attribute names MUST be in standard attribute notation (Section 3.10) form.' },
+    cite: { rfc: 7644, section: '3.9', quote: ATTRIBUTES_QUOTE },
     level: 'MUST',
     requires: ['write'],
     async run(ctx) {
@@ -157,7 +159,7 @@ export const checks: Check[] = [
     id: 'projection.attributes.several',
     title: 'attributes=userName,<a writable attribute, e.g. title> returns both and nothing else of the defaults',
     area: 'projection',
-    cite: { rfc: 7644, section: '3.4.2.5', quote: ATTRIBUTES_QUOTE },
+    cite: { rfc: 7644, section: '3.9', quote: ATTRIBUTES_QUOTE },
     level: 'MUST',
     requires: ['write'],
     async run(ctx) {
@@ -172,7 +174,7 @@ export const checks: Check[] = [
     id: 'projection.excluded.emails',
     title: 'excludedAttributes=emails drops emails and keeps the other defaults',
     area: 'projection',
-    cite: { rfc: 7644, section: '3.4.2.5', quote: EXCLUDED_QUOTE },
+    cite: { rfc: 7644, section: '3.9', quote: EXCLUDED_QUOTE },
     level: 'MUST',
     requires: ['write'],
     async run(ctx) {
@@ -203,7 +205,8 @@ export const checks: Check[] = [
     title: 'attributes on POST shapes the created resource in the response',
     area: 'projection',
     cite: { rfc: 7644, section: '3.9', quote: OPS_QUOTE },
-    level: 'SHOULD',
+    // §3.9: "on any operation that returns a resource", the attributes SHALL be overridden: POST and PUT too.
+    level: 'MUST',
     requires: ['write'],
     async run(ctx) {
       const label = optionalLabel(ctx);
@@ -221,7 +224,8 @@ export const checks: Check[] = [
     title: 'attributes on PUT shapes the replaced resource in the response',
     area: 'projection',
     cite: { rfc: 7644, section: '3.9', quote: OPS_QUOTE },
-    level: 'SHOULD',
+    // §3.9: "on any operation that returns a resource", the attributes SHALL be overridden: POST and PUT too.
+    level: 'MUST',
     requires: ['write'],
     async run(ctx) {
       const label = pickWritableString(ctx, { topLevel: true });
@@ -257,7 +261,7 @@ export const checks: Check[] = [
     id: 'projection.groups.excluded-members',
     title: 'excludedAttributes=members leaves members out of a Group',
     area: 'projection',
-    cite: { rfc: 7644, section: '3.4.2.5', quote: EXCLUDED_QUOTE },
+    cite: { rfc: 7644, section: '3.9', quote: EXCLUDED_QUOTE },
     level: 'MUST',
     requires: ['write', 'groups'],
     async run(ctx) {
@@ -272,7 +276,7 @@ export const checks: Check[] = [
     id: 'projection.attributes.enterprise-urn',
     title: 'attributes with a URN-prefixed enterprise attribute returns it',
     area: 'projection',
-    cite: { rfc: 7644, section: '3.10', quote: 'attributes are uniquely identified by prefixing the attribute name with its schema URN separated by a colon' },
+    cite: { rfc: 7644, section: '3.10', quote: 'In general, attributes are uniquely identified by prefixing the attribute name with its schema URN separated by a colon (":") character ... Clients MAY omit core schema attribute URN prefixes but SHOULD fully qualify extended attributes with the associated schema extension URN to avoid naming conflicts.' },
     level: 'MUST',
     requires: ['write'],
     async run(ctx) {
@@ -295,7 +299,7 @@ export const checks: Check[] = [
     id: 'projection.attributes.urn-core',
     title: 'attributes with a URN-prefixed core attribute (…:User:userName) returns it',
     area: 'projection',
-    cite: { rfc: 7644, section: '3.10', quote: 'attributes are uniquely identified by prefixing the attribute name with its schema URN separated by a colon' },
+    cite: { rfc: 7644, section: '3.10', quote: 'In general, attributes are uniquely identified by prefixing the attribute name with its schema URN separated by a colon (":") character ... Clients MAY omit core schema attribute URN prefixes but SHOULD fully qualify extended attributes with the associated schema extension URN to avoid naming conflicts.' },
     level: 'MUST',
     requires: ['write'],
     async run(ctx) {
@@ -309,7 +313,7 @@ export const checks: Check[] = [
     id: 'projection.excluded.case-insensitive-name',
     title: 'excludedAttributes names are case-insensitive (EMAILS)',
     area: 'projection',
-    cite: { rfc: 7643, section: '2.1', quote: 'Attribute names are case insensitive' },
+    cite: { rfc: 7643, section: '2.1', quote: 'Attribute names are case insensitive and are often "camel-cased" (e.g., "camelCase").' },
     level: 'MUST',
     requires: ['write'],
     async run(ctx) {

@@ -12,7 +12,7 @@ import { expectSortedSet, getLister, selectSet } from './support/scoping.ts';
 import { requireDeclared } from './support/user-schema.ts';
 
 const SORT_QUOTE = 'The "sortBy" parameter specifies the attribute whose value SHALL be used to order the returned responses.';
-const SORT_ORDER_QUOTE = 'sortOrder: The order in which the "sortBy" parameter is applied. Allowed values are "ascending" and "descending".';
+const SORT_ORDER_QUOTE = `${SORT_QUOTE} ... sortOrder: The order in which the "sortBy" parameter is applied. Allowed values are "ascending" and "descending".`;
 
 /** Created delta, alpha, charlie, bravo; family names make a third, different order. */
 const CREATED = ['delta', 'alpha', 'charlie', 'bravo'] as const;
@@ -61,7 +61,7 @@ const SORT_CASES: SortCase[] = [
   {
     id: 'sort.order.default-ascending',
     title: 'sortBy without sortOrder sorts ascending',
-    cite: { rfc: 7644, section: '3.4.2.3', quote: 'If sortBy is provided and sortOrder is not specified, sortOrder SHALL default to ascending.' },
+    cite: { rfc: 7644, section: '3.4.2.3', quote: 'If a value for "sortBy" is provided and no "sortOrder" is specified, "sortOrder" SHALL default to ascending.' },
     query: { sortBy: 'userName' },
     expected: ['alpha', 'bravo', 'charlie', 'delta'],
     what: 'userName with the default sortOrder',
@@ -69,7 +69,8 @@ const SORT_CASES: SortCase[] = [
   {
     id: 'sort.sort-by.case-insensitive-name',
     title: 'sortBy names the attribute case-insensitively (USERNAME)',
-    cite: { rfc: 7643, section: '2.1', quote: 'Attribute names are case insensitive' },
+    // "definition" exception of test/harness/levels.test.ts: USERNAME names the attribute userName, which SHALL order the results.
+    cite: { rfc: 7643, section: '2.1', quote: 'Attribute names are case insensitive and are often "camel-cased" (e.g., "camelCase").' },
     query: { sortBy: 'USERNAME', sortOrder: 'descending' },
     expected: ['delta', 'charlie', 'bravo', 'alpha'],
     what: 'sortBy=USERNAME descending',
@@ -86,6 +87,7 @@ const SORT_CASES: SortCase[] = [
   {
     id: 'sort.with-paging',
     title: 'sorting applies before paging (sortBy + startIndex + count)',
+    // "definition" exception of test/harness/levels.test.ts: the 1-based index into the sorted result.
     cite: { rfc: 7644, section: '3.4.2.4', quote: 'startIndex: The 1-based index of the first query result.' },
     query: { sortBy: 'userName', sortOrder: 'ascending', startIndex: 2, count: 2 },
     expected: ['bravo', 'charlie'],
@@ -140,7 +142,7 @@ export const checks: Check[] = [
     cite: {
       rfc: 7644,
       section: '3.4.2.3',
-      quote: 'for case-insensitive attributes, sort the result using case-insensitive Unicode alphabetic sort order',
+      quote: '"sortOrder" MUST sort according to the attribute type; i.e., for case-insensitive attributes, sort the result using case-insensitive Unicode alphabetic sort order with no specific locale implied',
     },
     level: 'MUST',
     requires: ['sort', 'filter', 'write'],

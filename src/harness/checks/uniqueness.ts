@@ -7,6 +7,8 @@ import { attr } from './support/attributes.ts';
 import { swapCase } from './support/names.ts';
 import { userPath } from './support/http.ts';
 import { currentUser, patchBody, postUser, putBodyFrom } from './support/resources.ts';
+import { expect2xx, expectRefused } from './support/http.ts';
+import { USERNAME_UNIQUE_MUST } from './support/cites.ts';
 import { pickWritableString } from './support/writable.ts';
 
 const CITE_CREATE_409 = {
@@ -16,11 +18,15 @@ const CITE_CREATE_409 = {
     'If the service provider determines that the creation of the requested resource conflicts with existing resources (e.g., a "User" resource with a duplicate "userName"), the service provider MUST return HTTP status code 409 (Conflict) with a "scimType" error code of "uniqueness".',
 };
 
-const CITE_MODIFY_409 = {
-  rfc: 7644 as const,
-  section: '3.12',
-  quote: 'uniqueness: One or more of the attribute values are already in use or are reserved. Applicability: POST (Create), PUT (Modify), PATCH (Modify).',
-};
+/**
+ * A rename onto another user's userName: §4.1.1 makes userName unique, so the change MUST be refused; which status
+ * is not named for PUT/PATCH (§3.3's 409 is about creation, and Table 9 lists "uniqueness" under 400), so any 4xx
+ * SCIM error passes, and a scimType, when given, must be "uniqueness".
+ */
+const CITE_UNIQUE = { rfc: 7643 as const, section: '4.1.1', quote: USERNAME_UNIQUE_MUST };
+
+/** Every check about a userName clash: a target that does not enforce uniqueness fails them all, once. */
+const TOPIC = 'username.uniqueness';
 
 /** The userName the target stored for a fixture (it may normalise what we sent). */
 function userNameOf(ctx: CheckContext, user: Record<string, unknown>): string {
@@ -36,25 +42,29 @@ export const checks: Check[] = [
     area: 'uniqueness',
     cite: CITE_CREATE_409,
     level: 'MUST',
+    topic: TOPIC,
     requires: ['write'],
     async run(ctx) {
       const first = await ctx.fixtures.createUser();
       const res = await postUser(ctx, ctx.fixtures.userBody({ userName: userNameOf(ctx, first) }));
-      ctx.expectScimError(res, 409, 'uniqueness');
+      // §3.3 names both the status and the scimType in its MUST sentence.
+      ctx.expectScimError(res, 409, 'uniqueness', { scimTypeRequired: true });
     },
   },
   {
     id: 'uniqueness.username.case-variant-409',
     title: 'POST of the same userName in another letter case answers 409 (userName is caseExact false)',
     area: 'uniqueness',
-    cite: { rfc: 7643, section: '4.1.1', quote: 'userName: ... This attribute is REQUIRED and is case insensitive.' },
+    cite: CITE_UNIQUE,
     level: 'MUST',
+    topic: TOPIC,
     requires: ['write'],
     async run(ctx) {
       const first = await ctx.fixtures.createUser();
       const variant = swapCase(userNameOf(ctx, first));
       const res = await postUser(ctx, ctx.fixtures.userBody({ userName: variant }));
-      ctx.expectScimError(res, 409, 'uniqueness');
+      // A clash on create: RFC 7644 §3.3 "MUST return HTTP status code 409 (Conflict) with a "scimType" error code of "uniqueness"".
+      ctx.expectScimError(res, 409, 'uniqueness', { scimTypeRequired: true });
     },
   },
   {
@@ -63,6 +73,9 @@ export const checks: Check[] = [
     area: 'uniqueness',
     cite: CITE_CREATE_409,
     level: 'MUST',
+    topic: TOPIC,
+    // Whether the duplicate is refused is duplicate-409's verdict; this one looks at what the refusal left.
+    needs: ['uniqueness.username.duplicate-409'],
     requires: ['write'],
     async run(ctx) {
       // An attribute of the target's schema (nickName on an RFC 7643 User) tells the original from the intruder.
@@ -76,26 +89,28 @@ export const checks: Check[] = [
   },
   {
     id: 'uniqueness.username.put-rename-409',
-    title: 'PUT renaming a user onto another user\'s userName answers 409 uniqueness and changes nothing',
+    title: 'PUT renaming a user onto another user\'s userName is refused (409 or 400, uniqueness) and changes nothing',
     area: 'uniqueness',
-    cite: CITE_MODIFY_409,
+    cite: CITE_UNIQUE,
     level: 'MUST',
+    topic: TOPIC,
     requires: ['write'],
     async run(ctx) {
       const a = await ctx.fixtures.createUser();
       const b = await ctx.fixtures.createUser();
       const bBefore = await currentUser(ctx, b.id);
       const res = await ctx.http.send({ method: 'PUT', path: userPath(ctx, b.id), body: { ...putBodyFrom(bBefore), userName: userNameOf(ctx, a) } });
-      ctx.expectScimError(res, 409, 'uniqueness');
+      expectRefused(ctx, res, 'PUT onto another user\'s userName', 'uniqueness');
       ctx.expectEqual(attr(await currentUser(ctx, b.id), 'userName'), attr(bBefore, 'userName'), 'userName of the user after the refused rename');
     },
   },
   {
     id: 'uniqueness.username.put-case-variant-409',
-    title: 'PUT renaming a user onto a case variant of another user\'s userName answers 409',
+    title: 'PUT renaming a user onto a case variant of another user\'s userName is refused (409 or 400, uniqueness)',
     area: 'uniqueness',
-    cite: { rfc: 7643, section: '4.1.1', quote: 'userName: ... This attribute is REQUIRED and is case insensitive.' },
+    cite: CITE_UNIQUE,
     level: 'MUST',
+    topic: TOPIC,
     requires: ['write'],
     async run(ctx) {
       const a = await ctx.fixtures.createUser();
@@ -105,15 +120,16 @@ export const checks: Check[] = [
         path: userPath(ctx, b.id),
         body: { ...putBodyFrom(await currentUser(ctx, b.id)), userName: swapCase(userNameOf(ctx, a)) },
       });
-      ctx.expectScimError(res, 409, 'uniqueness');
+      expectRefused(ctx, res, 'PUT onto a case variant of another user\'s userName', 'uniqueness');
     },
   },
   {
     id: 'uniqueness.username.patch-rename-409',
-    title: 'PATCH replacing userName with another user\'s userName answers 409 uniqueness',
+    title: 'PATCH replacing userName with another user\'s userName is refused (409 or 400, uniqueness)',
     area: 'uniqueness',
-    cite: CITE_MODIFY_409,
+    cite: CITE_UNIQUE,
     level: 'MUST',
+    topic: TOPIC,
     requires: ['write', 'patch'],
     async run(ctx) {
       const a = await ctx.fixtures.createUser();
@@ -124,7 +140,7 @@ export const checks: Check[] = [
         path: userPath(ctx, b.id),
         body: patchBody([{ op: 'replace', path: 'userName', value: userNameOf(ctx, a) }]),
       });
-      ctx.expectScimError(res, 409, 'uniqueness');
+      expectRefused(ctx, res, 'PATCH onto another user\'s userName', 'uniqueness');
       ctx.expectEqual(attr(await currentUser(ctx, b.id), 'userName'), before, 'userName after the refused PATCH');
     },
   },
@@ -132,7 +148,8 @@ export const checks: Check[] = [
     id: 'uniqueness.username.own-name-put-ok',
     title: 'PUT that keeps the user\'s own userName succeeds (a user does not conflict with itself)',
     area: 'uniqueness',
-    cite: { rfc: 7644, section: '3.5.1', quote: 'Unless otherwise specified, a successful PUT operation returns a 200 OK response code and the entire resource within the response body.' },
+    // The PUT carries the user's own name in another case: a value that SHALL replace the stored one, no clash.
+    cite: { rfc: 7644, section: '3.5.1', quote: 'readWrite, writeOnly: Any values provided SHALL replace the existing attribute values.' },
     level: 'MUST',
     requires: ['write'],
     async run(ctx) {
@@ -141,7 +158,7 @@ export const checks: Check[] = [
       // Same name in another case: still the same user, so no conflict either.
       body.userName = swapCase(userNameOf(ctx, user));
       const res = await ctx.http.send({ method: 'PUT', path: userPath(ctx, user.id), body });
-      ctx.expectStatus(res, 200, 'PUT keeping the user\'s own userName (case changed)');
+      expect2xx(ctx, res, 'PUT keeping the user\'s own userName (case changed)');
     },
   },
   {
@@ -150,6 +167,9 @@ export const checks: Check[] = [
     area: 'uniqueness',
     cite: CITE_CREATE_409,
     level: 'MUST',
+    topic: TOPIC,
+    // A target that does not refuse even one duplicate fails duplicate-409; racing twenty adds nothing then.
+    needs: ['uniqueness.username.duplicate-409'],
     requires: ['write'],
     async run(ctx) {
       const userName = ctx.fixtures.uniqueName('race');

@@ -75,6 +75,19 @@ export function expectNot5xx(ctx: CheckContext, res: HttpResponse, what: string)
   }
 }
 
+/**
+ * Fails unless the target refused the request: any 4xx with a SCIM error body (RFC 7644 §3.12: errors MUST be
+ * returned as JSON). For checks whose MUST sentence forbids an outcome but names no status: the exact status comes
+ * from Table 8, a SHOULD, so a 409 or 422 where 400 is usual is not a MUST failure. `scimType`, when given, must
+ * not name another error (it may be absent: scimType is OPTIONAL).
+ */
+export function expectRefused(ctx: CheckContext, res: HttpResponse, what: string, scimType?: string): void {
+  if (res.status < 400 || res.status >= 500) {
+    ctx.fail(`${what}: expected the request to be refused with a 4xx SCIM error, got HTTP ${res.status}`, { expected: '4xx', actual: brief(res) });
+  }
+  ctx.expectScimError(res, res.status, scimType);
+}
+
 /** RFC 7644 §3.12: the error body carries the Error schema URN. */
 export function isScimErrorBody(json: unknown): boolean {
   const schemas = attr(json, 'schemas');

@@ -7,6 +7,7 @@ import type { ScimResource } from '../../../scim/types.ts';
 import { SCHEMA_URN } from '../../../scim/types.ts';
 import { attr, attrPath, isObject } from './attributes.ts';
 import { brief, groupPath, header, userPath, usersPath } from './http.ts';
+import { describeBody } from '../../context.ts';
 
 export type PatchOperation = { op: string; path?: string; value?: unknown };
 
@@ -30,13 +31,20 @@ export function getUser(ctx: CheckContext, id: string, extra: Partial<HttpReques
   return ctx.http.send({ method: 'GET', path: userPath(ctx, id), ...extra });
 }
 
-/** GET one resource and require 200 with a JSON object. */
+/** GET one resource and require 200 with a single resource (not a ListResponse, not an error). */
 export async function read(ctx: CheckContext, path: string, query?: HttpRequest['query']): Promise<Record<string, any>> {
   const res = await ctx.http.send({ method: 'GET', path, query });
-  if (res.status !== 200 || !isObject(res.json)) {
-    ctx.fail(`GET ${path} should answer 200 with the resource`, { expected: 200, actual: brief(res) });
+  if (res.status !== 200) ctx.fail(`GET ${path} should answer 200 with the resource, got HTTP ${res.status}`, { expected: 200, actual: brief(res) });
+  if (!isObject(res.json) || isListResponse(res.json)) {
+    ctx.fail(`GET ${path} should answer the resource itself; it answered ${describeBody(res.json)}`, { expected: 'a single resource', actual: brief(res) });
   }
   return res.json;
+}
+
+/** RFC 7644 §3.4.2: a ListResponse is recognised by its message URN. */
+function isListResponse(json: unknown): boolean {
+  const schemas = attr(json, 'schemas');
+  return Array.isArray(schemas) && schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SCHEMA_URN.listResponse.toLowerCase());
 }
 
 /** The user as currently stored (fresh GET), failing the check unless it answers 200 with the resource. */
