@@ -12,14 +12,14 @@ import { ATTRIBUTES_SHALL, EXCLUDED_MUST } from './support/cites.ts';
 import { expectIdOrder, expectIdSet, expectListResponse, resourcesOf } from './support/lists.ts';
 import { createNamedUsers } from './support/population.ts';
 import { learnFilterSupport } from './support/filter-support.ts';
-import { expectSortedSet, searchLister, selectSet, skipUnlessUsable, type Selection, type UserSet } from './support/scoping.ts';
+import { expectSortedSet, searchLister, selectionGap, selectSet, skipUnlessUsable, type Selection, type UserSet } from './support/scoping.ts';
 import { requireDeclared } from './support/user-schema.ts';
 import { pickWritableString } from './support/writable.ts';
 
 /** A filter selecting the set (or one user of it); skips when the target supports no filter that can. */
 async function selection(ctx: CheckContext, set: UserSet): Promise<Selection> {
   const sel = await selectSet(ctx, set, { single: true });
-  if (!sel) return ctx.skip("no filter the target supports selects the check's users (userName sw, or userName eq)");
+  if (!sel) return ctx.skip(`no filter selects the check's users: ${await selectionGap(ctx)}`);
   return sel;
 }
 
@@ -143,7 +143,7 @@ export const checks: Check[] = [
       const set = await createNamedUsers(ctx, ['q1', 'q2', 'q3', 'q4']);
       const sel = await selectSet(ctx, set.set);
       if (!sel || sel.users.length !== 4) {
-        return ctx.skip("paging a search needs a filter that selects all four of the check's users (userName sw, or eq with or), and the target supports neither");
+        return ctx.skip(`paging a search needs a filter that selects all four of the check's users: ${await selectionGap(ctx)}`);
       }
       const path = `${usersPath(ctx)}/.search`;
       const json = expectListResponse(ctx, await search(ctx, path, { filter: sel.filter, startIndex: 2, count: 2 }), `POST ${path}`);

@@ -8,7 +8,7 @@ import type { Check, CheckContext } from '../check.ts';
 import { usersPath } from './support/http.ts';
 import { expectIdOrder, list } from './support/lists.ts';
 import { createNamedUsers } from './support/population.ts';
-import { expectSortedSet, getLister, selectSet } from './support/scoping.ts';
+import { expectSortedSet, getLister, selectionGap, selectSet } from './support/scoping.ts';
 import { requireDeclared } from './support/user-schema.ts';
 
 const SORT_QUOTE = 'The "sortBy" parameter specifies the attribute whose value SHALL be used to order the returned responses.';
@@ -125,7 +125,7 @@ function sortCheck(c: SortCase): Check {
       // A page of the sorted set needs a filter that selects exactly the set: positions in a longer list say nothing.
       const selection = await selectSet(ctx, s.set);
       if (!selection || selection.users.length !== s.users.length) {
-        return ctx.skip("paging a sorted list of the check's users needs a filter that selects all of them (userName sw, or eq with or), and the target supports neither");
+        return ctx.skip(`paging a sorted list of the check's users needs a filter that selects all of them: ${await selectionGap(ctx)}`);
       }
       const { resources } = await sorted(ctx, { filter: selection.filter, ...c.query });
       expectIdOrder(ctx, resources, c.expected.map(s.by), c.what, s.names);

@@ -16,6 +16,7 @@ import type { CheckContext, HttpResponse } from '../../check.ts';
 import { SCHEMA_URN } from '../../../scim/types.ts';
 import { attr } from './attributes.ts';
 import {
+  featureCheckId,
   featureLabel,
   filterFeatures,
   learnFilterSupport,
@@ -132,8 +133,6 @@ export async function readWholeList(
 const NO_SCOPE =
   'no filter scope fits (the target supports neither sw with and, nor eq with or, and and parentheses, nor eq with and)';
 
-const NO_SELECTION = 'no filter selects these users (the target supports neither sw, nor eq)';
-
 /**
  * Runs `clause` over the set's users with the best scope the target supports, and requires exactly `expected`
  * (ids) among the set. Skips when the clause itself uses a feature the target refuses.
@@ -175,6 +174,22 @@ export async function expectExactly(ctx: CheckContext, filter: string, expected:
   expectIdSet(ctx, resourcesOf(json), expected, `${what} (filter: ${filter})`, names);
 }
 
+/**
+ * Why no filter selects a set of the run's users, for a skip: how the target answered the features a selection
+ * uses (sw; eq and or), naming the check that reports each one answered wrongly.
+ */
+export async function selectionGap(ctx: CheckContext): Promise<string> {
+  const support = await learnFilterSupport(ctx);
+  const state = (f: FilterFeature) => {
+    const s = support.features[f];
+    if (s.state === 'supported') return `${f} works`;
+    if (s.state === 'refused') return `${f} is refused`;
+    if (s.state === 'unknown') return `${f} could not be probed`;
+    return `${f} is answered wrongly (${featureCheckId(f)})`;
+  };
+  return `userName sw, or userName eq joined with or, would select them; on this target ${(['sw', 'eq', 'or'] as const).map(state).join(', ')}`;
+}
+
 /** A filter that selects exactly some of the set's users, and which. */
 export interface Selection {
   filter: string;
@@ -210,7 +225,7 @@ export async function listSet(ctx: CheckContext, set: UserSet, lister: Lister, p
     return out;
   }
   const ours = new Set(set.users.map((u) => u.id));
-  return (await readWholeList(ctx, lister, params, NO_SELECTION)).filter((r) => ours.has(attr(r, 'id')));
+  return (await readWholeList(ctx, lister, params, `no filter selects these users (${await selectionGap(ctx)})`)).filter((r) => ours.has(attr(r, 'id')));
 }
 
 /**
@@ -228,7 +243,7 @@ export async function sortedSet(ctx: CheckContext, set: UserSet, lister: Lister,
   const total = attr(json, 'totalResults');
   const resources = resourcesOf(json);
   if (typeof total === 'number' && total > resources.length) {
-    ctx.skip(`no filter selects these users (the target supports neither sw nor eq with or), and the unscoped sorted list holds ${total} users, more than one page of ${resources.length}`);
+    ctx.skip(`no filter selects these users (${await selectionGap(ctx)}), and the unscoped sorted list holds ${total} users, more than one page of ${resources.length}`);
   }
   const ours = new Set(set.users.map((u) => u.id));
   return resources.filter((r) => ours.has(attr(r, 'id')));
@@ -262,7 +277,7 @@ export async function pagingScope(ctx: CheckContext, set: UserSet): Promise<Pagi
   const total = attr(json, 'totalResults') as number;
   if (total > UNSCOPED_LIMIT) {
     ctx.skip(
-      `the target filters with neither sw nor eq with or: a paging check needs a filter that selects several of the run's users, or an unscoped list of at most ${UNSCOPED_LIMIT} users (it holds ${total})`,
+      `a paging check needs a filter that selects several of the run's users (${await selectionGap(ctx)}), or an unscoped list of at most ${UNSCOPED_LIMIT} users (it holds ${total})`,
     );
   }
   return { params: {}, total, unscoped: true };
