@@ -112,7 +112,7 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
         onExchange: quiet ? undefined : (e, purpose) => printExchange(out, e, purpose),
         onStep: (v: StepVerdict) => out(`${v.notApplicable ? '–' : v.ok ? '✔' : '✘'} step ${v.index} ${v.label}: ${v.detail}`),
       });
-      out(!run.ok ? `FAIL ${profile.id} · ${sc.name}: ${run.failure}` : run.skipped ? `SKIP ${profile.id} · ${sc.name}: ${run.skipped}` : `PASS ${profile.id} · ${sc.name}`);
+      out(!run.ok ? `FAIL ${profile.id} · ${sc.name}: ${run.failure}` : run.skipped ? `SKIP ${profile.id} · ${sc.name}: ${run.skipped}` : `PASS ${profile.id} · ${sc.name}${run.caveats ? ` (${run.caveats})` : ''}`);
       if (run.cleanupProblems.length) out(`  cleanup: ${run.cleanupProblems.join('; ')}`);
       results.push(toCheckResult(sc, run));
       if (!run.ok) failed++;

@@ -49,7 +49,7 @@ export function toCheckResult(sc: Scenario, run: ScenarioRun): CheckResult {
     // A scenario whose premise the target cannot have, or whose IdP habit it legally refuses, is skipped (never failed).
     status: !run.ok ? 'failed' : run.skipped ? 'skipped' : 'passed',
     durationMs: run.durationMs,
-    message: (!run.ok ? run.failure : run.skipped ?? `all ${run.steps.length} steps passed`) + cleanup + (note ?? ''),
+    message: (!run.ok ? run.failure : run.skipped ?? `all ${run.steps.length} steps passed`) + (run.ok && run.caveats ? `; ${run.caveats}` : '') + cleanup + (note ?? ''),
     transcript,
     profile: run.profile,
   };

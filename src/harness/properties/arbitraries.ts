@@ -216,7 +216,16 @@ export type FilterSpec =
 
 const STRING_OPS: CompareOp[] = ['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'];
 
-export function filterSpec(opts: { enterprise: boolean; dates: boolean }): fc.Arbitrary<FilterSpec> {
+/** The pieces of the filter grammar (RFC 7644 §3.4.2.2) a target may or may not support (§3.12 invalidFilter). */
+export type FilterFeature = CompareOp | 'pr' | 'and' | 'or' | 'not' | 'valuePath';
+export const FILTER_FEATURES: readonly FilterFeature[] = [...STRING_OPS, 'pr', 'and', 'or', 'not', 'valuePath'];
+
+/**
+ * Filters from the grammar, restricted to `features` when given (what the target was seen to support), so that a
+ * target refusing most operators still gets filters it can answer instead of a run of refusals.
+ */
+export function filterSpec(opts: { enterprise: boolean; dates: boolean; features?: ReadonlySet<FilterFeature> }): fc.Arbitrary<FilterSpec> {
+  const has = (f: FilterFeature) => !opts.features || opts.features.has(f);
   const attrs: StringAttr[] = ['userName', 'displayName', 'title', 'nickName', 'name.givenName', 'name.familyName', 'emails.value', 'emails.type', 'emails', 'externalId'];
   if (opts.enterprise) attrs.push('department');
   const attr = fc.constantFrom(...attrs);
@@ -225,31 +234,32 @@ export function filterSpec(opts: { enterprise: boolean; dates: boolean }): fc.Ar
     { arbitrary: fc.record({ ref: fc.record({ user: fc.nat(7), attr, transform }) }), weight: 3 },
     { arbitrary: fc.record({ lit: fc.oneof(word, fc.constantFrom('', 'a', 'Z', '@', '.', 'É')) }), weight: 1 },
   );
-  const leaves: fc.Arbitrary<FilterSpec>[] = [
-    fc.record({ str: fc.record({ attr, op: fc.constantFrom(...STRING_OPS), operand }) }),
-    fc.record({ bool: fc.record({ op: fc.constantFrom('eq' as const, 'ne' as const), value: fc.boolean() }) }),
-    fc.record({ pr: fc.constantFrom<StringAttr | 'active' | 'meta.created'>(...attrs, 'active') }),
-    fc.record({ emailsWhere: fc.record({ type: fc.constantFrom(...EMAIL_TYPES), op: fc.constantFrom('co' as const, 'sw' as const, 'eq' as const), operand }) }),
-  ];
-  if (opts.dates) {
+  const leaves: fc.Arbitrary<FilterSpec>[] = [];
+  const stringOps = STRING_OPS.filter(has);
+  if (stringOps.length) leaves.push(fc.record({ str: fc.record({ attr, op: fc.constantFrom(...stringOps), operand }) }));
+  const boolOps = (['eq', 'ne'] as const).filter(has);
+  if (boolOps.length) leaves.push(fc.record({ bool: fc.record({ op: fc.constantFrom(...boolOps), value: fc.boolean() }) }));
+  if (has('pr')) leaves.push(fc.record({ pr: fc.constantFrom<StringAttr | 'active' | 'meta.created'>(...attrs, 'active') }));
+  const innerOps = (['co', 'sw', 'eq'] as const).filter(has);
+  if (has('valuePath') && has('and') && has('eq') && innerOps.length) {
+    leaves.push(fc.record({ emailsWhere: fc.record({ type: fc.constantFrom(...EMAIL_TYPES), op: fc.constantFrom(...innerOps), operand }) }));
+  }
+  const dateOps = (['eq', 'ne', 'gt', 'ge', 'lt', 'le'] as const).filter(has);
+  if (opts.dates && dateOps.length) {
     const dateOperand: fc.Arbitrary<Operand> = fc.oneof(
       fc.record({ date: fc.record({ user: fc.nat(7), which: fc.constantFrom('created' as const, 'lastModified' as const), shiftMs: fc.constantFrom(-1000 as const, 0 as const, 1000 as const) }) }),
       fc.record({ fixedDate: fc.constantFrom('2000-01-01T00:00:00Z', '2999-12-31T23:59:59Z') }),
     );
-    leaves.push(
-      fc.record({
-        date: fc.record({ attr: fc.constantFrom('meta.created' as const, 'meta.lastModified' as const), op: fc.constantFrom('eq' as const, 'ne' as const, 'gt' as const, 'ge' as const, 'lt' as const, 'le' as const), operand: dateOperand }),
-      }),
-    );
+    leaves.push(fc.record({ date: fc.record({ attr: fc.constantFrom('meta.created' as const, 'meta.lastModified' as const), op: fc.constantFrom(...dateOps), operand: dateOperand }) }));
   }
+  // A target that supports none of the comparisons gets plain `userName eq` filters (the least any filter needs).
+  if (!leaves.length) leaves.push(fc.record({ str: fc.record({ attr: fc.constant<StringAttr>('userName'), op: fc.constant<CompareOp>('eq'), operand }) }));
   const leaf = fc.oneof(...leaves);
-  return fc.letrec<{ node: FilterSpec }>((tie) => ({
-    node: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      { arbitrary: leaf, weight: 4 },
-      { arbitrary: fc.record({ and: fc.tuple(tie('node'), tie('node')) }), weight: 1 },
-      { arbitrary: fc.record({ or: fc.tuple(tie('node'), tie('node')) }), weight: 1 },
-      { arbitrary: fc.record({ not: tie('node') }), weight: 1 },
-    ),
-  })).node;
+  const nodes: fc.WeightedArbitrary<FilterSpec>[] = [{ arbitrary: leaf, weight: 4 }];
+  return fc.letrec<{ node: FilterSpec }>((tie) => {
+    if (has('and')) nodes.push({ arbitrary: fc.record({ and: fc.tuple(tie('node'), tie('node')) }), weight: 1 });
+    if (has('or')) nodes.push({ arbitrary: fc.record({ or: fc.tuple(tie('node'), tie('node')) }), weight: 1 });
+    if (has('not')) nodes.push({ arbitrary: fc.record({ not: tie('node') }), weight: 1 });
+    return { node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, ...nodes) };
+  }).node;
 }

@@ -52,6 +52,8 @@ export interface PropertyOutcome {
   expected?: unknown;
   actual?: unknown;
   durationMs: number;
+  /** What the runs left uncompared because the target legally does not support it (Session.note). */
+  caveats: string[];
 }
 
 /** A replay token names the property, the fast-check path and (for command suites) the replay path. */
@@ -81,6 +83,7 @@ export async function runProperty<T>(def: PropertyDef<T>, conn: Connection, targ
   const nonce = randomBytes(3).toString('hex');
   let runNo = 0;
   let lastFailure: { session: Session; error: unknown } | undefined;
+  const caveats = new Set<string>();
   const property = fc.asyncProperty(def.arbitrary(target, opts.replayPath), async (value) => {
     const session = new Session(conn, `${opts.prefix}-${nonce}r${runNo++}-`);
     try {
@@ -89,6 +92,7 @@ export async function runProperty<T>(def: PropertyDef<T>, conn: Connection, targ
       lastFailure = { session, error: e };
       throw e;
     } finally {
+      for (const c of session.caveats) caveats.add(c);
       await session.cleanup(target.endpoints);
     }
   });
@@ -98,7 +102,7 @@ export async function runProperty<T>(def: PropertyDef<T>, conn: Connection, targ
     ...(opts.path ? { path: opts.path, endOnFailure: true } : {}),
     ...(opts.timeBudgetMs ? { interruptAfterTimeLimit: opts.timeBudgetMs, markInterruptAsFailure: false } : {}),
   });
-  const base = { name: def.name, seed: opts.seed, runs: details.numRuns, interrupted: details.interrupted, durationMs: Math.round(performance.now() - started) };
+  const base = { name: def.name, seed: opts.seed, runs: details.numRuns, interrupted: details.interrupted, durationMs: Math.round(performance.now() - started), caveats: [...caveats] };
   if (!details.failed) return { ...base, status: 'passed', steps: [], transcript: [] };
   const path = details.counterexamplePath ?? undefined;
   const replayPath = opts.replayPath ?? replayPathOf(details.counterexample?.[0]);

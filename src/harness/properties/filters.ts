@@ -78,8 +78,36 @@ export function resolveFilter(spec: FilterSpec, population: readonly ScimResourc
   };
 }
 
+/**
+ * How a list is restricted to one fast-check run's users, learned once per suite (target.ts). RFC 7644 §3.12 lets
+ * a target refuse any filter comparison it does not support (invalidFilter), so scoping must not rest on `sw`:
+ * - 'sw':  `userName sw "<run prefix>" and (<filter>)`;
+ * - 'tag': every user of the run carries the run prefix in one optional string attribute the target declares
+ *          (e.g. displayName), and lists are `<attr> eq "<run prefix>" and (<filter>)` (eq-only targets);
+ * - 'none': no list can be scoped; list comparisons are left out (the reason says why).
+ */
+export type Scope = { kind: 'sw' } | { kind: 'tag'; path: AttrPath } | { kind: 'none'; why: string };
+
+/** The filter selecting exactly one run's users, or undefined when the target offers no way to scope. */
+export function scopeFilter(scope: Scope, prefix: string): FilterNode | undefined {
+  if (scope.kind === 'sw') return { op: 'sw', path: { attr: 'userName' }, value: prefix };
+  if (scope.kind === 'tag') return { op: 'eq', path: scope.path, value: prefix };
+  return undefined;
+}
+
 /** Restricts a filter to the run's users, so other data on the target never enters the comparison. */
-export function scoped(prefix: string, filter: FilterNode | undefined, attr: 'userName' | 'displayName' = 'userName'): FilterNode {
-  const sw: FilterNode = { op: 'sw', path: { attr }, value: prefix };
-  return filter ? { op: 'and', left: sw, right: filter } : sw;
+export function scoped(scope: Scope, prefix: string, filter: FilterNode | undefined): FilterNode | undefined {
+  const s = scopeFilter(scope, prefix);
+  if (!s) return undefined;
+  return filter ? { op: 'and', left: s, right: filter } : s;
+}
+
+/** Puts the run's tag into a User body when the scope is a tag (a new object; the body is not changed). */
+export function tagged(body: Record<string, unknown>, scope: Scope, prefix: string): Record<string, unknown> {
+  if (scope.kind !== 'tag') return body;
+  const out = { ...body };
+  const { attr, subAttr } = scope.path;
+  if (subAttr === undefined) out[attr] = prefix;
+  else out[attr] = { ...(isPlainObject(out[attr]) ? (out[attr] as Record<string, unknown>) : {}), [subAttr]: prefix };
+  return out;
 }

@@ -56,6 +56,8 @@ export class Session {
   readonly transcript: TranscriptEntry[] = [];
   readonly steps: Step[] = [];
   readonly created: { kind: 'user' | 'group'; id: string }[] = [];
+  /** What this run could not compare, and why (a legal choice of the target); summed into the property's result. */
+  readonly caveats = new Set<string>();
   readonly http: RecordingHttpClient;
   /** A client that records nowhere: cleanup must not pollute the counterexample's transcript. */
   readonly quiet: RecordingHttpClient;
@@ -95,6 +97,11 @@ export class Session {
     } finally {
       this.#close();
     }
+  }
+
+  /** Records something the run left uncompared because the target legally chose not to support it. */
+  note(caveat: string): void {
+    this.caveats.add(caveat);
   }
 
   track(kind: 'user' | 'group', id: string): void {

@@ -58,7 +58,9 @@ function describeSteps(o: PropertyOutcome): string {
 function toResult(def: PropertyDef<unknown>, o: PropertyOutcome, baseUrl: string): CheckResult {
   const base = { id: `property.${def.name}`, title: def.title, suite: 'properties' as const, area: def.area, rfc: formatCite(def.cite), level: 'MUST' as const, durationMs: o.durationMs };
   const runs = `${o.runs} run${o.runs === 1 ? '' : 's'}${o.interrupted ? ' (time budget reached)' : ''}, seed ${o.seed}`;
-  if (o.status === 'passed') return { ...base, status: 'passed', message: `${runs}: every answer matched the model`, transcript: [] };
+  // A pass says what it could not compare (legal choices of the target), so a pass is never vacuous in silence.
+  const caveats = o.caveats.length ? `; ${o.caveats.join('; ')}` : '';
+  if (o.status === 'passed') return { ...base, status: 'passed', message: `${runs}: every answer matched the model${caveats}`, transcript: [] };
   const replay = o.replay ? `\nreplay: --seed ${o.seed} --replay '${o.replay}'` : '';
   const message = `${o.status === 'errored' ? 'harness error: ' : ''}${o.message}\n${runs}, path ${o.path ?? '?'}${replay}\nshrunk counterexample (${o.steps.length} steps):\n${describeSteps(o)}`;
   return {

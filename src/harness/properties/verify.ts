@@ -8,6 +8,7 @@ import { printFilter } from '../../scim/filter/index.ts';
 import { ERROR_SCHEMA } from '../../scim/errors.ts';
 import type { FilterNode } from '../../scim/types.ts';
 import { comparableView, type Kind, type Model, type Prediction } from './model.ts';
+import { scoped } from './filters.ts';
 import { PropertyMismatch, type Session } from './session.ts';
 import type { PropertyTarget } from './target.ts';
 
@@ -78,6 +79,12 @@ export function isScimErrorAnswer(res: HttpResponse): boolean {
   return Array.isArray(schemas) && schemas.includes(ERROR_SCHEMA) && String(res.json?.status) === String(res.status);
 }
 
+/** A 400 that says the filter is not supported (RFC 7644 §3.12 invalidFilter; scimType is optional there). */
+export function isUnsupportedFilter(res: HttpResponse): boolean {
+  const scimType = res.json?.scimType;
+  return res.status === 400 && (scimType === undefined || scimType === 'invalidFilter');
+}
+
 export interface Listed {
   ids: string[];
   resources: Record<string, unknown>[];
@@ -129,10 +136,15 @@ export async function expectFinalState(session: Session, model: Model, target: P
       // RFC 7644 §3.6: "the service provider MUST return a 404 (Not Found) error" for a deleted resource.
       expectStatus(res, 404, `final GET of deleted ${kind} ${d.id}`);
     }
-    if (target.filter) {
-      const listed = await listAll(session, endpoint, { op: 'sw', path: { attr: kind === 'User' ? 'userName' : 'displayName' }, value: session.prefix }, target.maxResults ?? 100);
+    // The run's users are listed with the run's scope (filters.ts); groups only where `sw` scopes them (their names
+    // share the run prefix). Each resource was read by id above, so a target that cannot scope loses no coverage of state.
+    const filter: FilterNode | undefined =
+      kind === 'User' ? scoped(target.scope, session.prefix, undefined) : target.scope.kind === 'sw' ? { op: 'sw', path: { attr: 'displayName' }, value: session.prefix } : undefined;
+    if (filter) {
+      const expected = kind === 'User' ? model.predictList('User', filter) : { status: 200 as const, ids: model.list(kind).map((r) => r.id) };
+      const listed = await listAll(session, endpoint, filter, target.maxResults ?? 100);
       if ('status' in listed) expectStatus(listed.res, 200, `final list of ${kind}s`);
-      else expectSameIds(listed.ids, model.list(kind).map((r) => r.id), `final list of ${kind}s with the run prefix`);
+      else if (expected.status === 200) expectSameIds(listed.ids, expected.ids, `final list of ${kind}s of this run (${printFilter(filter)})`);
     }
   }
 }

@@ -52,6 +52,8 @@ export interface ScenarioRun {
    * target legally refuses); set instead of `failure`, and the result is `skipped`.
    */
   skipped?: string;
+  /** What the verifier did not hold the target to, or read another way, because of what the target declares. */
+  caveats?: string;
   /** The target could not be reached or refused our credentials. */
   unreachable?: string;
   /** Cleanup requests that did not succeed (resources possibly left behind). */
@@ -103,6 +105,10 @@ class Play {
   readonly extraUserIds = new Set<string>();
   /** The target's declared User and Group schemas, read once before the first step. */
   schema: TargetSchema = TargetSchema.rfc();
+  /** What the verifier could not hold the target to, by reason, for the scenario's summary. */
+  readonly unverified: { path: string; why: string }[] = [];
+  /** Other ways the verifier adapted to the target (e.g. membership read from the groups), for the summary. */
+  readonly adaptations = new Set<string>();
 
   constructor(readonly sc: Scenario, readonly o: RunOptions) {
     const http = new IdpHttp({
@@ -346,8 +352,12 @@ class Play {
       const want = x.groups.map((g) => this.groupIds.get(g) ?? `(unpushed ${g})`).sort();
       const membership = await this.membershipOf(id, u);
       if (fmt(membership.groups) !== fmt(want)) problems.push(`${key}: expected groups ${fmt(x.groups)} (${fmt(want)}), ${membership.source} ${fmt(membership.groups)}`);
-      else if (membership.note) readVia = `; ${membership.note}`;
+      else if (membership.note) {
+        readVia = `; ${membership.note}`;
+        this.adaptations.add(membership.note);
+      }
     }
+    this.unverified.push(...unverified);
     const notes = notVerified(unverified);
     if (!problems.length) seen.push(`${key} (${id}) as expected${readVia}${notes}`);
   }
@@ -387,18 +397,37 @@ class Play {
       const q = await this.adminSend({ method: 'GET', path: '/Users', query: { filter: filterEq('userName', user.userName) }, purpose: 'verify' });
       if (q.json?.totalResults !== 0) return void problems.push(`${key}: deleted, but a filter on its userName still finds ${q.json?.totalResults}`);
       // The userName must be free again: a new account with it can be created.
-      const probe = await this.adminSend({ method: 'POST', path: '/Users', body: { schemas: [SCHEMA_URN.user], userName: user.userName }, purpose: 'verify userName is free' });
+      const probe = await this.adminSend({ method: 'POST', path: '/Users', body: this.probeUser(user), purpose: 'verify userName is free' });
       if (typeof probe.json?.id === 'string') this.extraUserIds.add(probe.json.id);
-      if (probe.status !== 201) return void problems.push(`${key}: deleted, but creating a new user named ${user.userName} answers ${probe.status}; the name is not free (RFC 7643 §4.1.1 uniqueness)`);
+      // RFC 7644 §3.3: 409 uniqueness is what says the name is still taken; another refusal is about the probe itself.
+      if (probe.status === 409) return void problems.push(`${key}: deleted, but creating a new user named ${user.userName} answers 409; the name is not free (RFC 7643 §4.1.1 uniqueness)`);
+      if (probe.status !== 201) return void seen.push(`${key} deleted, 404; whether the name is free was not proven (${describe({ method: 'POST', path: '/Users' }, probe)})`);
       seen.push(`${key} deleted, 404, name free`);
     } else {
       // RFC 7643 §4.1.1: a deactivated account stays readable with active false.
       if (res.status !== 200) return void problems.push(`${key}: deactivated by the IdP, but GET /Users/${id} answers ${res.status}; a deactivated user stays readable`);
       const no = this.schema.unverifiable('active');
-      if (no) return void seen.push(`${key} readable${notVerified([no])}`);
+      if (no) {
+        this.unverified.push(no);
+        return void seen.push(`${key} readable${notVerified([no])}`);
+      }
       if (res.json?.active !== false) return void problems.push(`${key}: deactivated by the IdP, but the target shows active ${fmt(res.json?.active)}`);
       seen.push(`${key} readable with active:false`);
     }
+  }
+
+  /**
+   * A new user with a deleted user's name, for proving the name is free: userName plus the person's other
+   * attributes the target declares, so that a target requiring one of them (RFC 7643 §2.2 "required", its own
+   * schema's choice) does not refuse the probe for a reason other than the name.
+   */
+  private probeUser(user: DirUser): ScimResource {
+    const body: ScimResource = { schemas: [SCHEMA_URN.user], userName: user.userName };
+    const has = (path: string) => this.schema.declares(path);
+    if (user.email && has('emails.value')) body.emails = [{ value: user.email, type: 'work', primary: true }];
+    if ((user.givenName || user.familyName) && has('name')) body.name = { givenName: user.givenName, familyName: user.familyName };
+    if (user.displayName && has('displayName')) body.displayName = user.displayName;
+    return body;
   }
 
   private async verifyFilter(x: Expectation, problems: string[], seen: string[]): Promise<void> {
@@ -459,6 +488,7 @@ class Play {
         }
       }
     }
+    if (agreeNote) this.adaptations.add(agreeNote.slice(2).replace(/GET \/Users\/\S+ does/, 'a member does'));
     if (!problems.length) seen.push(`group ${x.group} (${id}) as expected, ${memberIds.length} members${agreeNote}`);
   }
 
@@ -495,6 +525,11 @@ class Play {
   }
 }
 
+function caveatsOf(play: Play): string | undefined {
+  const text = [notVerified(play.unverified).slice(2), ...play.adaptations].filter(Boolean).join('; ');
+  return text || undefined;
+}
+
 /** Why the scenario's declared premise does not hold for this run (scenario `requires`), or undefined. */
 function unmetPremise(scenario: Scenario, o: RunOptions): string | undefined {
   const need = scenario.requires;
@@ -520,6 +555,7 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     steps,
     failure,
     ...(skipped ? { skipped } : {}),
+    ...(caveatsOf(play) ? { caveats: caveatsOf(play) } : {}),
     unreachable,
     cleanupProblems,
     transcript: play.transcript,

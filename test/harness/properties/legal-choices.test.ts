@@ -73,3 +73,33 @@ describe("the run's deprovision setting decides what DELETE must do", () => {
     expect(r!.message).toMatch(/after DELETE \(deprovision: disable keeps it\): expected HTTP 200, got 404/);
   }, 120_000);
 });
+
+describe('a filter the target refuses as unsupported (RFC 7644 §3.12 invalidFilter)', () => {
+  /** Supports every operator on userName (so the probes pass) but no filter that names `title`. */
+  function noTitleFilters(inner: Fetch): Fetch {
+    return async (req) => {
+      const filter = new URL(req.url).searchParams.get('filter') ?? '';
+      if (req.method === 'GET' && /\btitle\b/.test(filter)) {
+        const body = { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '400', scimType: 'invalidFilter', detail: 'filtering on title is not supported' };
+        return new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/scim+json' } });
+      }
+      return inner(req);
+    };
+  }
+
+  test('is not compared, and the pass says so', async () => {
+    const r = pick(await propertySuite({ numRuns: 60, seed: 4, only: ['filter-equivalence'] }).run(env(noTitleFilters(provider()), 'scimcheck-notitle')), 'filter-equivalence');
+    expect(r).toMatchObject({ status: 'passed', message: expect.stringMatching(/every answer matched the model; filters the target refuses as unsupported \(400 invalidFilter\) not compared$/) });
+  }, 120_000);
+
+  test('a 500 for such a filter is still a failure', async () => {
+    const inner = provider();
+    const broken: Fetch = async (req) => {
+      const filter = new URL(req.url).searchParams.get('filter') ?? '';
+      if (req.method === 'GET' && /\btitle\b/.test(filter)) return new Response('boom', { status: 500 });
+      return inner(req);
+    };
+    const r = pick(await propertySuite({ numRuns: 60, seed: 4, only: ['filter-equivalence'] }).run(env(broken, 'scimcheck-title500')), 'filter-equivalence');
+    expect(r).toMatchObject({ status: 'failed', message: expect.stringMatching(/got 500/) });
+  }, 120_000);
+});

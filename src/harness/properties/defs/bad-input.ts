@@ -142,8 +142,9 @@ export const badInputFuzz: PropertyDef<FuzzCase> = {
     session.step('readWholeState() unchanged', { status: 200, resource: before.json });
     const after = await session.send({ method: 'GET', path });
     if (after.status !== 200 || !jsonEqual(after.json, before.json)) throw new PropertyMismatch('the user changed although every request was refused', before.json, after.json ?? after.status);
-    if (target.filter) {
-      const listed = await listAll(session, target.endpoints.users, scoped(session.prefix, undefined), 50);
+    const scope = scoped(target.scope, session.prefix, undefined);
+    if (target.filter && scope) {
+      const listed = await listAll(session, target.endpoints.users, scope, 50);
       if ('status' in listed) throw new PropertyMismatch('listing the run\'s users failed', 200, listed.status);
       expectSameIds(listed.ids, [u.id], 'users with the run prefix after the refused requests');
     }

@@ -8,6 +8,7 @@ import type { PropertyDef } from '../engine.ts';
 import { Model } from '../model.ts';
 import { PropertyMismatch } from '../session.ts';
 import { scoped } from '../filters.ts';
+import { printFilter } from '../../../scim/filter/index.ts';
 import { expectSameIds, expectStatus, listAll } from '../verify.ts';
 
 interface FilterCase {
@@ -20,11 +21,11 @@ export const filterEquivalence: PropertyDef<FilterCase> = {
   title: "a filtered list returns exactly the users the model's filter evaluation selects",
   area: 'filter',
   cite: { rfc: 7644, section: '3.4.2.2', quote: 'the filter parameter MUST contain at least one valid expression' },
-  notApplicable: (t) => (t.filter ? undefined : 'target does not advertise filter (ServiceProviderConfig.filter.supported=false)'),
+  notApplicable: (t) => (!t.filter ? 'target does not advertise filter (ServiceProviderConfig.filter.supported=false)' : t.scope.kind === 'none' ? t.scope.why : undefined),
   arbitrary: (target) =>
     fc.record({
       population: fc.array(userSpec({ enterprise: target.enterprise }), { minLength: 1, maxLength: 6 }),
-      filters: fc.array(filterSpec({ enterprise: target.enterprise, dates: true }), { minLength: 1, maxLength: 3 }),
+      filters: fc.array(filterSpec({ enterprise: target.enterprise, dates: true, features: target.filterFeatures }), { minLength: 1, maxLength: 3 }),
     }),
   async run(value, real) {
     const model = new Model(real.target.registry);
@@ -43,7 +44,7 @@ export const paging: PropertyDef<PagingCase> = {
   title: 'concatenating the pages of any page size gives the one-page result, without duplicates',
   area: 'paging',
   cite: { rfc: 7644, section: '3.4.2.4', quote: 'The 1-based index of the first query result' },
-  notApplicable: (t) => (t.filter ? undefined : 'target does not advertise filter, which scoping the list to this run needs'),
+  notApplicable: (t) => (!t.filter ? 'target does not advertise filter, which scoping the list to this run needs' : t.scope.kind === 'none' ? t.scope.why : undefined),
   arbitrary: () =>
     fc.record({
       population: fc.array(userSpec({ enterprise: false }), { minLength: 0, maxLength: 7 }),
@@ -53,7 +54,7 @@ export const paging: PropertyDef<PagingCase> = {
     const { session, target } = real;
     const model = new Model(target.registry);
     for (const spec of value.population) await new CreateUser(spec).run(model, real);
-    const filter = scoped(session.prefix, undefined);
+    const filter = scoped(target.scope, session.prefix, undefined)!;
     const sortBy = target.sort ? { sortBy: 'userName' } : {};
     const expected = model.users.map((u) => u.id);
     const names = new Map(model.users.map((u) => [u.id, String(u.resource.userName)]));
@@ -67,7 +68,7 @@ export const paging: PropertyDef<PagingCase> = {
     const ids: string[] = [];
     // RFC 7644 §3.4.2.4: startIndex is 1-based; each page starts where the previous one ended.
     for (let start = 1, page = 0; page <= expected.length + 1; page++) {
-      const res = await session.send({ method: 'GET', path: target.endpoints.users, query: { filter: printScoped(session.prefix), startIndex: start, count: value.pageSize, ...sortBy } });
+      const res = await session.send({ method: 'GET', path: target.endpoints.users, query: { filter: printFilter(filter), startIndex: start, count: value.pageSize, ...sortBy } });
       expectStatus(res, 200, `GET /Users?startIndex=${start}&count=${value.pageSize}`);
       const got: { id?: unknown }[] = Array.isArray(res.json?.Resources) ? res.json.Resources : [];
       if (got.length > value.pageSize) throw new PropertyMismatch(`page at startIndex=${start} holds ${got.length} resources, more than count=${value.pageSize}`, value.pageSize, got.length);
@@ -80,6 +81,3 @@ export const paging: PropertyDef<PagingCase> = {
   },
 };
 
-function printScoped(prefix: string): string {
-  return `userName sw ${JSON.stringify(prefix)}`;
-}

@@ -56,7 +56,7 @@ export const usersModel: PropertyDef<Commands> = {
       const op = patchOpSpec({ enterprise: target.enterprise, otherUsers: true });
       arbs.push(fc.tuple(index, fc.array(op, { minLength: 1, maxLength: 3 })).map(([i, ops]) => new PatchUser(i, ops)));
     }
-    if (target.filter) arbs.push(filterSpec({ enterprise: target.enterprise, dates: true }).map((f) => new ListUsers(f)));
+    if (target.filter) arbs.push(filterSpec({ enterprise: target.enterprise, dates: true, features: target.filterFeatures }).map((f) => new ListUsers(f)));
     return fc.commands(arbs, { maxCommands: MAX_COMMANDS, ...(replayPath ? { replayPath } : {}) });
   },
   run: (cmds, real) => runCommands(cmds, real, ['User']),

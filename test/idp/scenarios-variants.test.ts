@@ -1,0 +1,54 @@
+/**
+ * Every scenario × profile against each RFC-legal provider variant (src/provider/variants.ts), in process: a
+ * legal choice is never a failure. What the target legally refuses of an IdP's habits is `skipped` with the
+ * reason, and only where the variant explains it.
+ */
+import { describe, expect, it } from 'vitest';
+import { PROFILE_NAMES } from '../../src/idp/profiles/index.ts';
+import { scenarioSuite } from '../../src/idp/scenario-suite.ts';
+import { createProvider } from '../../src/provider/index.ts';
+import { VARIANTS, type Variant, type VariantName } from '../../src/provider/variants.ts';
+
+const BASE = 'http://localhost/scim/v2';
+
+function target(variants: VariantName[]) {
+  const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token: 'T' }] }, variants });
+  return ((input: RequestInfo | URL, init?: RequestInit) => provider.fetch(input instanceof Request ? input : new Request(input, init))) as typeof fetch;
+}
+
+/** What a variant may legally make a scenario skip (never fail), by result id pattern → reason pattern. */
+const EXPECTED_SKIPS: Partial<Record<VariantName, [RegExp, RegExp][]>> = {
+  // Entra PATCHes title and enterprise attributes the minimal User schema does not declare.
+  'minimal-schema': [[/^scenario\.entra(-2020)?\.update-attributes$/, /writes 'title'.*which the target's User schema does not declare/]],
+  // A deletion behind the IdP's back cannot exist where DELETE keeps the user.
+  'disable-on-delete': [[/\.manual-delete-drift$/, /^not applicable: the target deprovisions by disabling/]],
+};
+
+const names = Object.keys(VARIANTS) as VariantName[];
+
+describe.each(names)('variant %s', (variant) => {
+  it('every scenario × profile passes or is skipped for a stated legal reason; none fails or errors', { timeout: 600_000 }, async () => {
+    const deprovision = (VARIANTS[variant] as Variant).harness?.deprovision ?? 'delete';
+    // slow-bad-login only slows refused credentials; scenarios always send good ones.
+    const suite = scenarioSuite({ profiles: PROFILE_NAMES, deprovision });
+    const results = await suite.run({ baseUrl: BASE, authorization: 'Bearer T', fetch: target([variant]), timeoutMs: 10_000, prefix: `var-${variant}` });
+    expect(results).toHaveLength(PROFILE_NAMES.length * 7);
+    const bad = results.filter((r) => r.status === 'failed' || r.status === 'errored').map((r) => `${r.id}: ${r.message}`);
+    expect(bad).toEqual([]);
+    const allowed = EXPECTED_SKIPS[variant] ?? [];
+    for (const r of results.filter((x) => x.status === 'skipped')) {
+      const rule = allowed.find(([id]) => id.test(r.id));
+      expect(rule, `${r.id} skipped unexpectedly: ${r.message}`).toBeTruthy();
+      expect(r.message).toMatch(rule![1]);
+    }
+  });
+});
+
+describe('every variant at once', () => {
+  it('scenarios pass or are skipped for a stated reason', { timeout: 600_000 }, async () => {
+    const all = names.filter((n) => n !== 'slow-bad-login');
+    const results = await scenarioSuite({ profiles: PROFILE_NAMES, deprovision: 'disable' }).run({ baseUrl: BASE, authorization: 'Bearer T', fetch: target(all), timeoutMs: 10_000, prefix: 'var-all' });
+    expect(results.filter((r) => r.status === 'failed' || r.status === 'errored').map((r) => `${r.id}: ${r.message}`)).toEqual([]);
+    for (const r of results.filter((x) => x.status === 'skipped')) expect(r.message, r.id).toMatch(/^not applicable/);
+  });
+});
