@@ -5,11 +5,11 @@
  * population (support/population.ts), scoped with whatever the target supports (support/scoping.ts), and
  * declare the features they test in `needs`, so an unsupported operator skips them instead of failing them.
  */
-import type { Check, CheckContext } from '../check.ts';
+import type { Check } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
 import { attr, attrPath } from './support/attributes.ts';
 import { filterString, swapCase } from './support/names.ts';
-import { brief, groupsPath, isScimErrorBody, usersPath } from './support/http.ts';
+import { brief, groupsPath, usersPath } from './support/http.ts';
 import { expectIdSet, expectListResponse, list, resourcesOf } from './support/lists.ts';
 import { createPopulation, expectFilter } from './support/population.ts';
 import {

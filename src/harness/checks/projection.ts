@@ -7,7 +7,6 @@ import { SCHEMA_URN } from '../../scim/types.ts';
 import { attr, attrPath, extension, hasAttr, isObject } from './support/attributes.ts';
 import { brief, groupPath, userPath, usersPath } from './support/http.ts';
 import { alwaysReturned, expectPatchOk, hasEnterpriseExtension, patchUser, read, userBodyWith } from './support/resources.ts';
-import { expectListResponse, resourcesOf } from './support/lists.ts';
 import { createNamedUsers } from './support/population.ts';
 import { ATTRIBUTES_SHALL, EXCLUDED_MUST } from './support/cites.ts';
 import { getLister, listSet } from './support/scoping.ts';

@@ -9,7 +9,7 @@ import { attr, hasAttr } from './support/attributes.ts';
 import { filterString } from './support/names.ts';
 import { brief, groupsPath, usersPath } from './support/http.ts';
 import { ATTRIBUTES_SHALL, EXCLUDED_MUST } from './support/cites.ts';
-import { expectIdOrder, expectIdSet, expectListResponse, resourcesOf } from './support/lists.ts';
+import { expectIdSet, expectListResponse, resourcesOf } from './support/lists.ts';
 import { createNamedUsers } from './support/population.ts';
 import { learnFilterSupport } from './support/filter-support.ts';
 import { expectSortedSet, searchLister, selectionGap, selectSet, skipUnlessUsable, type Selection, type UserSet } from './support/scoping.ts';
