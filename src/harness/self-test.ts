@@ -113,7 +113,7 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
       'groups.patch.replace-members',
       'groups.patch.remove-all-members',
       'groups.patch.rename',
-      'etag.patch.version-changes',
+      // etag.patch.version-changes needs patch.replace.with-path: blocked here, by design (issue 10 #4).
     ],
   },
   // RFC 7644 §3.5.2.2: remove with a value filter, or of all members, removes them.
@@ -139,7 +139,7 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
       'errors.body.status-string-401',
       'errors.body.status-string-404',
       'errors.body.status-string-409',
-      'errors.body.detail-present',
+      // errors.body.detail-present needs errors.body.error-schema: blocked here, by design (issue 10 #4).
       'errors.unknown-endpoint.scim-404',
       'content-type.response.error-400',
       'content-type.response.error-401',
@@ -179,7 +179,7 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
       'uniqueness.username.put-rename-409',
       'uniqueness.username.put-case-variant-409',
       'uniqueness.username.patch-rename-409',
-      'uniqueness.username.concurrent-creates',
+      // uniqueness.username.concurrent-creates needs duplicate-409: blocked here, by design (issue 10 #4).
       'groups.create.duplicate-display-name',
     ],
   },
@@ -198,7 +198,7 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
       'auth.wrong-token.patch-user',
       'auth.wrong-basic.list-users',
       'auth.wrong-scheme.list-users',
-      'auth.www-authenticate.on-401',
+      // auth.www-authenticate.on-401 needs auth.missing.list-users: blocked here, by design (issue 10 #4).
     ],
   },
   // RFC 7644 §3.14: a stale If-Match is 412 Precondition Failed and changes nothing.
@@ -206,8 +206,8 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
     only: ['etag.if-match'],
     mustFail: ['etag.if-match.stale-put-412', 'etag.if-match.stale-patch-412', 'etag.if-match.stale-delete-412', 'etag.if-match.real-stale-after-change'],
   },
-  // RFC 7644 §3.3: the 201 carries a Location header equal to meta.location.
-  'location-missing': { only: ['users.create'], mustFail: ['users.create.location-header', 'users.create.location-equals-meta'] },
+  // RFC 7644 §3.3: the 201 carries a Location header (location-equals-meta needs it, so is blocked, not failed).
+  'location-missing': { only: ['users.create'], mustFail: ['users.create.location-header'] },
   // RFC 7644 §8.1: responses are application/scim+json.
   'content-type-json': {
     only: ['content-type'],

@@ -148,8 +148,10 @@ export const checks: Check[] = [
     id: 'content-type.request.application-json-accepted',
     title: 'A POST body sent as application/json is accepted',
     area: 'content-type',
-    cite: { rfc: 7644, section: '3.8', quote: 'Servers MUST accept requests and be able to return JSON structured responses using UTF-8 encoding.' },
+    cite: { rfc: 7644, section: '3.8', quote: 'Servers MUST accept requests and be able to return JSON structured responses using UTF-8 encoding [RFC3629].' },
     level: 'MUST',
+    // Creating a user at all is users.create.returns-201's verdict; this one varies only the media type.
+    needs: ['users.create.returns-201'],
     requires: ['write'],
     async run(ctx) {
       const res = await postUser(ctx, JSON.stringify(ctx.fixtures.userBody()), { headers: { 'Content-Type': 'application/json' } });
@@ -162,6 +164,7 @@ export const checks: Check[] = [
     area: 'content-type',
     cite: { rfc: 7644, section: '3.8', quote: 'UTF-8 SHALL be the default encoding format.' },
     level: 'MUST',
+    needs: ['users.create.returns-201'],
     requires: ['write'],
     async run(ctx) {
       const res = await postUser(ctx, JSON.stringify(ctx.fixtures.userBody()), { headers: { 'Content-Type': `${SCIM_MEDIA_TYPE}; charset=utf-8` } });

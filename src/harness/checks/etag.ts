@@ -93,6 +93,8 @@ function versionChanges(w: WriteVerb): Check {
     level: 'MUST',
     // The same defect (a version that never moves) fails both verbs and real-stale-after-change: one root cause.
     topic: 'etag.version-moves',
+    // PATCH is a tool here: whether it applies a replace at all is the patch area's verdict.
+    ...(w.verb === 'PATCH' ? { needs: ['patch.replace.with-path'] } : {}),
     requires: w.requires,
     async run(ctx) {
       const slot = pickWritableString(ctx);
@@ -177,6 +179,7 @@ export const checks: Check[] = [
   },
   {
     id: 'etag.post.header',
+    needs: ['users.create.returns-201'],
     title: 'The 201 answer to POST /Users carries an ETag header',
     area: 'etag',
     cite: CITE_HEADER,

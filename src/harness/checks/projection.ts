@@ -206,6 +206,7 @@ export const checks: Check[] = [
     cite: { rfc: 7644, section: '3.9', quote: OPS_QUOTE },
     // §3.9: "on any operation that returns a resource", the attributes SHALL be overridden: POST and PUT too.
     level: 'MUST',
+    needs: ['users.create.returns-201'],
     requires: ['write'],
     async run(ctx) {
       const label = optionalLabel(ctx);
@@ -244,6 +245,8 @@ export const checks: Check[] = [
     area: 'projection',
     cite: { rfc: 7644, section: '3.5.2', quote: 'the server either MUST return a 200 OK response code and the entire resource within the response body, subject to the "attributes" query parameter' },
     level: 'MUST',
+    // PATCH as a tool: whether it applies at all is the patch area's verdict.
+    needs: ['patch.replace.with-path'],
     requires: ['write', 'patch'],
     async run(ctx) {
       const label = pickWritableString(ctx, { topLevel: true });

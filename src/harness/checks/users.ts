@@ -648,6 +648,7 @@ export const checks: Check[] = [
     cite: { rfc: 7643, section: '4.3', quote: 'The following SCIM extension defines attributes commonly used in representing users that belong to, or act on behalf of, a business or enterprise.' },
     // MUST by the "round-trip" exception of test/harness/levels.test.ts.
     level: 'MUST',
+    needs: [CREATED],
     requires: [...WRITE],
     async run(ctx) {
       if (!userExtensions(ctx).some((s) => s.toLowerCase() === SCHEMA_URN.enterpriseUser.toLowerCase())) {
@@ -676,6 +677,7 @@ export const checks: Check[] = [
       quote: 'The "schemas" attribute is a REQUIRED attribute and is an array of Strings containing URIs that are used to indicate the namespaces of the SCIM schemas that define the attributes present in the current JSON structure.',
     },
     level: 'MUST',
+    needs: [CREATED],
     requires: [...WRITE],
     async run(ctx) {
       if (!userExtensions(ctx).some((s) => s.toLowerCase() === SCHEMA_URN.enterpriseUser.toLowerCase())) {
