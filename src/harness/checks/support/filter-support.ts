@@ -9,7 +9,7 @@
  * value paths), else narrowed with `userName eq "<one of ours>" and …` (ne, pr, not, gt, ge, lt, le). A probe
  * whose helper feature is missing is `unknown` with that reason, never a failure.
  */
-import type { CheckContext, HttpResponse } from '../../check.ts';
+import { CheckFailure, type CheckContext, type HttpResponse } from '../../check.ts';
 import type { FilterNode } from '../../../scim/types.ts';
 import { parseFilter, tokenize } from '../../../scim/filter/index.ts';
 import { attr, isObject, multi } from './attributes.ts';
@@ -226,7 +226,10 @@ async function createProbePeople(ctx: CheckContext): Promise<ProbePerson[] | str
         .find((v): v is string => typeof v === 'string' && v.toLowerCase() === email.toLowerCase());
       people.push({ key, id: user.id, userName, ...(stored ? { email: stored } : {}) });
     } catch (err) {
-      return `the probe users for filter support could not be created: ${(err as Error).message}`;
+      // The target refused the user (the users checks report why); anything else (a transport error) is no
+      // verdict on filters and propagates, so the checks that wait on the probe are errored, not skipped.
+      if (!(err instanceof CheckFailure)) throw err;
+      return `the probe users for filter support could not be created: ${err.message}`;
     }
   }
   return people;
