@@ -40,6 +40,8 @@ function servesScimJson(
     area: 'content-type',
     cite: CITE_ACCEPT,
     level: 'MUST',
+    // A target that labels its answers application/json fails every one of these: one root cause.
+    topic: 'content-type.scim-json',
     requires,
     ...(phase ? { phase } : {}),
     ...more,
@@ -91,6 +93,7 @@ export const checks: Check[] = [
     area: 'content-type',
     cite: CITE_ACCEPT,
     level: 'MUST',
+    topic: 'content-type.scim-json',
     // PATCH as a tool here: whether PATCH works at all is the patch area's verdict.
     needs: ['patch.replace.with-path'],
     requires: ['write', 'patch'],

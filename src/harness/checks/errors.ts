@@ -115,7 +115,8 @@ function statusStringCheck(c: StatusCase): Check {
     cite: CITE_STATUS,
     level: 'MUST',
     needs: [c.statusCheck],
-    ...(c.topic ? { topic: c.topic } : {}),
+    // Error bodies that are not SCIM JSON fail every error check: one root cause (the 401 one is the refusal's).
+    topic: c.topic ?? 'error.json-body',
     ...(c.requires ? { requires: c.requires } : {}),
     ...(c.phase ? { phase: c.phase } : {}),
     async run(ctx) {
@@ -134,6 +135,7 @@ export const checks: Check[] = [
     area: 'errors',
     cite: CITE_BODY,
     level: 'MUST',
+    topic: 'error.json-body',
     // readOnlyErrors sends one request without credentials: last, since targets may delay refusals.
     phase: 'bad-credentials',
     async run(ctx) {

@@ -103,6 +103,7 @@ const LIST_PROJECTIONS: {
 function listProjectionCheck(c: (typeof LIST_PROJECTIONS)[number]): Check {
   return {
     id: `projection.list.${c.key}`,
+    topic: c.key === 'excluded' ? 'projection.excluded' : 'projection.attributes',
     title: c.title,
     area: 'projection',
     cite: { rfc: 7644, section: '3.9', quote: c.quote },
@@ -125,6 +126,8 @@ function listProjectionCheck(c: (typeof LIST_PROJECTIONS)[number]): Check {
 export const checks: Check[] = [
   {
     id: 'projection.attributes.single',
+    // Ignoring `attributes` fails each of these, in three areas: one root cause.
+    topic: 'projection.attributes',
     title: 'attributes=userName returns id, schemas and userName only (plus always-returned)',
     area: 'projection',
     cite: { rfc: 7644, section: '3.9', quote: ATTRIBUTES_QUOTE },
@@ -141,6 +144,8 @@ export const checks: Check[] = [
   },
   {
     id: 'projection.attributes.sub-attribute',
+    // Ignoring `attributes` fails each of these, in three areas: one root cause.
+    topic: 'projection.attributes',
     title: 'attributes=name.givenName returns that sub-attribute and not its siblings',
     area: 'projection',
     cite: { rfc: 7644, section: '3.9', quote: ATTRIBUTES_QUOTE },
@@ -156,6 +161,8 @@ export const checks: Check[] = [
   },
   {
     id: 'projection.attributes.several',
+    // Ignoring `attributes` fails each of these, in three areas: one root cause.
+    topic: 'projection.attributes',
     title: 'attributes=userName,<a writable attribute, e.g. title> returns both and nothing else of the defaults',
     area: 'projection',
     cite: { rfc: 7644, section: '3.9', quote: ATTRIBUTES_QUOTE },
@@ -171,6 +178,8 @@ export const checks: Check[] = [
   },
   {
     id: 'projection.excluded.emails',
+    // Ignoring `excludedAttributes` fails each of these, in three areas: one root cause.
+    topic: 'projection.excluded',
     title: 'excludedAttributes=emails drops emails and keeps the other defaults',
     area: 'projection',
     cite: { rfc: 7644, section: '3.9', quote: EXCLUDED_QUOTE },
@@ -201,6 +210,8 @@ export const checks: Check[] = [
   ...LIST_PROJECTIONS.map(listProjectionCheck),
   {
     id: 'projection.post.attributes',
+    // Ignoring `attributes` fails each of these, in three areas: one root cause.
+    topic: 'projection.attributes',
     title: 'attributes on POST shapes the created resource in the response',
     area: 'projection',
     cite: { rfc: 7644, section: '3.9', quote: OPS_QUOTE },
@@ -221,6 +232,8 @@ export const checks: Check[] = [
   },
   {
     id: 'projection.put.attributes',
+    // Ignoring `attributes` fails each of these, in three areas: one root cause.
+    topic: 'projection.attributes',
     title: 'attributes on PUT shapes the replaced resource in the response',
     area: 'projection',
     cite: { rfc: 7644, section: '3.9', quote: OPS_QUOTE },
@@ -241,6 +254,8 @@ export const checks: Check[] = [
   },
   {
     id: 'projection.patch.attributes',
+    // Ignoring `attributes` fails each of these, in three areas: one root cause.
+    topic: 'projection.attributes',
     title: 'attributes on PATCH shapes the resource in a 200 response',
     area: 'projection',
     cite: { rfc: 7644, section: '3.5.2', quote: 'the server either MUST return a 200 OK response code and the entire resource within the response body, subject to the "attributes" query parameter' },
@@ -261,6 +276,8 @@ export const checks: Check[] = [
   },
   {
     id: 'projection.groups.excluded-members',
+    // Ignoring `excludedAttributes` fails each of these, in three areas: one root cause.
+    topic: 'projection.excluded',
     title: 'excludedAttributes=members leaves members out of a Group',
     area: 'projection',
     cite: { rfc: 7644, section: '3.9', quote: EXCLUDED_QUOTE },
@@ -276,6 +293,8 @@ export const checks: Check[] = [
   },
   {
     id: 'projection.attributes.enterprise-urn',
+    // Ignoring `attributes` fails each of these, in three areas: one root cause.
+    topic: 'projection.attributes',
     title: 'attributes with a URN-prefixed enterprise attribute returns it',
     area: 'projection',
     cite: { rfc: 7644, section: '3.10', quote: 'In general, attributes are uniquely identified by prefixing the attribute name with its schema URN separated by a colon (":") character ... Clients MAY omit core schema attribute URN prefixes but SHOULD fully qualify extended attributes with the associated schema extension URN to avoid naming conflicts.' },
@@ -299,6 +318,8 @@ export const checks: Check[] = [
   },
   {
     id: 'projection.attributes.urn-core',
+    // Ignoring `attributes` fails each of these, in three areas: one root cause.
+    topic: 'projection.attributes',
     title: 'attributes with a URN-prefixed core attribute (…:User:userName) returns it',
     area: 'projection',
     cite: { rfc: 7644, section: '3.10', quote: 'In general, attributes are uniquely identified by prefixing the attribute name with its schema URN separated by a colon (":") character ... Clients MAY omit core schema attribute URN prefixes but SHOULD fully qualify extended attributes with the associated schema extension URN to avoid naming conflicts.' },
@@ -313,6 +334,8 @@ export const checks: Check[] = [
   },
   {
     id: 'projection.excluded.case-insensitive-name',
+    // Ignoring `excludedAttributes` fails each of these, in three areas: one root cause.
+    topic: 'projection.excluded',
     title: 'excludedAttributes names are case-insensitive (EMAILS)',
     area: 'projection',
     cite: { rfc: 7643, section: '2.1', quote: 'Attribute names are case insensitive and are often "camel-cased" (e.g., "camelCase").' },

@@ -71,6 +71,8 @@ export const checks: Check[] = [
   },
   {
     id: 'search.attributes',
+    // Ignoring `attributes` fails each of these, in three areas: one root cause.
+    topic: 'projection.attributes',
     title: 'attributes in a SearchRequest shapes the returned resources',
     area: 'search',
     cite: { rfc: 7644, section: '3.9', quote: ATTRIBUTES_SHALL },
@@ -91,6 +93,8 @@ export const checks: Check[] = [
   },
   {
     id: 'search.excluded-attributes',
+    // Ignoring `excludedAttributes` fails each of these, in three areas: one root cause.
+    topic: 'projection.excluded',
     title: 'excludedAttributes in a SearchRequest leaves those attributes out',
     area: 'search',
     cite: { rfc: 7644, section: '3.9', quote: EXCLUDED_MUST },
@@ -155,6 +159,8 @@ export const checks: Check[] = [
   },
   {
     id: 'search.sort',
+    // A target that ignores sortBy fails the sort area and this one: one root cause.
+    topic: 'sort.order',
     title: 'sortBy and sortOrder in a SearchRequest order the results',
     area: 'search',
     cite: { rfc: 7644, section: '3.4.3', quote: 'sortBy: A string indicating the attribute whose value SHALL be used to order the returned responses.' },

@@ -160,6 +160,8 @@ function passwordNotReturned(p: PasswordExchange): Check {
     area: 'security',
     cite: p.cite,
     level: 'MUST',
+    // A serializer that writes the password fails every exchange: one root cause.
+    topic: 'user.password-returned',
     // Each starts with a created user, and the PATCH one uses PATCH as a tool: those are other checks' verdicts.
     needs: ['users.create.returns-201', ...(p.key === 'patch' ? ['patch.replace.with-path'] : [])],
     requires: p.requires,

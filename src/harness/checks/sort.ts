@@ -111,6 +111,7 @@ function sortCheck(c: SortCase): Check {
     id: c.id,
     title: c.title,
     area: 'sort',
+    topic: 'sort.order',
     cite: c.cite,
     level: 'MUST',
     requires: ['sort', 'filter', 'write'],
@@ -137,6 +138,7 @@ export const checks: Check[] = [
   ...SORT_CASES.map(sortCheck),
   {
     id: 'sort.case-insensitive-values',
+    topic: 'sort.order',
     title: 'a caseExact=false attribute sorts without regard to case',
     area: 'sort',
     cite: {

@@ -128,6 +128,7 @@ export const checks: Check[] = [
   {
     id: 'users.create.location-names-id',
     title: 'the Location of a 201 is the created user: GET on it answers that user (never …/undefined)',
+    topic: 'user.location-header',
     area: 'users',
     cite: { rfc: 7644, section: '3.3', quote: 'The URI of the created resource SHALL include, in the HTTP "Location" header and the HTTP body ... the attribute "meta.location".' },
     level: 'MUST',
