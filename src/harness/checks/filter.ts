@@ -58,7 +58,7 @@ const FEATURE_QUOTES: Record<FilterFeature, string> = {
 function featureCheck(f: FilterFeature): Check {
   return {
     id: featureCheckId(f),
-    title: `${featureLabel(f)} is supported and selects the right users, or refused with 400 invalidFilter`,
+    title: `${featureLabel(f)} ${f === 'parentheses' || f === 'value-path' ? 'are' : 'is'} supported and select${f === 'parentheses' || f === 'value-path' ? '' : 's'} the right users, or refused with 400 invalidFilter`,
     area: 'filter',
     cite: filterCite(FEATURE_QUOTES[f]),
     level: 'MUST',
