@@ -269,7 +269,7 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   },
   // RFC 7644 §3.4.3: POST {endpoint}/.search is a query.
   'search-creates': { only: ['search.users.never-creates'], mustFail: ['search.users.never-creates'] },
-  // RFC 7644 §3.7.3: status is a string in every example (SHOULD: caught as a warning only).
+  // RFC 7644 §3.7.3: status is a string in every example, with no keyword (MAY: caught as a warning only).
   'bulk-status-number': { only: ['bulk.response'], mustFail: ['bulk.response.status-string'] },
   // RFC 7644 §3.7.3: location is REQUIRED in a response, DELETE included.
   'bulk-delete-no-location': { only: ['bulk.response'], mustFail: ['bulk.response.delete-location'] },
@@ -277,7 +277,7 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   'location-undefined': { only: ['users.create'], mustFail: ['users.create.id-assigned', 'users.create.location-names-id'] },
   // Two untyped values are valid input (RFC 7643 §2.4): stored or 400, never a crash (SHOULD: a warning).
   'untyped-duplicates-500': { only: ['validation.multivalued'], mustFail: ['validation.multivalued.untyped-values'] },
-  // RFC 7644 §3.12: a resource that does not exist is 404, directly and in /Bulk.
+  // RFC 7644 §3.12 Table 8: a resource that does not exist is 404, directly and in /Bulk.
   'delete-unknown-500': {
     only: ['users.delete.unknown-404', 'groups.delete.unknown-404', 'bulk.delete.unknown-404'],
     mustFail: ['users.delete.unknown-404', 'groups.delete.unknown-404', 'bulk.delete.unknown-404'],

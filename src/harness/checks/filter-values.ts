@@ -15,10 +15,12 @@ import { usersPath } from './support/http.ts';
 import { expectListResponse, idsOf, resourcesOf } from './support/lists.ts';
 import { filterString, nameVariant, swapCase } from './support/names.ts';
 import { postUser, userBodyWith } from './support/resources.ts';
+import { filterCite } from './support/cites.ts';
 import { declared } from './support/user-schema.ts';
 import { pickWritableString } from './support/writable.ts';
 
-const EQ_QUOTE = 'eq: The attribute and operator values must be identical for a match.';
+// The SHALL that makes a filter's result set normative, with the definition of the eq match (RFC 7644 §3.4.2.2).
+const EQ_CITE = filterCite('eq: The attribute and operator values must be identical for a match.');
 const CASE_QUOTE = 'the case sensitivity for String type attributes SHALL be determined by the attribute\'s "caseExact" characteristic';
 
 type Found = { ids: string[] } | { refused: string };
@@ -125,7 +127,7 @@ function literalCheck(c: LiteralCase): Check {
     area: 'filter',
     // One root cause when they fail together: the target reads compValues as patterns.
     topic: 'filter.value-literal',
-    cite: { rfc: 7644, section: '3.4.2.2', quote: EQ_QUOTE },
+    cite: EQ_CITE,
     level: 'MUST',
     requires: ['filter', 'write'],
     needs: ['filter.operator.eq'],

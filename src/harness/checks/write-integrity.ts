@@ -12,6 +12,7 @@ import { emailToken, filterString, unknownId } from './support/names.ts';
 import { currentUser, patchUser, postUser, trackIfCreated, userBodyWith } from './support/resources.ts';
 import { userSchemaView } from './support/user-schema.ts';
 import { pickWritableString } from './support/writable.ts';
+import { table8 } from './support/cites.ts';
 
 const lower = (s: string) => s.toLowerCase();
 
@@ -159,9 +160,10 @@ export const checks: Check[] = [
     id: 'validation.multivalued.untyped-values',
     title: 'two values of a multi-valued attribute without type are stored or refused with 400, never a 5xx',
     area: 'validation',
-    cite: { rfc: 7644, section: '3.12', quote: '400 BAD REQUEST: Request is unparsable, syntactically incorrect, or violates schema.' },
-    // SHOULD: no RFC sentence makes a 5xx a MUST violation. `type` is an optional label (RFC 7643 §2.4), so the
-    // body is valid; a target that cannot store it may refuse it with 400, but a crash says it broke on valid input.
+    // SHOULD (RFC 7644 §3.12 introduces its status table with SHOULD); no sentence makes a 5xx a MUST violation.
+    // `type` is an optional label (RFC 7643 §2.4), so the body is valid; a target that cannot store it may refuse
+    // it with 400, but a crash says it broke on valid input.
+    cite: table8(400),
     level: 'SHOULD',
     requires: ['write'],
     async run(ctx) {
@@ -208,8 +210,9 @@ export const checks: Check[] = [
     id: 'groups.delete.unknown-404',
     title: 'DELETE /Groups/{unknown id} answers 404, not 500',
     area: 'groups',
-    cite: { rfc: 7644, section: '3.12', quote: '404 NOT FOUND: Specified resource (e.g., User) or endpoint does not exist.' },
-    level: 'MUST',
+    // A row of RFC 7644 §3.12 Table 8, which the RFC introduces with SHOULD (as users.delete.unknown-404).
+    cite: table8(404),
+    level: 'SHOULD',
     requires: ['write', 'groups'],
     async run(ctx) {
       ctx.expectScimError(await ctx.http.send({ method: 'DELETE', path: groupPath(ctx, unknownId()) }), 404);
