@@ -13,8 +13,9 @@ import { setMaxListeners } from 'node:events';
 import { UsageError } from '../usage-error.ts';
 import { version } from '../version.ts';
 import type { CheckResult, RunReport } from '../harness/check.ts';
-import { faultSignatures, runSelfTest, selfTestLine, selfTestMarkdown } from '../harness/self-test.ts';
+import { faultSignatures, runSelfTest, selfTestLine, selfTestMarkdown, variantLine, type VariantSpec } from '../harness/self-test.ts';
 import { FAULTS } from '../provider/faults.ts';
+import { isVariantName, unknownVariantError, VARIANTS, type Variant, type VariantName } from '../provider/variants.ts';
 import { startEmbedded, type Embedded } from './embedded-provider.ts';
 import { allChecks } from '../harness/checks/index.ts';
 import { applyPreset, loadConfig, type HarnessConfig } from '../harness/config.ts';
@@ -62,8 +63,10 @@ execution
   --time-budget DURATION  bound the property suites' time, e.g. 30s, 2m, 500ms
   --timeout MS            per-request timeout (default 10000)
   --concurrency N         checks run in parallel (default 4; 8 against the embedded provider)
-  --self-test             run the suite against every embedded provider fault and show which checks catch it
+  --self-test             run the suite against every embedded provider fault (which checks catch it) and every
+                          legal variant (false alarms: must be none)
   --self-test-faults LIST with --self-test: prove only these faults (comma-separated)
+  --self-test-variants LIST with --self-test: prove only these legal variants free of false alarms (default: all)
 
 exit codes: 0 pass, 1 a check failed (beyond the baseline), 2 bad usage, 3 target unreachable or credentials rejected`;
 
@@ -93,6 +96,7 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   'self-test': { type: 'boolean' },
   'self-test-faults': { type: 'string' },
+  'self-test-variants': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -124,6 +128,8 @@ export interface RunSettings {
   selfTest: boolean;
   /** With --self-test: the faults to prove (default: all). */
   selfTestFaults?: string[];
+  /** With --self-test: the legal variants to prove free of false alarms (default: all). */
+  selfTestVariants?: string[];
 }
 
 function intFlag(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -166,11 +172,12 @@ function resolveAuth(values: { 'auth-bearer'?: string; 'auth-basic'?: string }, 
   return { kind: 'none' };
 }
 
-function selfTestFaults(raw: string | undefined, selfTest: boolean): string[] | undefined {
+/** --self-test-faults / --self-test-variants: a non-empty list, only with --self-test. */
+function selfTestNames(flag: string, raw: string | undefined, selfTest: boolean): string[] | undefined {
   if (raw === undefined) return undefined;
-  if (!selfTest) throw new UsageError('--self-test-faults needs --self-test');
+  if (!selfTest) throw new UsageError(`--${flag} needs --self-test`);
   const names = list(raw);
-  if (names.length === 0) throw new UsageError('--self-test-faults needs at least one fault name');
+  if (names.length === 0) throw new UsageError(`--${flag} needs at least one name`);
   return names;
 }
 
@@ -231,7 +238,8 @@ export async function parseRunFlags(argv: string[], env: NodeJS.ProcessEnv = pro
     readOnly: !!v['read-only'],
     quiet: !!v.quiet,
     selfTest: !!v['self-test'],
-    selfTestFaults: selfTestFaults(v['self-test-faults'], !!v['self-test']),
+    selfTestFaults: selfTestNames('self-test-faults', v['self-test-faults'], !!v['self-test']),
+    selfTestVariants: selfTestNames('self-test-variants', v['self-test-variants'], !!v['self-test']),
   };
 }
 
@@ -382,19 +390,31 @@ export async function runCommand(argv: string[]): Promise<number> {
 /** A reporter that prints nothing (self-test runs print their own table). */
 const silent: ConsoleReporter = { onStart() {}, onResult() {}, finish() {}, info() {} };
 
+/** The provider's legal variants as the self-test needs them: name, what it does, the harness settings it names. */
+function variantSpecs(names: readonly string[]): VariantSpec[] {
+  const unknown = names.filter((n) => !isVariantName(n));
+  if (unknown.length > 0) throw unknownVariantError(unknown);
+  return names.map((name) => {
+    const v: Variant = VARIANTS[name as VariantName];
+    return { name, description: v.summary, ...(v.harness ? { config: v.harness } : {}) };
+  });
+}
+
 /**
- * --self-test (src/harness/self-test.ts): the clean provider must pass every check, and each fault must make
- * the checks listed for it fail. Each run gets its own embedded provider, two runs at a time.
+ * --self-test (src/harness/self-test.ts): the clean provider must pass every check, each fault must make the
+ * checks listed for it fail, and each legal variant must draw no failure at all (a false alarm). Each run gets
+ * its own embedded provider, two runs at a time.
  */
 async function selfTest(s: RunSettings): Promise<number> {
-  const { FAULTS } = await import('../provider/faults.ts');
   const faults = s.selfTestFaults ?? Object.keys(FAULTS);
   const unknown = faults.filter((f) => !Object.prototype.hasOwnProperty.call(FAULTS, f));
   if (unknown.length > 0) throw new UsageError(`unknown fault '${unknown.join("', '")}' (valid: ${Object.keys(FAULTS).join(', ')})`);
+  const variants = variantSpecs(s.selfTestVariants ?? Object.keys(VARIANTS));
   const { signal, dispose } = interruptible();
-  const runAgainst = async (withFaults: string[], only: string[]): Promise<CheckResult[]> => {
-    const settings: RunSettings = { ...s, suites: ['conformance'], only, exclude: [], baseline: undefined, updateBaseline: false };
-    const embedded = await startEmbedded({ faults: withFaults });
+  const runAgainst = async (withFaults: string[], only: string[], variant?: VariantSpec): Promise<CheckResult[]> => {
+    const config = variant?.config ? { ...s.config, ...variant.config } : s.config;
+    const settings: RunSettings = { ...s, config, suites: ['conformance'], only, exclude: [], baseline: undefined, updateBaseline: false };
+    const embedded = await startEmbedded({ faults: withFaults, variants: variant ? [variant.name] : [] });
     try {
       const where = { baseUrl: embedded.baseUrl, auth: { kind: 'bearer', token: embedded.token } as AuthConfig };
       const { report } = await executeRun(settings, where, silent, signal, { writeReports: false, extraSuites: [] });
@@ -404,8 +424,10 @@ async function selfTest(s: RunSettings): Promise<number> {
     }
   };
   try {
+    let variantHeading = false;
     const outcome = await runSelfTest({
       faults,
+      variants,
       runAgainst,
       parallel: 2,
       signal,
@@ -414,13 +436,23 @@ async function selfTest(s: RunSettings): Promise<number> {
       onRow: (row) => {
         if (!s.quiet || !row.ok) console.log(selfTestLine(row));
       },
+      // The second table: variant -> false alarms (issue 10: legal variants).
+      onVariant: (row) => {
+        if (s.quiet && row.ok) return;
+        if (!variantHeading) console.log('legal variants (every failure is a false alarm):');
+        variantHeading = true;
+        console.log(variantLine(row));
+      },
     });
     mkdirSync(s.out, { recursive: true });
     writeFileSync(join(s.out, 'self-test.md'), selfTestMarkdown(outcome));
     writeFileSync(join(s.out, 'self-test.json'), `${JSON.stringify(outcome, null, 2)}\n`);
     const missed = outcome.rows.filter((r) => !r.ok);
+    const alarmed = outcome.variants.filter((r) => !r.ok);
+    const alarms = alarmed.reduce((n, r) => n + r.falseAlarms.length, 0);
     console.log(
       `self-test: ${outcome.rows.length - missed.length}/${faults.length} faults caught${missed.length ? `; missed: ${missed.map((r) => r.fault).join(', ')}` : ''}; ` +
+        `${alarms} false alarm${alarms === 1 ? '' : 's'} on ${variants.length} legal variant${variants.length === 1 ? '' : 's'}${alarmed.length ? ` (${alarmed.map((r) => r.variant).join(', ')})` : ''}; ` +
         `clean provider ${outcome.clean.ok ? 'passes' : 'FAILS'} (wrote ${join(s.out, 'self-test.md')})`,
     );
     return outcome.ok ? 0 : 1;

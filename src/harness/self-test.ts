@@ -4,8 +4,12 @@
  * each, the conformance suite runs against a provider carrying it, restricted to the areas where the bug
  * shows, and the checks this table names must fail. The clean provider must pass every check.
  *
- * The harness never imports the provider: the caller hands in the fault names and a way to run against a
- * provider with given faults (src/commands/run.ts starts the embedded one).
+ * Its mirror image (issue 10, "Legal variants"): the provider's variants (src/provider/variants.ts, `serve
+ * --variant NAME`) are RFC-legal choices real servers make; against each, the conformance suite must report no
+ * failure and no harness error. Every failed or errored result there is a false alarm, listed by variant.
+ *
+ * The harness never imports the provider: the caller hands in the fault and variant names and a way to run
+ * against a provider with given faults or variants (src/commands/run.ts starts the embedded one).
  */
 import type { CheckResult, Status } from './check.ts';
 import type { FaultSignature } from './root-causes.ts';
@@ -299,25 +303,55 @@ export interface FaultRow {
   note?: string;
 }
 
-export interface SelfTestOutcome {
-  clean: { ok: boolean; notPassing: { id: string; status: Status; message?: string }[] };
-  rows: FaultRow[];
+/** A legal variant to prove free of false alarms, as the caller describes it. */
+export interface VariantSpec {
+  name: string;
+  /** What the provider does differently, in one line. */
+  description: string;
+  /**
+   * Harness settings the variant's run needs, when the RFC alone cannot tell (the target says so out of band):
+   * `disable-on-delete` is judged with `deprovision: 'disable'`, as a Files.com site is.
+   */
+  config?: { deprovision?: 'delete' | 'disable' };
+}
+
+export interface VariantRow {
+  variant: string;
+  description: string;
+  /** Every failed or errored result: the harness blamed a legal server (or broke on it). */
+  falseAlarms: { id: string; status: Status; message?: string }[];
+  /** Warnings are allowed (the RFC's SHOULDs); counted for the record. */
+  warned: number;
   ok: boolean;
 }
 
-/** Runs the conformance suite against a provider with these faults, restricted to `only` (all when empty). */
-export type RunAgainst = (faults: string[], only: string[]) => Promise<CheckResult[]>;
+export interface SelfTestOutcome {
+  clean: { ok: boolean; notPassing: { id: string; status: Status; message?: string }[] };
+  rows: FaultRow[];
+  /** Variant -> false alarms (must be none). */
+  variants: VariantRow[];
+  ok: boolean;
+}
+
+/**
+ * Runs the conformance suite against a provider with these faults, restricted to `only` (all when empty); with
+ * `variant`, against a provider making that legal choice (and the harness settings it names).
+ */
+export type RunAgainst = (faults: string[], only: string[], variant?: VariantSpec) => Promise<CheckResult[]>;
 
 export interface SelfTestOptions {
   /** Fault names to prove, in order (the provider's FAULTS, or a subset). */
   faults: readonly string[];
+  /** Legal variants to prove free of false alarms, in order (the provider's VARIANTS, or a subset); default none. */
+  variants?: readonly VariantSpec[];
   runAgainst: RunAgainst;
   /** Runs (each its own provider) at a time; default 2. */
   parallel?: number;
   signal?: AbortSignal;
-  /** Told about the clean run and each fault as it finishes. */
+  /** Told about the clean run, each fault and each variant as it finishes. */
   onClean?(clean: SelfTestOutcome['clean']): void;
   onRow?(row: FaultRow): void;
+  onVariant?(row: VariantRow): void;
 }
 
 /** The status a failing check gets at its level (RFC 2119 levels mapped to result levels). */
@@ -346,6 +380,14 @@ export function judgeFault(fault: string, expectation: FaultExpectation | undefi
   return { fault, only: expectation?.only ?? [], expected, caught, missing, errored, ok, ...(notes.length ? { note: notes.join('; ') } : {}) };
 }
 
+/** Judges one variant run: a legal server gets no failure and breaks no check. */
+export function judgeVariant(variant: VariantSpec, results: readonly CheckResult[]): VariantRow {
+  const falseAlarms = results
+    .filter((r) => r.status === 'failed' || r.status === 'errored')
+    .map((r) => ({ id: r.id, status: r.status, ...(r.message !== undefined ? { message: r.message } : {}) }));
+  return { variant: variant.name, description: variant.description, falseAlarms, warned: results.filter((r) => r.status === 'warned').length, ok: falseAlarms.length === 0 };
+}
+
 export function judgeClean(results: readonly CheckResult[]): SelfTestOutcome['clean'] {
   const notPassing = results.filter(isNotPassing).map((r) => ({ id: r.id, status: r.status, ...(r.message !== undefined ? { message: r.message } : {}) }));
   return { ok: notPassing.length === 0, notPassing };
@@ -359,27 +401,41 @@ async function pool<T>(items: readonly T[], parallel: number, work: (item: T) =>
   await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, items.length)) }, worker));
 }
 
-/** The clean run and one run per fault, `parallel` at a time; rows come back in the order of `faults`. */
+/**
+ * The clean run, one run per fault and one full conformance run per variant, `parallel` at a time; rows come
+ * back in the order of `faults` and `variants`.
+ */
 export async function runSelfTest(opts: SelfTestOptions): Promise<SelfTestOutcome> {
-  type Job = { fault?: string; i: number };
-  const jobs: Job[] = [{ i: -1 }, ...opts.faults.map((fault, i) => ({ fault, i }))];
+  const variants = opts.variants ?? [];
+  type Job = { kind: 'clean' } | { kind: 'fault'; fault: string; i: number } | { kind: 'variant'; variant: VariantSpec; i: number };
+  const jobs: Job[] = [
+    { kind: 'clean' },
+    ...opts.faults.map((fault, i) => ({ kind: 'fault' as const, fault, i })),
+    ...variants.map((variant, i) => ({ kind: 'variant' as const, variant, i })),
+  ];
   const rows: (FaultRow | undefined)[] = new Array(opts.faults.length);
+  const variantRows: (VariantRow | undefined)[] = new Array(variants.length);
   let clean: SelfTestOutcome['clean'] = { ok: false, notPassing: [] };
   await pool(jobs, opts.parallel ?? 2, async (job) => {
     if (opts.signal?.aborted) return;
-    if (job.fault === undefined) {
+    if (job.kind === 'clean') {
       clean = judgeClean(await opts.runAgainst([], []));
       opts.onClean?.(clean);
-      return;
+    } else if (job.kind === 'fault') {
+      const expectation = FAULT_CATCHES[job.fault];
+      const row = judgeFault(job.fault, expectation, await opts.runAgainst([job.fault], expectation?.only ?? []));
+      rows[job.i] = row;
+      opts.onRow?.(row);
+    } else {
+      const row = judgeVariant(job.variant, await opts.runAgainst([], [], job.variant));
+      variantRows[job.i] = row;
+      opts.onVariant?.(row);
     }
-    const expectation = FAULT_CATCHES[job.fault];
-    const row = judgeFault(job.fault, expectation, await opts.runAgainst([job.fault], expectation?.only ?? []));
-    rows[job.i] = row;
-    opts.onRow?.(row);
   });
   const done = rows.filter((r): r is FaultRow => r !== undefined);
-  const complete = done.length === opts.faults.length && !opts.signal?.aborted;
-  return { clean, rows: done, ok: complete && clean.ok && done.every((r) => r.ok) };
+  const doneVariants = variantRows.filter((r): r is VariantRow => r !== undefined);
+  const complete = done.length === opts.faults.length && doneVariants.length === variants.length && !opts.signal?.aborted;
+  return { clean, rows: done, variants: doneVariants, ok: complete && clean.ok && done.every((r) => r.ok) && doneVariants.every((r) => r.ok) };
 }
 
 /** One console line per fault. */
@@ -388,6 +444,12 @@ export function selfTestLine(row: FaultRow): string {
   const listed = row.expected.length > 0 ? row.expected.filter((id) => !row.missing.includes(id)) : row.caught;
   const extra = row.missing.length > 0 ? `; did not fail: ${row.missing.join(', ')}` : '';
   return `${verdict} ${row.fault.padEnd(28)} ${listed.join(', ') || '(no check failed)'}${extra}${row.note ? ` [${row.note}]` : ''}`;
+}
+
+/** One console line per variant: its false alarms, or that there were none. */
+export function variantLine(row: VariantRow): string {
+  const alarms = row.falseAlarms.map((a) => `${a.id} (${a.status}${a.message ? `: ${a.message.split('\n')[0]!.slice(0, 120)}` : ''})`);
+  return `${row.ok ? 'clean  ' : 'FALSE  '} ${row.variant.padEnd(28)} ${row.ok ? 'no false alarms' : `${row.falseAlarms.length} false alarm${row.falseAlarms.length === 1 ? '' : 's'}: ${alarms.join('; ')}`}${row.warned ? ` (${row.warned} warned)` : ''}`;
 }
 
 /** The fault → checks table as Markdown (self-test.md). */
@@ -406,6 +468,15 @@ export function selfTestMarkdown(outcome: SelfTestOutcome): string {
     const others = r.caught.filter((id) => !r.expected.includes(id));
     const caught = r.ok ? 'yes' : `**no**${r.missing.length ? ` (did not fail: ${cell(r.missing)})` : ''}${r.note ? ` — ${r.note}` : ''}`;
     lines.push(`| \`${r.fault}\` | ${caught} | ${r.only.length ? r.only.join(', ') : 'all'} | ${cell(relevant)} | ${cell(others)} |`);
+  }
+  if (outcome.variants.length > 0) {
+    // The mirror image: legal variants, where every failure is the harness's false alarm.
+    const text = (t: string) => t.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+    lines.push('', '## Legal variants: false alarms (must be none)', '', '| variant | what the provider does | false alarms | warned |', '| --- | --- | --- | ---: |');
+    for (const v of outcome.variants) {
+      const alarms = v.falseAlarms.map((a) => `\`${a.id}\` (${a.status}${a.message ? `: ${text(a.message.split('\n')[0]!.slice(0, 200))}` : ''})`);
+      lines.push(`| \`${v.variant}\` | ${text(v.description)} | ${alarms.length ? `**${alarms.length}**: ${alarms.join('<br>')}` : 'none'} | ${v.warned} |`);
+    }
   }
   return `${lines.join('\n')}\n`;
 }

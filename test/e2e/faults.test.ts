@@ -91,31 +91,41 @@ describe('scimcheck run against each fault', () => {
 });
 
 describe('scimcheck run --self-test', () => {
-  it('prints and writes fault → catching checks, and passes when the clean provider passes and each fault is caught', { timeout: 300_000 }, async () => {
+  it('prints and writes fault → catching checks and variant → false alarms, and passes when the clean provider passes, each fault is caught and no variant draws a failure', { timeout: 300_000 }, async () => {
     const out = mkdtempSync(join(tmpdir(), 'scimcheck-self-test-'));
     const lines: string[] = [];
     vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const code = await main(['run', '--self-test', '--self-test-faults', 'location-missing,patch-not-atomic', '--out', out]);
+    const code = await main(['run', '--self-test', '--self-test-faults', 'location-missing,patch-not-atomic', '--self-test-variants', 'patch-204,disable-on-delete', '--out', out]);
     const outcome = JSON.parse(readFileSync(join(out, 'self-test.json'), 'utf8')) as SelfTestOutcome;
     expect(outcome.clean).toEqual({ ok: true, notPassing: [] });
     expect(outcome.rows.map((r) => [r.fault, r.ok, r.missing])).toEqual([
       ['location-missing', true, []],
       ['patch-not-atomic', true, []],
     ]);
-    expect(outcome.rows[0]?.caught).toEqual(expect.arrayContaining(['users.create.location-header', 'users.create.location-equals-meta']));
+    // (users.create.location-equals-meta is blocked by location-header, so skipped, not caught.)
+    expect(outcome.rows[0]?.caught).toEqual(expect.arrayContaining(['users.create.location-header']));
     expect(code).toBe(0);
     const printed = lines.join('\n');
     expect(printed).toMatch(/^caught\s+location-missing\s+.*users\.create\.location-header/m);
     expect(printed).toMatch(/^caught\s+patch-not-atomic\s+.*patch\.atomic\.failing-last-op/m);
-    expect(printed).toMatch(/self-test: 2\/2 faults caught; clean provider passes/);
+    expect(outcome.variants.map((v) => [v.variant, v.ok, v.falseAlarms])).toEqual([
+      ['patch-204', true, []],
+      ['disable-on-delete', true, []],
+    ]);
+    expect(printed).toMatch(/^legal variants \(every failure is a false alarm\):$/m);
+    expect(printed).toMatch(/^clean\s+disable-on-delete\s+no false alarms/m);
+    expect(printed).toMatch(/self-test: 2\/2 faults caught; 0 false alarms on 2 legal variants; clean provider passes/);
     const md = readFileSync(join(out, 'self-test.md'), 'utf8');
     expect(md).toContain('| `location-missing` | yes | users.create |');
     expect(md).toContain('`patch.atomic.failing-last-op`');
+    expect(md).toMatch(/\| `patch-204` \| [^|]+ \| none \| \d+ \|/);
   });
 
-  it('refuses an unknown fault name as bad usage (exit 2)', async () => {
+  it('refuses an unknown fault or variant name, or --self-test-variants without --self-test, as bad usage (exit 2)', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(await main(['run', '--self-test', '--self-test-faults', 'no-such-fault', '--out', mkdtempSync(join(tmpdir(), 'scimcheck-st-'))])).toBe(2);
+    expect(await main(['run', '--self-test', '--self-test-variants', 'no-such-variant', '--out', mkdtempSync(join(tmpdir(), 'scimcheck-st-'))])).toBe(2);
+    expect(await main(['run', '--self-test-variants', 'patch-204'])).toBe(2);
   });
 });
