@@ -701,10 +701,10 @@ export const checks: Check[] = [
     title: 'A user carrying only the attributes the User schema marks required is created',
     area: 'users',
     cite: { rfc: 7643, section: '7', quote: 'required: A Boolean value that specifies whether or not the attribute is required.' },
-    // No RFC sentence obliges a provider to accept a minimal user, but a target that insists on an attribute its own
-    // schema calls optional (often emails) misdescribes itself: warned once here, and the checks that remove an
-    // optional attribute's last value need this one, so the quirk is not also reported as PATCH failures.
-    level: 'SHOULD',
+    // No RFC sentence obliges a provider to accept a minimal user (so at most a warning), but a target that insists
+    // on an attribute its own schema calls optional (often emails) misdescribes itself: reported once here, and the
+    // checks that remove an optional attribute's last value need this one, so the quirk is not also PATCH failures.
+    level: 'MAY',
     requires: [...WRITE],
     async run(ctx) {
       // Learned once per run (support/required-only.ts): other checks consult the same answer.
