@@ -71,9 +71,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const isEntry = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1]);
-if (isEntry || process.env.SCIMCHECK_BIN === '1') {
-  main(process.argv.slice(2)).then(
+/** Runs the command line as this process: the exit code becomes the process's, a crash is exit 2 with its stack. */
+export function runAsProcess(argv: string[]): void {
+  main(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -83,3 +83,6 @@ if (isEntry || process.env.SCIMCHECK_BIN === '1') {
     },
   );
 }
+
+// `tsx src/cli.ts` in a clone, `node dist/cli.js` after a build; the package's bin calls runAsProcess itself.
+if (process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1])) runAsProcess(process.argv.slice(2));

@@ -41,18 +41,30 @@ export async function startEmbedded(opts: EmbeddedOptions = {}): Promise<Embedde
 }
 
 /**
- * The worker loads TypeScript through tsx's CommonJS hook, registered inside the worker: on Node 20, ESM loader
- * hooks registered in this thread (bin/scimcheck.js, `tsx`, vitest) do not reach worker threads. So the
- * provider's modules load as CommonJS there: they must not use top-level await.
+ * The worker's entry sits beside this module: compiled JS in the installed package (dist/), TypeScript in a
+ * clone run through tsx or vitest. `rewriteRelativeImportExtensions` rewrites import specifiers only, never a
+ * `new URL('./x.ts', import.meta.url)`, so the extension follows this module's own.
  */
-function workerBootstrap(): string {
-  return `const { workerData } = require('node:worker_threads'); require(workerData.tsxCjs); require(workerData.entry);`;
+function workerEntry(): URL {
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return new URL(`./embedded-provider-worker.${ext}`, import.meta.url);
+}
+
+/**
+ * Compiled JS starts as a plain ES module worker. TypeScript loads through tsx's CommonJS hook, registered
+ * inside the worker: on Node 20, ESM loader hooks registered in this thread (`tsx`, vitest) do not reach worker
+ * threads. So in a clone the provider's modules load as CommonJS there: they must not use top-level await.
+ */
+function spawnWorker(workerData: { token: string; faults: string[]; variants: string[] }): Worker {
+  const entry = workerEntry();
+  if (entry.pathname.endsWith('.js')) return new Worker(entry, { workerData });
+  const tsxCjs = createRequire(import.meta.url).resolve('tsx/cjs');
+  const bootstrap = `const { workerData } = require('node:worker_threads'); require(workerData.tsxCjs); require(workerData.entry);`;
+  return new Worker(bootstrap, { eval: true, workerData: { ...workerData, entry: fileURLToPath(entry), tsxCjs } });
 }
 
 async function startOnWorker(token: string, faults: string[], variants: string[]): Promise<Embedded> {
-  const entry = fileURLToPath(new URL('./embedded-provider-worker.ts', import.meta.url));
-  const tsxCjs = createRequire(import.meta.url).resolve('tsx/cjs');
-  const worker = new Worker(workerBootstrap(), { eval: true, workerData: { token, faults, variants, entry, tsxCjs } });
+  const worker = spawnWorker({ token, faults, variants });
   const port = await new Promise<number>((resolve, reject) => {
     const onExit = (code: number) => reject(new EmbeddedStartError(`its worker exited (code ${code}) before listening`));
     const onError = (err: Error) => reject(new EmbeddedStartError(err.message));
