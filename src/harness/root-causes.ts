@@ -5,9 +5,10 @@
  *
  * Pure: results in, groups out. Three relations join two failing results into one group, and groups are the
  * connected sets (so a chain of relations is one cause):
- *   (a) the checks declare the same `topic` (they examine one behaviour from several areas);
- *   (b) a fixture's `precondition: could not create a user/group` joins the check that tests that very
- *       operation, when that check failed too (the create was the defect, not the dependent check);
+ *   (a) the checks declare the same `topic` (they examine one behaviour from several areas), unless one failed
+ *       on a precondition (it never reached that behaviour);
+ *   (b) a `precondition:` failure creating a user or group joins the check that tests that very operation,
+ *       when that check failed too (the create was the defect, not the dependent check);
  *   (c) the same wire fact: the same message once ids, names and numbers are stripped.
  * A group's root is the operation check of (b) when present, else its first member in check order that is not
  * a precondition failure, else its first member. Results `skipped` because a prerequisite failed (`blockedBy`)
@@ -33,8 +34,8 @@ const PRECONDITION = /^precondition:/;
 
 /** (b): the fixture's precondition message -> the checks that test that operation, first preferred. */
 const PRECONDITION_OPERATIONS: readonly { message: RegExp; checks: readonly string[] }[] = [
-  { message: /^precondition: could not create a user\b/, checks: ['users.create.returns-201'] },
-  { message: /^precondition: could not create a group\b/, checks: ['groups.create.empty', 'groups.create.with-members'] },
+  { message: /^precondition:.*(\b(?:a|the) user\b|POST \/Users\b(?!\/))/, checks: ['users.create.returns-201'] },
+  { message: /^precondition:.*(\b(?:a|the) group\b|POST \/Groups\b(?!\/))/, checks: ['groups.create.empty', 'groups.create.with-members'] },
 ];
 
 /**
@@ -92,26 +93,22 @@ function unionFind(n: number) {
 }
 
 /**
- * Which known fault most likely explains a group. `evidence` is the group's checks, root first, without the
- * precondition failures (collateral: a fault's signature leaves those out, and a signature that lists many checks
- * would otherwise match them by chance). A fault whose signature holds the root names the group (the one holding
- * the most of the evidence); else a fault whose signature holds more than half of the evidence, at least two
- * checks. A tie (a check several faults break, e.g. a case-insensitive filter) names none, rather than guess.
+ * Which known fault most likely explains a group: the fault whose signature holds most (more than half) of the
+ * group's evidence, at least two checks of it, or the only one. `evidence` is the group's checks without the
+ * precondition failures (collateral: signatures leave those out, and a signature that lists many checks would
+ * otherwise match them by chance). A tie (a check several faults break) names none, rather than guess. Holding
+ * the root alone is not enough: a check fails under several faults, each its own way (auth.missing.list-users
+ * fails when auth is not enforced and when the 401 body is plain text).
  */
 export function likelyFault(evidence: readonly string[], faults: readonly FaultSignature[]): FaultSignature | undefined {
-  const root = evidence[0];
-  if (root === undefined) return undefined;
-  const scored = faults.map((f) => {
-    const sig = new Set(f.checks);
-    return { f, covered: evidence.filter((id) => sig.has(id)).length, hasRoot: sig.has(root) };
-  });
-  const pick = (candidates: typeof scored) => {
-    const [best, next] = candidates.sort((a, b) => b.covered - a.covered);
-    return !best || (next && next.covered === best.covered) ? undefined : best.f;
-  };
-  const withRoot = scored.filter((s) => s.hasRoot);
-  if (withRoot.length > 0) return pick(withRoot);
-  return pick(scored.filter((s) => s.covered >= 2 && s.covered * 2 > evidence.length));
+  const [best, next] = faults
+    .map((f) => {
+      const sig = new Set(f.checks);
+      return { f, covered: evidence.filter((id) => sig.has(id)).length };
+    })
+    .filter((s) => s.covered * 2 > evidence.length && (s.covered >= 2 || evidence.length === 1))
+    .sort((a, b) => b.covered - a.covered);
+  return !best || (next && next.covered === best.covered) ? undefined : best.f;
 }
 
 export function findRootCauses(results: readonly CheckResult[], opts: RootCauseOptions = {}): RootCause[] {
@@ -140,8 +137,8 @@ export function findRootCauses(results: readonly CheckResult[], opts: RootCauseO
       else sets.union(i, j);
     });
   };
-  // (a) a shared topic.
-  joinBy((r) => topicOf.get(r.id));
+  // (a) a shared topic. A precondition failure never reached the behaviour its topic names, so it takes no part.
+  joinBy((r) => (PRECONDITION.test(r.message ?? '') ? undefined : topicOf.get(r.id)));
   // (b) a precondition failure joins the failed operation check.
   const operationRoots = new Set<number>();
   failing.forEach((r, i) => {

@@ -61,7 +61,7 @@ describe('console reporter', () => {
       startedAt: new Date(),
       seed: 1,
       results: run,
-      faults: [{ name: 'create-returns-200', description: 'POST answers 200 instead of 201 Created', checks: ['users.create.returns-201', 'groups.create.empty'] }],
+      faults: [{ name: 'create-returns-200', description: 'POST answers 200 instead of 201 Created', checks: ['users.create.returns-201', 'users.create.location-header', 'groups.create.empty'] }],
     });
     report.leftBehind = { users: ['u-1'], groups: [] };
     const s = sink(false);

@@ -66,6 +66,34 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: '(b) every precondition wording about creating a user joins the failed create check; other preconditions do not',
+    results: [
+      r('users.create.returns-201', 'failed', 'POST /Users: expected HTTP 201, got 500'),
+      r('users.create.location-names-id', 'failed', 'precondition: POST /Users should answer 201'),
+      r('filter.value.literal-dot', 'failed', 'precondition: could not create the user a.b@example.com'),
+      r('search.x', 'failed', 'precondition: POST /Users/.search should answer 200'),
+      r('groups.y', 'failed', 'precondition: the target has no user endpoint'),
+    ],
+    expected: [
+      { id: 'users.create.returns-201', checks: ['users.create.returns-201', 'users.create.location-names-id', 'filter.value.literal-dot'] },
+      { id: 'search.x', checks: ['search.x'] },
+      { id: 'groups.y', checks: ['groups.y'] },
+    ],
+  },
+  {
+    name: '(a) a check that failed on its precondition takes no part in its topic (no chain from the create failure to the topic)',
+    checks: [{ id: 'auth.missing.list-users', topic: 'auth.refusal' }, { id: 'auth.wrong-token.delete-user', topic: 'auth.refusal' }, { id: 'users.create.returns-201' }],
+    results: [
+      r('auth.missing.list-users', 'failed', PLAIN_401),
+      r('auth.wrong-token.delete-user', 'failed', CREATE_200),
+      r('users.create.returns-201', 'failed', 'POST /Users: expected HTTP 201, got 200'),
+    ],
+    expected: [
+      { id: 'auth.missing.list-users', checks: ['auth.missing.list-users'] },
+      { id: 'users.create.returns-201', checks: ['users.create.returns-201', 'auth.wrong-token.delete-user'] },
+    ],
+  },
+  {
     name: '(b) group fixtures join the first failed groups.create check',
     results: [
       r('groups.create.empty', 'passed'),
@@ -189,13 +217,12 @@ describe('likely cause', () => {
     { name: 'twin-b', description: 'b', checks: ['twin.x', 'other.b'] },
   ];
   it.each([
-    ['a fault holding the root names the group: the one holding the most of it', ['content-type.e', 'errors.a', 'auth.q'], 'errors-plain-text'],
-    ['a root two faults hold equally names none', ['filter.eq.ci', 'other.z'], undefined],
-    ['the root alone is enough when one fault holds it', ['errors.b', 'other.z'], 'errors-plain-text'],
-    ['without the root: more than half of the evidence, at least two', ['auth.q', 'errors.a', 'errors.b'], 'errors-plain-text'],
-    ['without the root: half is not most', ['auth.q', 'auth.r', 'errors.a', 'errors.b'], undefined],
-    ['without the root: one check is no evidence', ['auth.q', 'errors.a'], undefined],
+    ['the fault holding most of the group, at least two', ['content-type.e', 'errors.a', 'auth.q'], 'errors-plain-text'],
+    ['the only check of a one-check group', ['errors.b'], 'errors-plain-text'],
+    ['half is not most, even with the root', ['errors.a', 'errors.b', 'auth.q', 'auth.r'], undefined],
+    ['one check of a larger group is no evidence, even the root', ['errors.b', 'other.z'], undefined],
     ['a check two faults break, nothing else to tell them apart: none', ['twin.x'], undefined],
+    ['a one-check group in two signatures: none', ['filter.eq.ci'], undefined],
     ['the same check, and the group holds one fault\'s other check too', ['twin.x', 'other.b'], 'twin-b'],
     ['no overlap names none', ['x.y'], undefined],
     ['no evidence names none', [], undefined],
