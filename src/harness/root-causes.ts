@@ -111,6 +111,21 @@ export function likelyFault(evidence: readonly string[], faults: readonly FaultS
   return !best || (next && next.covered === best.covered) ? undefined : best.f;
 }
 
+/**
+ * The faults this run looks like it has: more than half of the signature checks that ran did not pass (failed,
+ * warned, errored, or skipped because a prerequisite failed). A fault breaks every check of its signature
+ * (--self-test proves it), so a fault whose signature mostly passed is not there, whatever one check says: a
+ * PATCH that is ignored fails uniqueness.username.patch-rename-409, but the run does not look like conflict-as-500.
+ */
+export function plausibleFaults(results: readonly CheckResult[], faults: readonly FaultSignature[]): FaultSignature[] {
+  const status = new Map(results.map((r) => [r.id, r]));
+  return faults.filter((f) => {
+    const ran = f.checks.map((id) => status.get(id)).filter((r): r is CheckResult => r !== undefined && (r.status !== 'skipped' || !!r.blockedBy));
+    const broken = ran.filter((r) => r.status !== 'passed').length;
+    return broken * 2 > ran.length;
+  });
+}
+
 export function findRootCauses(results: readonly CheckResult[], opts: RootCauseOptions = {}): RootCause[] {
   const order = new Map<string, number>();
   opts.checks?.forEach((c, i) => order.set(c.id, i));
@@ -183,9 +198,10 @@ export function findRootCauses(results: readonly CheckResult[], opts: RootCauseO
     if (cause) blocked.set(cause, [...(blocked.get(cause) ?? []), r.id]);
   }
 
+  const plausible = opts.faults ? plausibleFaults(results, opts.faults) : [];
   return causes.map((c) => {
     const evidence = c.ids.filter((id) => !PRECONDITION.test(failing[index.get(id)!]!.message ?? ''));
-    const likely = opts.faults ? likelyFault(evidence, opts.faults) : undefined;
+    const likely = plausible.length > 0 ? likelyFault(evidence, plausible) : undefined;
     const b = blocked.get(c);
     return { id: c.ids[0]!, checks: c.ids, ...(likely ? { likely: `${likely.name}: ${likely.description}` } : {}), ...(b ? { blocked: b } : {}) };
   });

@@ -1,7 +1,7 @@
 /** Root causes: a table of result sets -> the groups a report shows (issue 10 #4). */
 import { describe, expect, it } from 'vitest';
 import type { CheckResult, RootCause, Status } from '../../src/harness/check.ts';
-import { findRootCauses, likelyFault, normaliseMessage, rootCauseHeadline, type FaultSignature } from '../../src/harness/root-causes.ts';
+import { findRootCauses, likelyFault, normaliseMessage, plausibleFaults, rootCauseHeadline, type FaultSignature } from '../../src/harness/root-causes.ts';
 import { FAULT_CATCHES, faultSignatures } from '../../src/harness/self-test.ts';
 
 function r(id: string, status: Status, message?: string, over: Partial<CheckResult> = {}): CheckResult {
@@ -237,6 +237,25 @@ describe('likely cause', () => {
       { id: 'errors.a', checks: ['errors.a', 'errors.b'], likely: 'errors-plain-text: errors are text/plain' },
       { id: 'x.y', checks: ['x.y'] },
       { id: 'd.1', checks: ['d.1', 'd.2'] },
+    ]);
+  });
+
+  it('only a fault whose signature mostly broke in this run is named: one failing check of a passing signature is not that fault', () => {
+    const conflict: FaultSignature = { name: 'conflict-as-500', description: 'c', checks: ['uniq.a', 'uniq.b', 'uniq.c', 'uniq.patch-rename'] };
+    const ignored: FaultSignature = { name: 'patch-ignored', description: 'p', checks: ['patch.a', 'patch.b'] };
+    const results = [
+      r('uniq.a', 'passed'),
+      r('uniq.b', 'passed'),
+      r('uniq.c', 'skipped', 'target does not advertise patch'),
+      r('uniq.patch-rename', 'failed', 'PATCH rename: expected HTTP 409, got 200'),
+      r('patch.a', 'failed', 'nickName after add: values differ'),
+      r('patch.b', 'skipped', 'blocked by patch.a', { blockedBy: 'patch.a' }),
+    ];
+    // conflict-as-500: 1 of the 3 that ran broke (a capability skip does not count); patch-ignored: both broke (blocked counts).
+    expect(plausibleFaults(results, [conflict, ignored]).map((f) => f.name)).toEqual(['patch-ignored']);
+    expect(findRootCauses(results, { faults: [conflict, ignored] })).toEqual([
+      { id: 'uniq.patch-rename', checks: ['uniq.patch-rename'] },
+      { id: 'patch.a', checks: ['patch.a'], likely: 'patch-ignored: p', blocked: ['patch.b'] },
     ]);
   });
 
