@@ -41,9 +41,11 @@ export function run(cmd: string, args: string[], cwd: string, timeoutMs = 300_00
 
 /** Whether the npm registry answers (`npm ping`): without it the dependencies cannot be installed. */
 export async function registryReachable(): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const ping = await run('npm', ['ping'], repoRoot, 30_000);
+  // One try, bounded: an unreachable registry should cost seconds, not npm's minutes of retries.
+  const ping = await run('npm', ['ping', '--fetch-retries=0', '--fetch-timeout=15000'], repoRoot, 30_000);
   if (ping.code === 0) return { ok: true };
-  return { ok: false, reason: (ping.stderr.trim().split('\n').pop() ?? '') || `npm ping exited ${ping.code}` };
+  const why = /^npm error (FetchError: .*)$/m.exec(ping.stderr)?.[1] ?? /^npm error (code .*)$/m.exec(ping.stderr)?.[1];
+  return { ok: false, reason: why ?? `npm ping exited ${ping.code}` };
 }
 
 export interface Packed {

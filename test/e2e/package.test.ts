@@ -6,7 +6,7 @@
  * registry; when it cannot be reached the tests are skipped, saying so.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +162,21 @@ describe.skipIf(!registry.ok)('the npm package, installed into an empty project'
     }
     const cloneOnly = packed.files.filter((f) => /^(src|test|bench|docs|scripts|reports)\//.test(f) || /\.test\.|\.tgz$/.test(f));
     expect(cloneOnly).toEqual([]);
+  });
+
+  it('no compiled module names a .ts file at run time (worker entries, URLs and computed imports are not rewritten)', () => {
+    const dist = join(consumer, 'node_modules/scimcheck/dist');
+    const offenders: string[] = [];
+    let scanned = 0;
+    for (const e of readdirSync(dist, { recursive: true, withFileTypes: true })) {
+      if (!e.isFile() || !e.name.endsWith('.js')) continue;
+      scanned++;
+      // Comments may name source files; code may not. (A rough strip: enough for what tsc emits from our source.)
+      const code = readFileSync(join(e.parentPath, e.name), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+      for (const m of code.matchAll(/(['"`])[^'"`\n]+(?<!\.d)\.ts\1/g)) offenders.push(`${e.name}: ${m[0]}`);
+    }
+    expect(scanned).toBeGreaterThan(100);
+    expect(offenders).toEqual([]);
   });
 
   it('`npx scimcheck --version` prints the package version', async () => {
