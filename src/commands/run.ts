@@ -256,7 +256,7 @@ async function loadExtraSuites(s: RunSettings, info: (line: string) => void): Pr
     const suite =
       name === 'scenarios'
         ? scenarioSuite({ profiles: s.profiles, deprovision: s.config.deprovision ?? 'delete' })
-        : propertySuite({ seed: s.seed, numRuns: s.numRuns, replay: s.replay, timeBudgetMs: s.timeBudgetMs });
+        : propertySuite({ seed: s.seed, numRuns: s.numRuns, replay: s.replay, timeBudgetMs: s.timeBudgetMs, deprovision: s.config.deprovision ?? 'delete' });
     out.push(suite as ExtraSuite);
   }
   return out;
