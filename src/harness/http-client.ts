@@ -8,6 +8,7 @@
 import type { HttpClient, HttpRequest, HttpResponse, TranscriptEntry } from './check.ts';
 import { redactBody, redactHeaders, redactSecrets, redactUrl } from './redact.ts';
 import { version } from '../version.ts';
+import { BodyTooLarge, BodyUnreadable, DEFAULT_MAX_BODY_BYTES, readCappedBody } from '../scim/bounded-body.ts';
 
 export type AuthConfig =
   | { kind: 'none' }
@@ -52,7 +53,7 @@ export class TransportError extends Error {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_MAX_BODY = 5 * 1024 * 1024;
+const DEFAULT_MAX_BODY = DEFAULT_MAX_BODY_BYTES;
 const MAX_REDIRECTS = 5;
 /**
  * RFC 9110 §9.2.2: these methods are idempotent, so repeating one after a reset connection cannot change the
@@ -109,30 +110,15 @@ function joinUrl(baseUrl: string, path: string, query?: HttpRequest['query']): U
   return url;
 }
 
-/** Reads at most `limit` bytes; more is a failure (a hostile or broken target must not exhaust memory). */
-async function readCapped(res: Response, limit: number): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
-    try {
-      chunk = await reader.read();
-    } catch (err) {
-      // The status line and headers came, the body did not (bad encoding, truncated): an answer, a broken one.
-      throw new UnreadableBody(err);
-    }
-    const { done, value } = chunk;
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new TransportError('too-large', `response body exceeds ${limit} bytes`);
-    }
-    chunks.push(value);
+/** Reads at most `limit` bytes (the shared reader, issue 11 #13); the signal also bounds a slow-drip body (#12). */
+async function readCapped(res: Response, limit: number, signal?: AbortSignal): Promise<string> {
+  try {
+    return await readCappedBody(res.body, limit, signal);
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw new TransportError('too-large', err.message);
+    // The status line and headers came, the body did not (bad encoding, truncated): an answer, a broken one.
+    throw new UnreadableBody(err instanceof BodyUnreadable ? err.cause : err);
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A body that failed mid-read; `once` turns it into 'unreadable' unless the run's timeout/abort caused it. */
@@ -252,10 +238,9 @@ export function createHttpClient(
     const started = performance.now();
     const entry: TranscriptEntry = { request: { method, url: url.toString(), headers, ...(bodyText !== undefined ? { body: bodyText } : {}) }, response: { error: '' } };
     try {
-      const res = await doFetch(
-        new Request(url, { method, headers, body: bodyText, redirect: 'manual', signal: AbortSignal.any(signals) }),
-      );
-      const text = method === 'HEAD' ? '' : await readCapped(res, maxBody);
+      const signal = AbortSignal.any(signals);
+      const res = await doFetch(new Request(url, { method, headers, body: bodyText, redirect: 'manual', signal }));
+      const text = method === 'HEAD' ? '' : await readCapped(res, maxBody, signal);
       const resHeaders = headersToRecord(res.headers);
       entry.response = { status: res.status, headers: resHeaders, ...(text !== '' ? { body: text } : {}) };
       record(entry, literalAuth);

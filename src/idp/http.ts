@@ -6,6 +6,7 @@
 import type { TranscriptEntry } from '../scim/results.ts';
 import { ScimError } from '../scim/errors.ts';
 import { redactBody, redactHeaders } from './redact.ts';
+import { BodyTooLarge, DEFAULT_MAX_BODY_BYTES, readCappedBody } from '../scim/bounded-body.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -38,7 +39,10 @@ export interface WireRequest {
   headers: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  /** Covers the whole attempt, the body included (a slow-drip body is cut off at it too). */
   timeoutMs: number;
+  /** The most of an answer the transport reads (default 5 MiB); more is ResponseTooLarge. */
+  maxBodyBytes?: number;
 }
 
 /** An answer read to its last byte; header names in lower case. */
@@ -48,7 +52,11 @@ export interface WireResponse {
   text: string;
 }
 
-/** Sends one attempt; rejects when there is no answer (refused, reset, timed out, aborted). */
+/**
+ * Sends one attempt; rejects when there is no answer (refused, reset, timed out, aborted), or with
+ * ResponseTooLarge when the answer exceeds `maxBodyBytes`. Redirects are followed only as the harness follows
+ * them (src/harness/http-client.ts): a GET to the same origin; any other 3xx is returned as the answer.
+ */
 export type Transport = (req: WireRequest) => Promise<WireResponse>;
 
 export interface RetryPolicy {
@@ -67,6 +75,8 @@ export interface IdpHttpOptions {
   /** Sends the attempts instead of `fetch` (the load generator's keep-alive node:http client). */
   transport?: Transport;
   timeoutMs: number;
+  /** The most of one answer the client reads (default 5 MiB); more fails the request as the target's. */
+  maxBodyBytes?: number;
   headers: Record<string, string>;
   retry: RetryPolicy;
   signal?: AbortSignal;
@@ -91,6 +101,19 @@ export class TargetUnreachable extends ScimError {
   }
 }
 
+/**
+ * Issue 11 #13: the target answered with more than the client reads. It answered (wrongly), so it is never
+ * retried and never "unreachable": the step that sent it fails with this message.
+ */
+export class ResponseTooLarge extends ScimError {
+  constructor(method: string, url: string, limit: number) {
+    super(502, `${method} ${new URL(url).pathname}: the target's answer exceeds ${limit} bytes (the IdP reads at most that much)`);
+    this.name = 'ResponseTooLarge';
+  }
+}
+
+const MAX_REDIRECTS = 5;
+
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function buildUrl(baseUrl: string, path: string, query?: Record<string, string>): string {
@@ -110,18 +133,41 @@ export function retryAfterMs(value: string | null | undefined, now = Date.now())
 }
 
 /**
- * Plain fetch with the timeout and the caller's abort signal combined; the body is read to its end, so
- * the attempt's latency and any connection reuse are the same whether the target is remote or in-process.
+ * Plain fetch with the timeout and the caller's abort signal combined; the body is read to its end (at most
+ * `maxBodyBytes`, within the same timeout), so the attempt's latency and any connection reuse are the same
+ * whether the target is remote or in-process.
+ *
+ * Issue 11 #14: fetch's own redirect handling would follow a 307/308 to any origin and re-send the POST body
+ * (users' attributes) there. Redirects are handled here instead, by the harness's rule: only a GET, only to the
+ * origin the request went to; anything else is returned as the target's answer for the step to judge.
  */
 export function fetchTransport(inner: typeof fetch): Transport {
   return async (req) => {
     const timeout = AbortSignal.timeout(req.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-    const r = await inner(req.url, { method: req.method, headers: req.headers, body: req.body, signal });
-    const text = await r.text();
-    const headers: Record<string, string> = {};
-    r.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
-    return { status: r.status, headers, text };
+    const origin = new URL(req.url).origin;
+    let url = req.url;
+    for (let redirects = 0; ; redirects++) {
+      const r = await inner(url, { method: req.method, headers: req.headers, body: req.body, signal, redirect: 'manual' });
+      const headers: Record<string, string> = {};
+      r.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
+      const next = r.status >= 300 && r.status < 400 && headers.location ? new URL(headers.location, url) : undefined;
+      if (next && req.method === 'GET' && next.origin === origin && redirects < MAX_REDIRECTS) {
+        await r.body?.cancel().catch(() => undefined);
+        url = next.toString();
+        continue;
+      }
+      let text: string;
+      try {
+        text = await readCappedBody(r.body, req.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, signal);
+      } catch (e) {
+        if (e instanceof BodyTooLarge) throw new ResponseTooLarge(req.method, url, e.limit);
+        // A body cut off by the timeout is no answer in time, as fetch itself names it.
+        if (timeout.aborted) throw Object.assign(new Error(`no complete answer within ${req.timeoutMs} ms`), { name: 'TimeoutError' });
+        throw e;
+      }
+      return { status: r.status, headers, text };
+    }
   };
 }
 
@@ -147,6 +193,8 @@ export class IdpHttp {
       try {
         res = await this.once(req);
       } catch (e) {
+        // An oversized answer is an answer: the target's failure, not worth repeating.
+        if (e instanceof ResponseTooLarge) throw e;
         lastError = e instanceof Error ? e.message : String(e);
       }
       const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
@@ -182,7 +230,7 @@ export class IdpHttp {
         : undefined;
     if (entry && this.keepTranscript) this.transcript.push(entry);
     try {
-      const r = await this.attempt(req, { method: req.method, url, headers, body, signal: this.opts.signal, timeoutMs: this.opts.timeoutMs });
+      const r = await this.attempt(req, { method: req.method, url, headers, body, signal: this.opts.signal, timeoutMs: this.opts.timeoutMs, maxBodyBytes: this.opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES });
       let json: any;
       try {
         json = r.text ? JSON.parse(r.text) : undefined;

@@ -7,7 +7,8 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { ScimError } from '../../scim/errors.ts';
-import type { Transport, WireResponse } from '../http.ts';
+import { ResponseTooLarge, type Transport, type WireResponse } from '../http.ts';
+import { BodyTooLarge, CappedBuffer, DEFAULT_MAX_BODY_BYTES } from '../../scim/bounded-body.ts';
 
 export interface NodeTransport {
   send: Transport;
@@ -48,13 +49,22 @@ export function nodeTransport(opts: { maxSockets: number }): NodeTransport {
         reject(err);
       };
       req.once('error', fail);
+      // node:http never follows a redirect: a 3xx is the answer, as the harness's rule wants (issue 11 #14).
       req.once('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        // Issue 11 #13: at most maxBodyBytes of an answer; the timer above also covers a slow-drip body.
+        const body = new CappedBuffer(wire.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+        res.on('data', (c: Buffer) => {
+          try {
+            body.add(c);
+          } catch (e) {
+            if (!(e instanceof BodyTooLarge)) throw e;
+            req.destroy(new ResponseTooLarge(wire.method, wire.url, e.limit));
+          }
+        });
         res.once('error', fail);
         res.once('end', () => {
           clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, headers: headersOf(res), text: Buffer.concat(chunks).toString('utf8') });
+          resolve({ status: res.statusCode ?? 0, headers: headersOf(res), text: body.text() });
         });
       });
       req.end(wire.body);
