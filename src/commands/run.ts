@@ -23,6 +23,7 @@ import { discover, TargetUnavailable } from '../harness/discovery.ts';
 import { createFixtureRegistry, runPrefix } from '../harness/fixtures.ts';
 import { authorizationHeader, createHttpClient, secretsOf, type AuthConfig } from '../harness/http-client.ts';
 import { buildReport, runSuites, type ExtraSuite } from '../harness/runner.ts';
+import { cleanupReserveMs, DEADLINE_PASSED, formatDuration, INTERRUPTED, RunStopped, stopAfter, stoppedByDeadline } from '../harness/run-stop.ts';
 import { splitPatterns } from '../harness/glob.ts';
 import { baselineFrom, compareToBaseline, exitCodeFor, readBaseline, writeBaseline, type Baseline } from '../harness/baseline.ts';
 import { createConsoleReporter, type ConsoleReporter } from '../harness/reporters/console.ts';
@@ -32,6 +33,8 @@ import { scenarioSuite } from '../idp/scenario-suite.ts';
 import { PROFILE_NAMES } from '../idp/profiles/index.ts';
 
 const SUITES = ['conformance', 'scenarios', 'properties'] as const;
+/** Issue 11 #12: no target keeps a run going longer than this unless --deadline says so. */
+const DEFAULT_DEADLINE_MS = 15 * 60_000;
 type SuiteName = (typeof SUITES)[number];
 
 const HELP = `usage: scimcheck run [--target URL] [flags]
@@ -60,8 +63,11 @@ execution
   --seed N                seed for names and property suites (default random)
   --num-runs N            property suite runs per property
   --replay TOKEN          replay one property counterexample (name@path, printed with a failure; use with --seed)
+  --deadline DURATION     bound the whole run (default 15m): each suite gets a share of what remains, and when
+                          it passes the report of what ran is written, the rest skipped ("the run's deadline
+                          passed"); Ctrl-C and SIGTERM do the same ("interrupted")
   --time-budget DURATION  bound the property suites' time, e.g. 30s, 2m, 500ms
-  --timeout MS            per-request timeout (default 10000)
+  --timeout MS            per-request timeout, the body included (default 10000)
   --concurrency N         checks run in parallel (default 4; 8 against the embedded provider)
   --self-test             run the suite against every embedded provider fault (which checks catch it) and every
                           legal variant (false alarms: must be none)
@@ -88,6 +94,7 @@ const OPTIONS = {
   'num-runs': { type: 'string' },
   replay: { type: 'string' },
   'time-budget': { type: 'string' },
+  deadline: { type: 'string' },
   timeout: { type: 'string' },
   concurrency: { type: 'string' },
   'read-only': { type: 'boolean' },
@@ -121,6 +128,8 @@ export interface RunSettings {
   numRuns?: number;
   replay?: string;
   timeBudgetMs?: number;
+  /** run --deadline (issue 11 #12): the whole run, cleanup and report included. */
+  deadlineMs: number;
   timeoutMs: number;
   concurrency: number;
   readOnly: boolean;
@@ -232,6 +241,7 @@ export async function parseRunFlags(argv: string[], env: NodeJS.ProcessEnv = pro
     numRuns: intFlag('num-runs', v['num-runs'], 1, 1_000_000),
     replay: v.replay,
     timeBudgetMs: durationFlag('time-budget', v['time-budget']),
+    deadlineMs: durationFlag('deadline', v.deadline) ?? DEFAULT_DEADLINE_MS,
     timeoutMs: intFlag('timeout', v.timeout, 1, 3_600_000) ?? 10_000,
     // A remote target gets 4 checks at a time; the embedded provider (its own thread, on loopback) takes 8.
     concurrency: intFlag('concurrency', v.concurrency, 1, 64) ?? (preset.target === undefined ? 8 : 4),
@@ -278,6 +288,33 @@ export async function executeRun(
 ): Promise<RunOutcome> {
   const startedAt = new Date();
   const prefix = runPrefix(s.seed);
+  // Issue 11 #12: checks and suites stop at the deadline less the time kept back for cleanup and the report;
+  // cleanup stops at the deadline itself (Ctrl-C does not stop cleanup: a second Ctrl-C quits).
+  const reserve = cleanupReserveMs(s.deadlineMs);
+  const soft = stopAfter(s.deadlineMs - reserve, new RunStopped('deadline', DEADLINE_PASSED), signal);
+  const hard = stopAfter(s.deadlineMs, new RunStopped('deadline', DEADLINE_PASSED));
+  soft.signal.addEventListener('abort', () => {
+    if (stoppedByDeadline(soft.signal)) reporter.info(`scimcheck: the run's deadline (${formatDuration(s.deadlineMs)}) passed; the report shows what ran`);
+  }, { once: true });
+  try {
+    return await executeBounded(s, where, reporter, { signal: soft.signal, cleanupSignal: hard.signal, deadlineAt: Date.now() + s.deadlineMs - reserve }, opts, startedAt, prefix);
+  } finally {
+    soft.dispose();
+    hard.dispose();
+  }
+}
+
+async function executeBounded(
+  s: RunSettings,
+  where: { baseUrl: string; auth: AuthConfig },
+  reporter: ConsoleReporter,
+  bounds: { signal: AbortSignal; cleanupSignal: AbortSignal; deadlineAt: number },
+  opts: { writeReports: boolean; extraSuites: ExtraSuite[] },
+  startedAt: Date,
+  prefix: string,
+): Promise<RunOutcome> {
+  const { signal } = bounds;
+  // Retry-After is honoured within one budget for the whole run (issue 11 #12), shared by every check's client.
   const http = createHttpClient({ baseUrl: where.baseUrl, auth: where.auth, timeoutMs: s.timeoutMs, headers: s.config.headers, readOnly: s.readOnly }, [], signal);
   const target = await discover(http, { baseUrl: where.baseUrl, config: s.config, readOnly: s.readOnly, prefix });
   const checks = allChecks();
@@ -296,6 +333,8 @@ export async function executeRun(
     concurrency: s.concurrency,
     checkTimeoutMs: Math.max(60_000, s.timeoutMs * 12),
     signal,
+    deadlineAt: bounds.deadlineAt,
+    cleanupSignal: bounds.cleanupSignal,
     extraSuites: opts.extraSuites,
     suiteEnv: { baseUrl: where.baseUrl, ...(authorization ? { authorization } : {}), timeoutMs: s.timeoutMs, prefix },
     secrets,
@@ -340,13 +379,24 @@ function interruptible(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   // Every running check listens on the run's signal (--concurrency of them, times the self-test's parallel runs).
   setMaxListeners(256, controller.signal);
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\nscimcheck: interrupted, cleaning up (Ctrl-C again to quit now)\n');
-    controller.abort(new Error('interrupted'));
+  // Issue 11 #12: SIGTERM (a CI job cancelled, a container stopped) stops the run as Ctrl-C does, so the report
+  // of what ran is still written; a second signal quits at once.
+  const stop = (name: 'SIGINT' | 'SIGTERM', how: string) => () => {
+    if (controller.signal.aborted) process.exit(name === 'SIGINT' ? 130 : 143);
+    process.stderr.write(`\nscimcheck: interrupted (${how}), cleaning up and writing the report (${how} again to quit now)\n`);
+    controller.abort(new RunStopped('interrupted', `${INTERRUPTED} (${how})`));
   };
+  const onSigint = stop('SIGINT', 'Ctrl-C');
+  const onSigterm = stop('SIGTERM', 'SIGTERM');
   process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+  process.on('SIGTERM', onSigterm);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+    },
+  };
 }
 
 function embeddedFaults(env: NodeJS.ProcessEnv): string[] {

@@ -29,8 +29,14 @@ export interface HttpClientOptions {
   maxBodyBytes?: number;
   /** Extra headers from the config file (e.g. an API key header), sent to the target origin only. */
   headers?: Record<string, string>;
-  /** Bounded 429 handling: at most `maxRetries` retries, never waiting longer than `maxWaitMs` at once. */
-  retry?: { maxRetries: number; maxWaitMs: number };
+  /**
+   * Bounded 429 handling: at most `maxRetries` retries, never waiting longer than `maxWaitMs` at once, nor more
+   * than `perRequestMs` in all for one request, nor more than `perRunMs` in all for the run (every client made
+   * by forCheck/detached shares that budget). Past a bound the 429 is the answer: the target's (issue 11 #12).
+   */
+  retry?: { maxRetries: number; maxWaitMs: number; perRequestMs?: number; perRunMs?: number };
+  /** Internal: the run's Retry-After time spent so far, shared with the clients forCheck/detached make. */
+  retrySpent?: { ms: number };
   /** Injected so tests need not wait in real time. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** --read-only: refuse requests that could change the target. */
@@ -55,6 +61,11 @@ export class TransportError extends Error {
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BODY = DEFAULT_MAX_BODY_BYTES;
 const MAX_REDIRECTS = 5;
+/**
+ * RFC 6585 §4 lets a 429 say when to come back; a run honours that within bounds: 3 retries, at most 10 s at
+ * once and 15 s in all per request, 60 s in all per run. Beyond them the 429 is the answer the check judges.
+ */
+const DEFAULT_RETRY = { maxRetries: 3, maxWaitMs: 10_000, perRequestMs: 15_000, perRunMs: 60_000 };
 /**
  * RFC 9110 §9.2.2: these methods are idempotent, so repeating one after a reset connection cannot change the
  * outcome (a keep-alive socket the server closed just as we reused it is the usual cause). POST and PATCH never are.
@@ -177,7 +188,9 @@ export function createHttpClient(
   const doFetch: FetchLike = opts.fetch ?? ((r) => fetch(r));
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const retry = opts.retry ?? { maxRetries: 3, maxWaitMs: 30_000 };
+  const retry = { ...DEFAULT_RETRY, ...opts.retry };
+  const retrySpent = opts.retrySpent ?? { ms: 0 };
+  const shared: HttpClientOptions = { ...opts, retrySpent };
   const sleep = opts.sleep ?? defaultSleep;
   const origin = new URL(opts.baseUrl).origin;
   const secrets = secretsOf(opts.auth, opts.headers);
@@ -281,6 +294,7 @@ export function createHttpClient(
     let headers = buildHeaders(req, url, bodyText);
     const literalAuth = typeof req.auth === 'object' ? req.auth.authorization : undefined;
     let retries = 0;
+    let waited = 0;
     let redirects = 0;
     let resetRetried = false;
     for (;;) {
@@ -293,8 +307,11 @@ export function createHttpClient(
       // RFC 6585 §4: 429 Too Many Requests; honour Retry-After, bounded so a run always ends.
       if (res.status === 429 && retries < retry.maxRetries) {
         const wait = parseRetryAfter(res.headers['retry-after']) ?? 1000 * 2 ** retries;
-        if (wait <= retry.maxWaitMs) {
+        // Issue 11 #12: 'Retry-After: 30' on every request once cost 90 s a check; waits come out of budgets.
+        if (wait <= retry.maxWaitMs && waited + wait <= retry.perRequestMs && retrySpent.ms + wait <= retry.perRunMs) {
           retries++;
+          waited += wait;
+          retrySpent.ms += wait;
           await sleep(wait, runSignal);
           continue;
         }
@@ -314,7 +331,7 @@ export function createHttpClient(
 
   return {
     send,
-    forCheck: (t, signal) => createHttpClient(opts, t, signal ? (runSignal ? AbortSignal.any([signal, runSignal]) : signal) : runSignal),
-    detached: (t) => createHttpClient(opts, t),
+    forCheck: (t, signal) => createHttpClient(shared, t, signal ? (runSignal ? AbortSignal.any([signal, runSignal]) : signal) : runSignal),
+    detached: (t) => createHttpClient(shared, t),
   };
 }

@@ -15,6 +15,7 @@ import { transcriptToCurl } from './curl.ts';
 import { redactBody, redactHeaders, redactJson, redactSecrets, redactUrl } from './redact.ts';
 import { formatCite } from '../scim/citations.ts';
 import { findRootCauses, type FaultSignature } from './root-causes.ts';
+import { DEADLINE_PASSED, formatDuration, RunStopped, stopAfter, stopReason, suiteShareMs } from './run-stop.ts';
 
 /** What an extra suite gets: where the target is and how to authenticate (the IdP scenario suite's contract). */
 export interface ExtraSuiteEnv {
@@ -127,6 +128,13 @@ export interface RunSuitesOptions extends PlanOptions {
   /** Overall limit per check; a check still running then is `errored` (timed out). Default 120 s. */
   checkTimeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * run --deadline (issue 11 #12): when (Date.now() ms) the checks and suites must have stopped; `signal` aborts
+   * then too. Each suite gets a share of what remains when it starts (src/harness/run-stop.ts).
+   */
+  deadlineAt?: number;
+  /** Bounds cleanup (which `signal` does not stop): the run's hard deadline, after the time kept for cleanup. */
+  cleanupSignal?: AbortSignal;
   extraSuites?: readonly ExtraSuite[];
   suiteEnv?: ExtraSuiteEnv;
   /** Literal secrets to scrub from anything extra suites hand back. */
@@ -172,7 +180,11 @@ export async function runOneCheck(
 ): Promise<CheckResult> {
   const transcript: TranscriptEntry[] = [];
   const controller = new AbortController();
-  const onRunAbort = () => controller.abort(env.signal?.reason);
+  let stopNow: (() => void) | undefined;
+  const onRunAbort = () => {
+    controller.abort(env.signal?.reason);
+    stopNow?.();
+  };
   env.signal?.addEventListener('abort', onRunAbort, { once: true });
   const http = env.http.forCheck(transcript, controller.signal);
   const ctx = createCheckContext({ http, target: env.target, fixtures: env.fixtures.forCheck(http), signal: controller.signal, memo: env.memo });
@@ -189,7 +201,11 @@ export async function runOneCheck(
         controller.abort(err);
         reject(err);
       }, env.checkTimeoutMs);
+      // Issue 11 #12: a stopped run (deadline, Ctrl-C, SIGTERM) ends the check now, even one awaiting
+      // something its signal does not reach.
+      stopNow = () => reject(new TransportError('aborted', 'the run was aborted'));
     });
+    timeout.catch(() => undefined);
     await Promise.race([check.run(ctx), timeout]);
     status = 'passed';
   } catch (err) {
@@ -207,7 +223,7 @@ export async function runOneCheck(
       message = `left out by --read-only (${err.message})`;
     } else if (err instanceof TransportError && err.kind === 'aborted' && env.signal?.aborted) {
       status = 'skipped';
-      message = 'the run was interrupted';
+      message = stopReason(env.signal);
     } else if (isNoAnswer(err)) {
       status = 'errored';
       message = err instanceof CheckTimeout || err.kind === 'timeout' ? err.message : `no answer from the target: ${err.message}`;
@@ -327,11 +343,24 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
   const leftOut = (id: string) => selectionSkip(id, opts) !== undefined;
   const phases = effectivePhases(opts.checks);
   // Cleanup uses a client the run's signal does not stop: after Ctrl-C it must still delete what checks made.
-  const cleanupHttp = () => opts.http.detached([]);
+  // Issue 11 #12: bounded by the run's hard deadline (the time kept back for cleanup) when there is one.
+  const cleanupHttp = () => (opts.cleanupSignal ? opts.http.detached([]).forCheck([], opts.cleanupSignal) : opts.http.detached([]));
   let cleanup = emptyCleanup();
+  // run --deadline: each suite stops at its share of the time left (issue 11 #12); `stopped` marks a cut run.
+  const suitesAhead = [...(conformance ? ['conformance'] : []), ...(opts.extraSuites ?? []).filter((x) => !suiteSelectionSkip(x, opts)).map((x) => x.name)];
+  let stopped = false;
+  const share = (suite: string) => {
+    if (opts.deadlineAt === undefined) return { signal: opts.signal, dispose() {} };
+    const ms = suiteShareMs(opts.deadlineAt - Date.now(), suite, suitesAhead);
+    suitesAhead.splice(suitesAhead.indexOf(suite), 1);
+    return stopAfter(ms, new RunStopped('deadline', `${DEADLINE_PASSED} (the ${suite} suite's share of it, ${formatDuration(ms)}, was used up)`), opts.signal);
+  };
+  const conformanceStop = conformance ? share('conformance') : { signal: opts.signal, dispose() {} };
+  const checkSignal = conformanceStop.signal;
   const run = async (p: (typeof indexed)[number], fixtures: FixtureRegistry) => {
-    if (opts.signal?.aborted) {
-      emit(p.i, { ...baseResult(p.check), status: 'skipped', durationMs: 0, message: 'the run was interrupted', transcript: [] });
+    if (checkSignal?.aborted) {
+      stopped = true;
+      emit(p.i, { ...baseResult(p.check), status: 'skipped', durationMs: 0, message: stopReason(checkSignal), transcript: [] });
       return;
     }
     const blocked = prerequisiteSkip(p.check, byId, leftOut);
@@ -339,7 +368,7 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
       emit(p.i, { ...baseResult(p.check), status: 'skipped', durationMs: 0, message: blocked.message, ...(blocked.blockedBy ? { blockedBy: blocked.blockedBy } : {}), transcript: [] });
       return;
     }
-    emit(p.i, await runOneCheck(p.check, { target: opts.target, http: opts.http, fixtures, checkTimeoutMs: opts.checkTimeoutMs ?? 120_000, signal: opts.signal, secrets, memo }));
+    emit(p.i, await runOneCheck(p.check, { target: opts.target, http: opts.http, fixtures, checkTimeoutMs: opts.checkTimeoutMs ?? 120_000, signal: checkSignal, secrets, memo }));
   };
   const settled = (p: (typeof indexed)[number]) => (p.check.needs ?? []).every((n) => byId.has(n));
   const stuck = (p: (typeof indexed)[number]) =>
@@ -366,41 +395,82 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
       await schedule(items, Math.max(1, opts.concurrency ?? 4), settled, (p) => run(p, opts.fixtures), stuck);
     }
   }
+  if (checkSignal?.aborted) stopped = true;
+  conformanceStop.dispose();
   // Cleanup runs even when checks failed or the run was interrupted (DESIGN.md).
   cleanup = mergeCleanup(cleanup, await opts.fixtures.cleanup(cleanupHttp()));
   const cleanupWarnings = cleanupSummary(cleanup);
   const all = results.filter((r): r is CheckResult => r !== undefined);
+  const suiteResult = (suite: ExtraSuite, status: Status, message: string): CheckResult => ({
+    id: `${suite.name}.suite`,
+    title: `the ${suite.name} suite ran to completion`,
+    suite: suite.name as CheckResult['suite'],
+    area: suite.name,
+    rfc: '',
+    level: 'MUST',
+    status,
+    durationMs: 0,
+    message: redactSecrets(message, secrets),
+    transcript: [],
+  });
+  const add = (r: CheckResult) => {
+    all.push(r);
+    opts.onResult?.(r);
+  };
   for (const suite of opts.extraSuites ?? []) {
-    if (opts.signal?.aborted) break;
     // --only/--exclude apply to every result id: a suite none of whose ids can be selected is not started.
     if (suiteSelectionSkip(suite, opts)) continue;
+    if (opts.signal?.aborted) {
+      stopped = true;
+      add(suiteResult(suite, 'skipped', stopReason(opts.signal)));
+      continue;
+    }
     const env = opts.suiteEnv ?? { baseUrl: opts.target.baseUrl, timeoutMs: 10_000, prefix: opts.target.prefix };
+    const stop = share(suite.name);
     try {
-      const rs = await suite.run({ ...env, signal: opts.signal, selects: (id) => selectionSkip(id, opts) === undefined });
+      const rs = await untilStopped(suite.run({ ...env, signal: stop.signal, selects: (id) => selectionSkip(id, opts) === undefined }), stop.signal);
+      if (stop.signal?.aborted) stopped = true;
       for (const r of rs) {
         const left = selectionSkip(r.id, opts);
-        const clean = left ? leftOutResult(r, suite.name as CheckResult['suite'], left) : sanitizeResult(r, suite.name as CheckResult['suite'], secrets);
-        all.push(clean);
-        opts.onResult?.(clean);
+        // What the stop broke off is not known to have failed: skipped with the reason, like unstarted checks.
+        const cut = stop.signal?.aborted && r.status === 'errored' ? { ...r, status: 'skipped' as const, message: `${stopReason(stop.signal)} (${r.message ?? 'cut off'})` } : r;
+        add(left ? leftOutResult(cut, suite.name as CheckResult['suite'], left) : sanitizeResult(cut, suite.name as CheckResult['suite'], secrets));
       }
     } catch (err) {
-      const r: CheckResult = {
-        id: `${suite.name}.suite`,
-        title: `the ${suite.name} suite ran to completion`,
-        suite: suite.name as CheckResult['suite'],
-        area: suite.name,
-        rfc: '',
-        level: 'MUST',
-        status: 'errored',
-        durationMs: 0,
-        message: redactSecrets(`harness error: the ${suite.name} suite threw: ${(err as Error)?.message ?? String(err)}`, secrets),
-        transcript: [],
-      };
-      all.push(r);
-      opts.onResult?.(r);
+      if (err instanceof SuiteStopped) {
+        stopped = true;
+        add(suiteResult(suite, 'skipped', `${stopReason(stop.signal)}; the suite did not return its results within ${SUITE_GRACE_MS} ms of it`));
+      } else add(suiteResult(suite, 'errored', `harness error: the ${suite.name} suite threw: ${(err as Error)?.message ?? String(err)}`));
+    } finally {
+      stop.dispose();
     }
   }
-  return { results: all, cleanupWarnings, leftBehind: cleanup.leftBehind, interrupted: !!opts.signal?.aborted };
+  return { results: all, cleanupWarnings, leftBehind: cleanup.leftBehind, interrupted: !!opts.signal?.aborted || stopped };
+}
+
+/** How long a stopped suite may take to hand back what it has (its requests are aborted at once). */
+const SUITE_GRACE_MS = 5000;
+
+class SuiteStopped extends Error {}
+
+/** The suite's results, or SuiteStopped when it has not returned SUITE_GRACE_MS after its signal aborted. */
+function untilStopped<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const late = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      timer = setTimeout(() => reject(new SuiteStopped()), SUITE_GRACE_MS);
+      timer.unref?.();
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  late.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  });
 }
 
 export function summarize(results: readonly CheckResult[]): RunReport['summary'] {
