@@ -52,9 +52,21 @@ export interface BodyLimits {
 export function checkBodyMediaType(req: Request): void {
   const raw = req.headers.get('content-type');
   if (raw === null || raw.trim() === '') return;
-  const type = raw.split(';')[0]!.trim().toLowerCase();
-  if (type === 'application/scim+json' || type === 'application/json') return;
-  throw new ScimError(415, `Unsupported Content-Type '${type}': send application/scim+json`);
+  const [typePart, ...params] = raw.split(';');
+  const type = typePart!.trim().toLowerCase();
+  if (type !== 'application/scim+json' && type !== 'application/json') {
+    throw new ScimError(415, `Unsupported Content-Type '${type}': send application/scim+json`);
+  }
+  // RFC 7644 §3.8: SCIM bodies are UTF-8 (RFC 8259 §8.1 likewise for JSON); US-ASCII is its subset. Any
+  // other charset is refused rather than decoded as UTF-8 into something the client did not send.
+  for (const param of params) {
+    const eq = param.indexOf('=');
+    if (param.slice(0, eq < 0 ? undefined : eq).trim().toLowerCase() !== 'charset') continue;
+    const charset = (eq < 0 ? '' : param.slice(eq + 1)).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+    if (charset !== 'utf-8' && charset !== 'us-ascii') {
+      throw new ScimError(415, `Unsupported charset '${charset}': SCIM bodies are UTF-8 (RFC 7644 §3.8)`);
+    }
+  }
 }
 
 /** Reads the body as UTF-8 text, refusing more than `maxBodyBytes` (413) before buffering it all. */
@@ -72,7 +84,9 @@ export async function readBodyText(req: Request, limits: BodyLimits): Promise<st
     if (done) break;
     size += value.byteLength;
     if (size > limits.maxBodyBytes) {
-      await reader.cancel().catch(() => undefined);
+      // Not awaited: when the body is one branch of a tee (a wrapper cloned the request), the cancel
+      // settles only once the other branch is cancelled too, and the 413 must not wait for that.
+      void reader.cancel().catch(() => undefined);
       throw scimError.payloadTooLarge(`Request body is larger than ${limits.maxBodyBytes} bytes`);
     }
     chunks.push(value);

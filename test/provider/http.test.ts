@@ -48,11 +48,33 @@ describe('request bodies', () => {
     expect(await readBodyText(post('{"a":1}'), limits)).toBe('{"a":1}');
   });
 
+  it('an endless body behind a tee (a cloned request) is still 413: refusing never waits on the other branch', async () => {
+    const chunk = new Uint8Array(64).fill(0x61);
+    const endless = new ReadableStream<Uint8Array>({ pull: (c) => c.enqueue(chunk) });
+    const original = new Request('http://127.0.0.1/x', { method: 'POST', body: endless, duplex: 'half' } as RequestInit);
+    const copy = original.clone(); // kept unread, as a logging wrapper would
+    expect(await statusOf(readBodyText(original, limits))).toBe(413);
+    expect(copy.bodyUsed).toBe(false);
+  });
+
   it('invalid UTF-8 is 400', async () => {
     expect(await statusOf(readBodyText(post(new Uint8Array([0x7b, 0xff, 0x7d])), limits))).toBe(400);
   });
 
-  it('RFC 7644 §3.1/§3.8: scim+json, json (any charset) and a missing type are accepted; others are 415', async () => {
+  it('RFC 7644 §3.8: a charset other than UTF-8 (or its subset US-ASCII) is 415, never decoded as UTF-8', async () => {
+    const cases: [string, number | 'ok'][] = [
+      ['application/scim+json; charset=utf-8', 'ok'],
+      ['application/scim+json; charset="UTF-8"', 'ok'],
+      ['application/json;charset=us-ascii', 'ok'],
+      ['application/scim+json; charset=utf-16', 415],
+      ['application/scim+json; charset=UTF-16LE', 415],
+      ['application/json; charset=iso-8859-1', 415],
+      ['application/json; charset=', 415],
+    ];
+    for (const [type, expected] of cases) expect([type, await statusOf(() => checkBodyMediaType(post('{}', { 'content-type': type })))]).toEqual([type, expected]);
+  });
+
+  it('RFC 7644 §3.1/§3.8: scim+json, json (UTF-8) and a missing type are accepted; others are 415', async () => {
     expect(await statusOf(() => checkBodyMediaType(post('{}', { 'content-type': 'application/scim+json; charset=utf-8' })))).toBe('ok');
     expect(await statusOf(() => checkBodyMediaType(post('{}', { 'content-type': 'Application/JSON' })))).toBe('ok');
     expect(await statusOf(() => checkBodyMediaType(new Request('http://127.0.0.1/x', { method: 'POST' })))).toBe('ok');
