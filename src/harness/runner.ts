@@ -440,6 +440,10 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
       if (err instanceof SuiteStopped) {
         stopped = true;
         add(suiteResult(suite, 'skipped', `${stopReason(stop.signal)}; the suite did not return its results within ${SUITE_GRACE_MS} ms of it`));
+      } else if (stop.signal?.aborted) {
+        // Its requests were aborted by the stop (e.g. during the suite's own discovery): cut off, not broken.
+        stopped = true;
+        add(suiteResult(suite, 'skipped', `${stopReason(stop.signal)} (cut off: ${(err as Error)?.message ?? String(err)})`));
       } else add(suiteResult(suite, 'errored', `harness error: the ${suite.name} suite threw: ${(err as Error)?.message ?? String(err)}`));
     } finally {
       stop.dispose();

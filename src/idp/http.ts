@@ -195,6 +195,8 @@ export class IdpHttp {
       } catch (e) {
         // An oversized answer is an answer: the target's failure, not worth repeating.
         if (e instanceof ResponseTooLarge) throw e;
+        // A stopped run (deadline, Ctrl-C) ends now: no backoff, no further attempt (issue 11 #12).
+        if (this.opts.signal?.aborted) throw new TargetUnreachable('aborted');
         lastError = e instanceof Error ? e.message : String(e);
       }
       const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
@@ -203,12 +205,29 @@ export class IdpHttp {
         const transient = res.status === 429 || res.status >= 500;
         if (!transient || attempt === limit) return res;
         const hinted = res.status === 429 && honorRetryAfter ? retryAfterMs(res.headers['retry-after']) : undefined;
-        await sleep(Math.min(maxDelayMs, hinted ?? backoff));
+        await this.pause(sleep, Math.min(maxDelayMs, hinted ?? backoff));
       } else if (attempt < limit) {
-        await sleep(backoff);
+        await this.pause(sleep, backoff);
       }
     }
     throw new TargetUnreachable(`${req.method} ${req.path}: ${lastError || 'no answer'}`);
+  }
+
+  /** A backoff the run's stop cuts short (the next attempt then sees the aborted signal and gives up). */
+  private async pause(sleep: (ms: number) => Promise<void>, ms: number): Promise<void> {
+    const signal = this.opts.signal;
+    if (!signal) return sleep(ms);
+    if (signal.aborted) return;
+    let onAbort: (() => void) | undefined;
+    const stopped = new Promise<void>((resolve) => {
+      onAbort = resolve;
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      await Promise.race([sleep(ms), stopped]);
+    } finally {
+      signal.removeEventListener('abort', onAbort!);
+    }
   }
 
   /** One attempt on the wire; a subclass may wrap it (the load meter times and counts each one). */

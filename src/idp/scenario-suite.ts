@@ -70,8 +70,14 @@ export function scenarioSuite(opts: ScenarioSuiteOptions) {
       const results: CheckResult[] = [];
       for (const [pi, p] of profiles.entries()) {
         for (const [si, sc] of scenarios.entries()) {
-          if (env.signal?.aborted) return results;
           const started = performance.now();
+          if (env.signal?.aborted) {
+            // Issue 11 #12: what a stopped run (deadline, Ctrl-C, SIGTERM) did not play is listed, with the reason.
+            const reason: unknown = env.signal.reason;
+            const message = reason instanceof Error && reason.name === 'RunStopped' ? reason.message : 'the run was interrupted';
+            results.push({ id: `scenario.${p}.${sc.name}`, title: `${sc.title} (${p})`, suite: 'scenarios', area: 'scenarios', rfc: sc.rfc, level: 'MUST', status: 'skipped', durationMs: 0, message, transcript: [], profile: p });
+            continue;
+          }
           try {
             const run = await runScenario(sc, {
               profile: getProfile(p)!,
@@ -84,7 +90,13 @@ export function scenarioSuite(opts: ScenarioSuiteOptions) {
               deprovision: opts.deprovision,
               signal: env.signal,
             });
-            results.push(toCheckResult(sc, run));
+            const result = toCheckResult(sc, run);
+            // A play the stop broke off (its requests aborted) is not the target's failure: skipped, saying where.
+            if (env.signal?.aborted && result.status === 'failed') {
+              const reason: unknown = env.signal.reason;
+              const why = reason instanceof Error && reason.name === 'RunStopped' ? reason.message : 'the run was interrupted';
+              results.push({ ...result, status: 'skipped', message: `${why} (cut off: ${result.message ?? ''})` });
+            } else results.push(result);
           } catch (e) {
             // Only the harness itself breaking lands here (DESIGN.md: errored is never the target's fault).
             results.push({

@@ -80,6 +80,21 @@ describe('run --deadline', () => {
     expect(report.results.filter((r) => r.status === 'failed' && !r.id.startsWith('discovery.'))).toEqual([]);
   });
 
+  it('gives every suite a share: scenarios and properties cut off by it are skipped with the reason, never failed', async () => {
+    const t = await target();
+    const out = mkdtempSync(join(tmpdir(), 'scimcheck-deadline-'));
+    quietConsole();
+    const code = await main(['run', '--target', t.url, '--auth-bearer', 't0ken', '--suite', 'conformance,scenarios,properties', '--profile', 'okta', '--deadline', '4s', '--out', out, '--quiet']);
+    expect(code).toBe(1);
+    const report = readReport(out);
+    for (const suite of ['conformance', 'scenarios', 'properties'] as const) {
+      const cut = report.results.filter((r) => r.suite === suite && r.status === 'skipped' && r.message?.startsWith("the run's deadline passed"));
+      expect(cut.length, suite).toBeGreaterThan(0);
+    }
+    expect(report.summary.errored).toBe(0);
+    expect(report.results.filter((r) => r.status === 'failed' && !r.id.startsWith('discovery.'))).toEqual([]);
+  });
+
   it('is a duration flag: a bad value is bad usage (exit 2)', async () => {
     quietConsole();
     expect(await main(['run', '--target', 'http://127.0.0.1:1/scim/v2', '--deadline', 'soon'])).toBe(2);

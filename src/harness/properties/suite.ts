@@ -15,6 +15,7 @@ import { reproduceScript } from './reproduce.ts';
 import { authFromHeader, type Connection } from './session.ts';
 import { discoverTarget } from './target.ts';
 import { UsageError } from '../../usage-error.ts';
+import { stopReason } from '../run-stop.ts';
 
 export { runProperty, parseReplay, type PropertyOutcome } from './engine.ts';
 
@@ -105,7 +106,8 @@ export function propertySuite(opts: PropertySuiteOptions = {}) {
           continue;
         }
         if (env.signal?.aborted) {
-          results.push(skipped(def, 'the run was interrupted'));
+          // Issue 11 #12: the run's deadline (or this suite's share of it), Ctrl-C or SIGTERM, in its words.
+          results.push(skipped(def, stopReason(env.signal)));
           continue;
         }
         const outcome = await runProperty(def, conn, target, {
