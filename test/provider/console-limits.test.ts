@@ -112,3 +112,68 @@ describe('console: request bodies within the provider limits (issue 11 #7)', () 
     expect(JSON.parse(e!.request.body)).toMatchObject({ userName: 'bo', password: '[REDACTED]' });
   });
 });
+
+describe('console: event streams hold a bounded buffer and drop a subscriber that falls behind (issue 11 #8)', () => {
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  const get = (ui: ProviderConsole, i: number) => ui.fetch(new Request(`${base}/scim/v2/Users?startIndex=${i}`, { headers: auth }));
+  /** Waits until the log has numbered `seq` exchanges (older ones may be gone past its capacity). */
+  async function logged(log: RequestLog, seq: number): Promise<void> {
+    for (let i = 0; i < 2000 && (log.since().at(-1)?.seq ?? 0) < seq; i++) await new Promise((r) => setTimeout(r, 5));
+  }
+  function blocks(text: string, event: string): string[] {
+    return text.split('\n\n').filter((b) => b.split('\n').includes(`event: ${event}`));
+  }
+
+  it('a stream nobody reads stops taking events at its byte bound, is dropped once the log moves past it, and says so', async () => {
+    const provider = createProvider({ auth: { tokens: [{ token: TOKEN }] } });
+    const ui = createConsole({ provider, auth: { api: { tokens: [{ token: TOKEN }] } }, logCapacity: 20, streamBufferBytes: 4096 });
+    opened.push(ui);
+    const res = await ui.fetch(new Request(`${base}/ui/api/events`, { headers: auth }));
+    expect(ui.log.listenerCount).toBe(1);
+    for (let i = 1; i <= 200; i++) await get(ui, i);
+    await logged(ui.log, 200);
+    expect(ui.log.listenerCount).toBe(0);
+    // What the stream still holds: what fit in its bound, then the notice, then its end.
+    const text = await new Response(res.body).text();
+    const sent = blocks(text, 'request').map((b) => JSON.parse(b.split('\ndata: ')[1]!) as LogEntry);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThan(20);
+    expect(sent.map((e) => e.seq)).toEqual(sent.map((_, i) => i + 1));
+    const [dropped] = blocks(text, 'dropped');
+    expect(JSON.parse(dropped!.split('\ndata: ')[1]!)).toMatchObject({ missed: expect.any(Number) });
+    expect(text.trimEnd().endsWith(dropped!.trimEnd())).toBe(true);
+  });
+
+  it('a stream read as it goes gets every event in order, and a reconnect older than the log is told what it missed, not dropped', async () => {
+    const provider = createProvider({ auth: { tokens: [{ token: TOKEN }] } });
+    const ui = createConsole({ provider, auth: { api: { tokens: [{ token: TOKEN }] } }, logCapacity: 20, streamBufferBytes: 4096 });
+    opened.push(ui);
+    const res = await ui.fetch(new Request(`${base}/ui/api/events`, { headers: auth }));
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    let text = '';
+    for (let i = 1; i <= 60; i++) {
+      await get(ui, i);
+      await logged(ui.log, i);
+      while (!text.includes(`id: ${i}\n`)) {
+        const r = await reader.read();
+        if (r.done) break;
+        text += dec.decode(r.value);
+      }
+    }
+    expect(blocks(text, 'request').map((b) => JSON.parse(b.split('\ndata: ')[1]!).seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(blocks(text, 'dropped')).toEqual([]);
+    expect(ui.log.listenerCount).toBe(1);
+    await reader.cancel();
+    expect(ui.log.listenerCount).toBe(0);
+
+    const again = await ui.fetch(new Request(`${base}/ui/api/events`, { headers: { ...auth, 'last-event-id': '5' } }));
+    const r2 = again.body!.getReader();
+    let t2 = '';
+    while (!t2.includes('id: 60\n')) t2 += dec.decode((await r2.read()).value);
+    expect(JSON.parse(blocks(t2, 'missed')[0]!.split('\ndata: ')[1]!)).toEqual({ missed: 35 });
+    expect(blocks(t2, 'request').map((b) => JSON.parse(b.split('\ndata: ')[1]!).seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 41));
+    expect(ui.log.listenerCount).toBe(1);
+    await r2.cancel();
+  });
+});

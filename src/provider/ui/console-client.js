@@ -107,7 +107,14 @@
   var paused = [];
   var pause = document.getElementById('pause');
   pause.addEventListener('change', function () { if (!pause.checked) { paused.splice(0).forEach(addEntry); } });
+  // The server drops a stream that fell behind its request log (it keeps the newest entries only) and,
+  // on reconnect, says how many requests are gone: shown as a gap row so the log never looks complete.
+  function gap(n) {
+    logBody.insertBefore(el('tr', { class: 'gap' }, [el('td', { colspan: '5', class: 'uid', text: n + ' request' + (n === 1 ? '' : 's') + ' not shown: the console fell behind' })]), logBody.firstChild);
+  }
   function onEvent(name, data) {
+    if (name === 'missed') { gap(JSON.parse(data).missed); return; }
+    if (name === 'dropped') { setConn('down', 'fell behind, reconnecting…'); return; }
     if (name !== 'request') return;
     var entry = JSON.parse(data);
     if (pause.checked) paused.push(entry); else addEntry(entry);

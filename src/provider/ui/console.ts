@@ -19,6 +19,8 @@ export interface ConsoleOptions {
   logCapacity?: number;
   /** SSE keep-alive comment interval (default 15 s) so proxies do not drop an idle stream. */
   keepAliveMs?: number;
+  /** Bytes one event stream may hold for a reader that is not reading (default 256 KiB). */
+  streamBufferBytes?: number;
 }
 
 export interface ProviderConsole {
@@ -45,48 +47,105 @@ export function createConsole(opts: ConsoleOptions): ProviderConsole {
   const log = new RequestLog(opts.logCapacity ?? 500);
   const auth = createConsoleAuth(opts.auth);
   const api = withRequestLog((req) => opts.provider.fetch(req), log);
+  /** Closes each open event stream (close() ends them all so a server can stop). */
   const streams = new Set<() => void>();
   const keepAliveMs = opts.keepAliveMs ?? 15_000;
+  const streamBufferBytes = opts.streamBufferBytes ?? 256 * 1024;
 
+  /**
+   * The request log as Server-Sent Events. The stream is fed on demand from the shared log (issue 11
+   * #8): it holds at most `streamBufferBytes` (plus the one event that crossed the line) whatever its
+   * reader does, because an entry is queued only while the stream has room. A reader so slow that the
+   * log drops entries it has not had yet has fallen behind: it gets a `dropped` event saying how many it
+   * missed, and the stream ends (the page reconnects from what it has).
+   */
   function events(req: Request): Response {
     const url = new URL(req.url);
     // A reconnecting page says what it has seen (Last-Event-ID, as EventSource would, or ?after=).
-    const after = Number(req.headers.get('last-event-id') ?? url.searchParams.get('after') ?? 0) || 0;
+    const asked = Number(req.headers.get('last-event-id') ?? url.searchParams.get('after') ?? 0) || 0;
     const enc = new TextEncoder();
-    let stop = () => {};
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        const push = (chunk: string) => {
-          try {
-            controller.enqueue(enc.encode(chunk));
-          } catch {
-            stop();
+    let controller!: ReadableStreamDefaultController<Uint8Array>;
+    let ended = false;
+    let unsubscribe = () => {};
+    let beat: ReturnType<typeof setInterval> | undefined;
+    /** The newest entry already queued on this stream. */
+    let sentSeq = Math.max(0, Math.min(asked, log.lastSeq));
+
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      unsubscribe();
+      clearInterval(beat);
+      streams.delete(closeStream);
+    };
+    const closeStream = () => {
+      end();
+      try {
+        controller.close();
+      } catch {
+        // already closed or cancelled by the client
+      }
+    };
+    const push = (chunk: string) => {
+      try {
+        controller.enqueue(enc.encode(chunk));
+      } catch {
+        end();
+      }
+    };
+    const hasRoom = () => (controller.desiredSize ?? 0) > 0;
+    /** Queues kept entries after sentSeq while there is room; a gap means the reader fell behind. */
+    let feeding = false;
+    const feed = () => {
+      // enqueue() may call pull() synchronously, which feeds again: one feeder at a time.
+      if (ended || feeding) return;
+      feeding = true;
+      try {
+        const first = log.firstSeq;
+        if (sentSeq + 1 < first) {
+          push(`event: dropped\ndata: ${JSON.stringify({ missed: first - sentSeq - 1, reason: 'this stream fell behind the request log; reconnect to continue' })}\n\n`);
+          closeStream();
+          return;
+        }
+        while (!ended && hasRoom()) {
+          const e = log.get(sentSeq + 1);
+          if (!e) return;
+          sentSeq = e.seq;
+          push(`id: ${e.seq}\nevent: request\ndata: ${JSON.stringify(e)}\n\n`);
+        }
+      } finally {
+        feeding = false;
+      }
+    };
+
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start(c) {
+          controller = c;
+          push('retry: 2000\n\n');
+          // A page reconnecting after the log moved on is told what it missed, then gets what is kept.
+          const first = log.firstSeq;
+          if (sentSeq + 1 < first && log.lastSeq > sentSeq) {
+            push(`event: missed\ndata: ${JSON.stringify({ missed: first - sentSeq - 1 })}\n\n`);
+            sentSeq = first - 1;
           }
-        };
-        const send = (e: LogEntry) => push(`id: ${e.seq}\nevent: request\ndata: ${JSON.stringify(e)}\n\n`);
-        push('retry: 2000\n\n');
-        for (const e of log.since(after)) send(e);
-        const unsubscribe = log.subscribe(send);
-        const beat = setInterval(() => push(': keep-alive\n\n'), keepAliveMs);
-        const end = () => {
-          unsubscribe();
-          clearInterval(beat);
-          streams.delete(end);
-        };
-        stop = end;
-        streams.add(() => {
+          unsubscribe = log.subscribe(feed);
+          beat = setInterval(() => {
+            if (hasRoom()) push(': keep-alive\n\n');
+          }, keepAliveMs);
+          streams.add(closeStream);
+          feed();
+        },
+        pull() {
+          feed();
+        },
+        cancel() {
           end();
-          try {
-            controller.close();
-          } catch {
-            // already closed by the client
-          }
-        });
+        },
       },
-      cancel() {
-        stop();
-      },
-    });
+      // Counted in bytes, so the bound is what the stream holds in memory.
+      { highWaterMark: streamBufferBytes, size: (chunk) => chunk.byteLength },
+    );
     return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', ...SECURITY_HEADERS } });
   }
 

@@ -52,6 +52,22 @@ export class RequestLog {
     return this.entries.filter((e) => e.seq > seq);
   }
 
+  /** The entry numbered `seq`, if still kept. Kept entries are consecutive, so this is an index. */
+  get(seq: number): LogEntry | undefined {
+    const first = this.entries[0];
+    return first ? this.entries[seq - first.seq] : undefined;
+  }
+
+  /** The number of the oldest kept entry (the next one's when the log is empty). */
+  get firstSeq(): number {
+    return this.entries[0]?.seq ?? this.nextSeq;
+  }
+
+  /** The number of the newest entry (0 before any). */
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
   subscribe(listener: LogListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
