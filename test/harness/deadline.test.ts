@@ -3,6 +3,7 @@
  * `run` going for 25 minutes with no report; a 429 with `Retry-After: 30` cost 90 s a check. Real loopback
  * servers on port 0; the CLI's own entry point.
  */
+import { spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -95,6 +96,32 @@ describe('run --deadline', () => {
     expect(report.results.filter((r) => r.status === 'failed' && !r.id.startsWith('discovery.'))).toEqual([]);
   });
 
+  it('SIGTERM writes the report of what ran, the rest skipped as interrupted (exit 1)', async () => {
+    let firstHit: () => void = () => undefined;
+    const hit = new Promise<void>((r) => (firstHit = r));
+    const t = await target(() => firstHit());
+    const out = mkdtempSync(join(tmpdir(), 'scimcheck-sigterm-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', '--target', t.url, '--auth-bearer', 't0ken', '--suite', 'conformance', '--out', out, '--quiet'], {
+      cwd: join(import.meta.dirname, '../..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdout.resume();
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      await hit;
+      child.kill('SIGTERM');
+      expect(await exited).toBe(1);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    expect(stderr).toContain('interrupted (SIGTERM)');
+    const report = readReport(out);
+    expect(report.results.some((r) => r.status === 'skipped' && r.message === 'interrupted (SIGTERM)')).toBe(true);
+    expect(report.summary.errored).toBe(0);
+  }, 60_000);
+
   it('is a duration flag: a bad value is bad usage (exit 2)', async () => {
     quietConsole();
     expect(await main(['run', '--target', 'http://127.0.0.1:1/scim/v2', '--deadline', 'soon'])).toBe(2);
@@ -129,6 +156,44 @@ describe('Retry-After is honoured within bounds', () => {
     await http.detached([]).send({ method: 'GET', path: '/Users' });
     expect(waits.reduce((a, b) => a + b, 0)).toBe(20_000);
     expect(waits).toEqual([4000, 4000, 4000, 4000, 4000]);
+  });
+});
+
+describe('a slow-drip body ends at the request timeout (the property suites read through this client)', () => {
+  /** Headers at once, then a byte every 50 ms, never ending. */
+  const drip = () => {
+    let t: NodeJS.Timeout | undefined;
+    const body = new ReadableStream<Uint8Array>({
+      start(c) {
+        t = setInterval(() => c.enqueue(new Uint8Array([0x20])), 50);
+      },
+      cancel() {
+        clearInterval(t);
+      },
+    });
+    return { body, stop: () => clearInterval(t) };
+  };
+
+  it('over a fetch handler whose body ignores the request signal', async () => {
+    const d = drip();
+    try {
+      const http = createHttpClient({ baseUrl: 'http://127.0.0.1:9/scim/v2', auth: { kind: 'none' }, timeoutMs: 300, fetch: async () => new Response(d.body, { status: 200 }) });
+      const err = await http.send({ method: 'GET', path: '/Users' }).catch((e: unknown) => e);
+      expect((err as { kind?: string }).kind).toBe('timeout');
+    } finally {
+      d.stop();
+    }
+  });
+
+  it('over real HTTP', async () => {
+    const t = await target((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/scim+json' });
+      const i = setInterval(() => res.write(' '), 50);
+      res.on('close', () => clearInterval(i));
+    });
+    const http = createHttpClient({ baseUrl: t.url, auth: { kind: 'none' }, timeoutMs: 300 });
+    const err = await http.send({ method: 'GET', path: '/Users' }).catch((e: unknown) => e);
+    expect((err as { kind?: string }).kind).toBe('timeout');
   });
 });
 
