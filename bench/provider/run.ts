@@ -1,22 +1,40 @@
 /**
  * `npm run bench:provider`: throughput and latency of the reference provider, each HTTP figure beside
- * a bare node:http server answering the same JSON in the same run (the floor of Node + HTTP here).
- * Prints a Markdown table. Not part of `npm test`.
+ * a bare node:http server answering a body of the same size in the same run (the floor of Node + HTTP
+ * here), both driven by `wrk` (native) so the generator is not the bottleneck: the bare server's CPU share
+ * is printed beside its figure to show it is saturated. Prints Markdown tables. Not part of `npm test`.
+ * Needs `wrk` on PATH (`apt-get install -y wrk`); BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS tune it.
  */
-import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
+import os from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { serve } from '@hono/node-server';
 import { createProvider, type Provider } from '../../src/provider/index.ts';
+import { WRK_INSTALL, runWrk, wrkAvailable, type WrkResult } from './wrk.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const HELP = `npm run bench:provider — the reference provider vs a bare node:http server, driven by wrk
+
+Needs wrk (a native HTTP load generator) on PATH: ${WRK_INSTALL.replace('wrk is not installed: ', '')}.
+Environment: BENCH_SECONDS (per run, default 5), BENCH_ROUNDS (provider/bare alternations, median, default 3),
+BENCH_CONNECTIONS (wrk keep-alive connections, one wrk thread, default 32), BENCH_USERS (store size, default 10000),
+BENCH_ONLY=http (the wrk table only).`;
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(HELP);
+  process.exit(0);
+}
+if (!wrkAvailable()) {
+  console.error(WRK_INSTALL);
+  process.exit(2);
+}
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -60,15 +78,77 @@ function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
-function load(url: string, method: string, body: string, idsFile?: string): Promise<{ rps: number; failed: number }> {
-  return new Promise((resolve, reject) => {
-    const args = ['--import', 'tsx', join(here, 'load.ts'), url, method, body, String(CONCURRENCY), String(SECONDS)];
-    if (idsFile) args.push(idsFile);
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`load exited ${code}`))));
+/**
+ * One wrk run, with the CPU this process (both servers live here; the bench itself idles meanwhile) spent
+ * during it, as a share of one core: a single-threaded server at ~100 % is saturated, so the generator is not
+ * what limits the figure.
+ */
+async function measure(url: string, method: string, prefix: string): Promise<WrkResult & { serverCpu: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const result = await runWrk({
+    url,
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    headers: { authorization: 'Bearer bench', 'content-type': 'application/scim+json' },
+    ...(method === 'POST' ? { script: join(here, 'post-user.lua'), scriptArgs: [prefix] } : {}),
   });
+  const wallUs = Number(process.hrtime.bigint() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { ...result, serverCpu: (cpu.user + cpu.system) / wallUs };
+}
+
+const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const pct = (x: number) => `${fmt(x * 100)} %`;
+
+async function httpComparisons(rows: string[][]): Promise<void> {
+  const provider = newProvider();
+  const ids = await addUsers(provider, USERS, 'bench');
+  const mid = Math.floor(USERS / 2);
+  const byId = `/Users/${ids[mid]}`;
+  const eq = `/Users?filter=${encodeURIComponent(`userName eq "bench-${mid}"`)}`;
+
+  const scim = serve({ fetch: provider.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => scim.once('listening', r));
+  const scimPort = (scim.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${scimPort}`;
+  // The bodies the provider sends on the wire (meta.location carries the port), canned for the bare server.
+  const wire = async (path: string) => (await fetch(`${origin}/scim/v2${path}`, { headers: { authorization: 'Bearer bench' } })).text();
+  const sampleUser = await wire(byId);
+  const sampleList = await wire(eq);
+  // The floor: node:http answering a canned body of the same size per route, no parsing, no store.
+  const bare = createServer((req, res) => {
+    const body = req.url?.includes('filter') ? sampleList : sampleUser;
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/scim+json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+  const barePort = await listen(bare);
+
+  const cases: [string, string, string][] = [
+    ['GET /Users/{id}', 'GET', byId],
+    [`GET /Users?filter=userName eq (${fmt(USERS)} users)`, 'GET', eq],
+    ['POST /Users', 'POST', '/Users'],
+  ];
+  // Provider and bare runs alternate, ROUNDS times each; the median of each side is reported, so a burst
+  // of load from elsewhere on a shared machine hits both sides rather than one.
+  const median = <T>(xs: T[], by: (x: T) => number) => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
+  for (const [name, method, path] of cases) {
+    const prov: Awaited<ReturnType<typeof measure>>[] = [];
+    const bareRuns: Awaited<ReturnType<typeof measure>>[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      prov.push(await measure(`${origin}/scim/v2${path}`, method, `load-p${round}`));
+      bareRuns.push(await measure(`http://127.0.0.1:${barePort}/scim/v2${path}`, method, `load-b${round}`));
+    }
+    const p = median(prov, (r) => r.rps);
+    const b = median(bareRuns, (r) => r.rps);
+    const errors = prov.reduce((sum, r) => sum + r.errors, 0);
+    rows.push([name, fmt(p.rps), `${fmt(p.latencyP50Ms ?? NaN, 2)} ms`, pct(p.serverCpu), fmt(b.rps), pct(b.serverCpu), `${fmt(p.rps / b.rps, 2)}x`, String(errors)]);
+  }
+  scim.close();
+  bare.close();
 }
 
 async function meanLatencyMs(n: number, fn: (i: number) => Promise<unknown>): Promise<number> {
@@ -78,71 +158,16 @@ async function meanLatencyMs(n: number, fn: (i: number) => Promise<unknown>): Pr
   return Number(process.hrtime.bigint() - t0) / 1e6 / n;
 }
 
-const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-async function httpComparisons(rows: string[][]): Promise<void> {
-  const provider = newProvider();
-  const ids = await addUsers(provider, 1000, 'bench');
-  const group = await call(provider, 'POST', '/Groups', { schemas: [GROUP], displayName: 'bench-group' });
-  const sampleUser = JSON.stringify(await call(provider, 'GET', `/Users/${ids[500]}`));
-  const sampleList = JSON.stringify(await call(provider, 'GET', `/Users?filter=${encodeURIComponent('userName eq "bench-500"')}`));
-  const sampleGroup = JSON.stringify(await call(provider, 'GET', `/Groups/${group.id}`));
-
-  const scim = serve({ fetch: provider.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((r) => scim.once('listening', r));
-  const scimPort = (scim.address() as AddressInfo).port;
-  // The floor: node:http answering a canned body of the same size per route, no parsing, no store.
-  const bare = createServer((req, res) => {
-    let body = sampleUser;
-    let status = 200;
-    if (req.url?.includes('filter')) body = sampleList;
-    else if (req.method === 'POST') status = 201;
-    else if (req.method === 'PATCH') body = sampleGroup;
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(status, { 'content-type': 'application/scim+json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-    });
-  });
-  const barePort = await listen(bare);
-  const idsFile = join(mkdtempSync(join(tmpdir(), 'scimcheck-bench-')), 'ids.json');
-  writeFileSync(idsFile, JSON.stringify(ids));
-
-  const cases: [string, string, string, string, boolean][] = [
-    ['GET /Users/{id}', 'GET', `/Users/${ids[500]}`, '-', false],
-    ['GET /Users?filter=userName eq', 'GET', `/Users?filter=${encodeURIComponent('userName eq "bench-500"')}`, '-', false],
-    ['POST /Users', 'POST', '/Users', JSON.stringify({ schemas: [USER], userName: 'load-{n}' }), false],
-    ['PATCH /Groups/{id} add member', 'PATCH', `/Groups/${group.id}`, JSON.stringify({ schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: '{id}' }] }] }), true],
-  ];
-  // Provider and bare runs alternate, ROUNDS times each; the median of each side is reported, so a burst
-  // of load from elsewhere on a shared machine hits both sides rather than one.
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  for (const [name, method, path, body, needsIds] of cases) {
-    const prov: number[] = [];
-    const bareRps: number[] = [];
-    let failed = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      const p = await load(`http://127.0.0.1:${scimPort}/scim/v2${path}`, method, body, needsIds ? idsFile : undefined);
-      const b = await load(`http://127.0.0.1:${barePort}/scim/v2${path}`, method, body, needsIds ? idsFile : undefined);
-      prov.push(p.rps);
-      bareRps.push(b.rps);
-      failed += p.failed;
-    }
-    const p = median(prov);
-    const b = median(bareRps);
-    rows.push([name, fmt(p), fmt(b), `${fmt((p / b) * 100)} %`, String(failed)]);
-  }
-  scim.close();
-  bare.close();
-}
-
 async function main(): Promise<void> {
-  console.log(`provider benchmark: ${SECONDS}s x ${ROUNDS} rounds per HTTP case (median), ${CONCURRENCY} concurrent keep-alive clients, node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}\n`);
+  const load0 = os.loadavg()[0]!.toFixed(1);
   const rows: string[][] = [];
   await httpComparisons(rows);
-  console.log('| request | provider req/s | bare node:http req/s | provider / bare | errors |');
-  console.log('| --- | ---: | ---: | ---: | ---: |');
+  console.log(`provider benchmark: wrk, 1 thread, ${CONNECTIONS} keep-alive connections, ${SECONDS}s x ${ROUNDS} rounds per case (median), node ${process.version}, ${os.cpus().length} CPUs, load average ${load0} -> ${os.loadavg()[0]!.toFixed(1)}\n`);
+  console.log('| request | provider req/s | provider p50 | provider CPU | bare node:http req/s (what wrk reaches) | bare CPU | provider / bare | errors |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  // BENCH_ONLY=http: the wrk table alone (the in-process tables below take another minute).
+  if (process.env.BENCH_ONLY === 'http') return;
 
   // userName eq latency at 1k vs 100k users (in-process, through the fetch handler).
   const scale: string[][] = [];
