@@ -32,6 +32,8 @@ interface BulkOp {
   version?: string;
   path: string;
   data?: unknown;
+  /** A field of the operation itself is invalid: it answers this error without running. */
+  refused?: ScimError;
 }
 
 export interface BulkResult {
@@ -103,6 +105,9 @@ function parseOps(body: Record<string, unknown>, limits: ProviderLimits): BulkOp
     };
     if (typeof raw.bulkId === 'string') op.bulkId = raw.bulkId;
     if (typeof raw.version === 'string') op.version = raw.version;
+    // RFC 7644 §3.7/§3.14: version is an ETag string. Another type is this operation's 400, never a skipped
+    // If-Match check (issue 11 #10); null is unassigned (RFC 7643 §2.5), i.e. no precondition.
+    else if (raw.version !== undefined && raw.version !== null) op.refused = scimError.invalidValue(`Operations[${index}].version must be a string (an ETag), not ${Array.isArray(raw.version) ? 'an array' : typeof raw.version}`);
     return op;
   });
 }
@@ -222,6 +227,7 @@ function onlyMembersUnresolved(data: Record<string, unknown>, created: Map<strin
 
 async function execute(op: BulkOp, data: unknown, path: string, ctx: BulkContext, created: Map<string, string>): Promise<BulkResult> {
   try {
+    if (op.refused) throw op.refused;
     const segments = path.split('/').filter(Boolean);
     const kind = KINDS.get(segments[0] ?? '');
     if (!kind || segments.length > 2) throw scimError.invalidPath(`Bulk path '${op.path}' is not /Users, /Groups or one of their resources`);
