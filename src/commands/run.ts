@@ -23,6 +23,7 @@ import { discover, TargetUnavailable } from '../harness/discovery.ts';
 import { createFixtureRegistry, runPrefix } from '../harness/fixtures.ts';
 import { authorizationHeader, createHttpClient, secretsOf, type AuthConfig } from '../harness/http-client.ts';
 import { buildReport, runSuites, type ExtraSuite } from '../harness/runner.ts';
+import { retainTranscripts, TRANSCRIPT_MODES, type TranscriptMode } from '../harness/transcript-retention.ts';
 import { cleanupReserveMs, DEADLINE_PASSED, formatDuration, INTERRUPTED, RunStopped, stopAfter, stoppedByDeadline } from '../harness/run-stop.ts';
 import { splitPatterns } from '../harness/glob.ts';
 import { baselineFrom, compareToBaseline, exitCodeFor, readBaseline, writeBaseline, type Baseline } from '../harness/baseline.ts';
@@ -59,6 +60,8 @@ output
   --baseline FILE         known failures: { "checks": { "<id>": "reason" } }
   --update-baseline       write the current failures into --baseline FILE
   --quiet                 print only the verdict line
+  --transcripts WHICH     failing (default): only results that did not pass keep their requests and responses
+                          in the reports; all: every result keeps them (reports grow ~20x)
 execution
   --seed N                seed for names and property suites (default random)
   --num-runs N            property suite runs per property
@@ -101,6 +104,7 @@ const OPTIONS = {
   config: { type: 'string' },
   preset: { type: 'string' },
   quiet: { type: 'boolean' },
+  transcripts: { type: 'string' },
   'self-test': { type: 'boolean' },
   'self-test-faults': { type: 'string' },
   'self-test-variants': { type: 'string' },
@@ -134,6 +138,8 @@ export interface RunSettings {
   concurrency: number;
   readOnly: boolean;
   quiet: boolean;
+  /** run --transcripts (issue 12): which results keep their transcripts in the reports (default 'failing'). */
+  transcripts?: TranscriptMode;
   selfTest: boolean;
   /** With --self-test: the faults to prove (default: all). */
   selfTestFaults?: string[];
@@ -157,6 +163,12 @@ function durationFlag(name: string, raw: string | undefined): number | undefined
   const ms = Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as const)[(m[2] ?? 'ms') as 'ms' | 's' | 'm'];
   if (ms < 1) throw new UsageError(`--${name} must be at least 1ms, got '${raw}'`);
   return Math.round(ms);
+}
+
+function transcriptMode(raw: string | undefined): TranscriptMode {
+  if (raw === undefined) return 'failing';
+  if (!(TRANSCRIPT_MODES as readonly string[]).includes(raw)) throw new UsageError(`--transcripts must be ${TRANSCRIPT_MODES.join(' or ')}, got '${raw}'`);
+  return raw as TranscriptMode;
 }
 
 function list(raw: string | undefined): string[] {
@@ -247,6 +259,7 @@ export async function parseRunFlags(argv: string[], env: NodeJS.ProcessEnv = pro
     concurrency: intFlag('concurrency', v.concurrency, 1, 64) ?? (preset.target === undefined ? 8 : 4),
     readOnly: !!v['read-only'],
     quiet: !!v.quiet,
+    transcripts: transcriptMode(v.transcripts),
     selfTest: !!v['self-test'],
     selfTestFaults: selfTestNames('self-test-faults', v['self-test-faults'], !!v['self-test']),
     selfTestVariants: selfTestNames('self-test-variants', v['self-test-variants'], !!v['self-test']),
@@ -342,7 +355,7 @@ async function executeBounded(
     onResult: (r) => reporter.onResult(r),
   });
   // Root causes name a likely fault from --self-test's signatures; FAULTS describes them (the CLI may read the provider).
-  const report = buildReport({ version, target: where.baseUrl, startedAt, seed: s.seed, results: outcome.results, checks, faults: faultSignatures(FAULTS) });
+  const report = buildReport({ version, target: where.baseUrl, startedAt, seed: s.seed, results: retainTranscripts(outcome.results, s.transcripts ?? 'failing'), checks, faults: faultSignatures(FAULTS) });
   // Issue 10 #8: what cleanup could not delete is part of the result (every report shows it), not a log line each.
   if (outcome.leftBehind.users.length + outcome.leftBehind.groups.length > 0) report.leftBehind = outcome.leftBehind;
 
