@@ -4,9 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { UsageError } from '../usage-error.ts';
 import { createProvider } from './create-provider.ts';
+import { createScimServer } from './http-server.ts';
 import { HELP, parseServeFlags } from './serve-flags.ts';
 import { CONSOLE_PATH, createConsole } from './ui/console.ts';
 
@@ -44,7 +44,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const handler = ui ? ui.fetch : (req: Request) => provider.fetch(req);
 
   return new Promise<number>((resolve, reject) => {
-    const server = serve({ fetch: handler, port: flags.port, hostname: flags.host }, (info: AddressInfo) => {
+    // The HTTP edge: refusals made before the handler (parser errors, a bad Host) still answer a SCIM error.
+    const server = createScimServer(handler, { defaultHost: flags.host });
+    server.listen(flags.port, flags.host, () => {
+      const info = server.address() as AddressInfo;
       const host = info.address.includes(':') ? `[${info.address}]` : info.address;
       console.log(`listening on http://${host}:${info.port}${provider.basePath}`);
       if (ui) console.log(`console at http://${host}:${info.port}${CONSOLE_PATH}${flags.uiToken ? ' (open with ?token=<the --ui-token>)' : ' (open with ?token=<an API token>, or Basic sign-in)'}`);
