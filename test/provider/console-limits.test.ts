@@ -5,9 +5,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProvider } from '../../src/provider/create-provider.ts';
+import { createScimServer } from '../../src/provider/http-server.ts';
 import { createConsole, type ProviderConsole } from '../../src/provider/ui/console.ts';
 import type { LogEntry, RequestLog } from '../../src/provider/ui/request-log.ts';
 
@@ -74,9 +74,9 @@ describe('console: request bodies within the provider limits (issue 11 #7)', () 
   it('over a socket: a chunked 200 MiB body to /Users and /Bulk answers 413 with the console on', async () => {
     const ui = setup();
     opened.push(ui);
-    const server = await new Promise<http.Server>((resolve) => {
-      const s = serve({ fetch: ui.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as http.Server)) as http.Server;
-    });
+    // The server `serve --ui` runs.
+    const server = createScimServer(ui.fetch);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     opened.push({ close: () => { server.close(); server.closeAllConnections(); } });
     const port = (server.address() as AddressInfo).port;
     for (const path of ['/Users', '/Bulk']) {
