@@ -85,7 +85,8 @@ export function secretsOf(auth: AuthConfig, headers: Record<string, string> = {}
   const out: string[] = [];
   if (auth.kind === 'bearer') out.push(auth.token);
   if (auth.kind === 'basic') {
-    out.push(auth.password, Buffer.from(`${auth.user}:${auth.password}`).toString('base64'));
+    // Issue 11 #11: the user is a credential too (half of what a Basic header carries).
+    out.push(auth.user, auth.password, Buffer.from(`${auth.user}:${auth.password}`).toString('base64'));
   }
   for (const [k, v] of Object.entries(headers)) if (/key|token|secret|auth|password|cookie/i.test(k)) out.push(v);
   return out;

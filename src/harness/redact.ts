@@ -89,15 +89,46 @@ function redactFilterPasswords(filter: string): string {
   return filter.replace(/(password"?\s+[a-z]{2}\s+)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`);
 }
 
-/** Replaces every occurrence of each known secret (and its base64 / URL-encoded forms). */
+/**
+ * The forms a secret takes once a target (or our own encoders) has handled it: raw, URL-encoded (both hex
+ * cases, `+` for space as in a form body), JSON-escaped. Longest first, so a longer form is never cut by a
+ * shorter one it contains.
+ */
+export function secretForms(s: string): string[] {
+  const url = encodeURIComponent(s);
+  const forms = new Set([s, url, url.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()), url.replace(/%20/g, '+'), JSON.stringify(s).slice(1, -1)]);
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/** Replaces every occurrence of each known secret (and its URL-encoded / JSON-escaped forms). */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) {
     // Very short strings would shred unrelated text; real credentials are longer than this.
     if (!s || s.length < 4) continue;
-    for (const form of new Set([s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)])) {
-      out = out.split(form).join(REDACTED);
-    }
+    for (const form of secretForms(s)) if (out.includes(form)) out = out.split(form).join(REDACTED);
   }
   return out;
+}
+
+/**
+ * Issue 11 #11: a deep copy of any value (a CheckResult, a report) with every known secret replaced in every
+ * string and every object key, however deep: a target that echoes the Authorization value in `detail`, in an
+ * attribute value or as a JSON key must not carry it into report.json, JUnit, HTML, Markdown or the console.
+ */
+export function scrubSecrets<T>(value: T, secrets: readonly string[]): T {
+  const live = secrets.filter((s) => s && s.length >= 4);
+  if (live.length === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return redactSecrets(v, live);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== 'object') return v;
+    const out: Record<string, unknown> = {};
+    // defineProperty: a target's `__proto__` key stays a plain key instead of replacing the copy's prototype.
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      Object.defineProperty(out, redactSecrets(k, live), { value: walk(x), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  };
+  return walk(value) as T;
 }

@@ -12,7 +12,7 @@ import { effectivePhases, needsProblems, PHASES, prerequisiteSkip } from './prer
 import { CheckSetError } from './checks/index.ts';
 import { matchesAny } from './glob.ts';
 import { transcriptToCurl } from './curl.ts';
-import { redactBody, redactHeaders, redactJson, redactSecrets, redactUrl } from './redact.ts';
+import { redactBody, redactHeaders, redactJson, redactSecrets, redactUrl, scrubSecrets } from './redact.ts';
 import { formatCite } from '../scim/citations.ts';
 import { findRootCauses, type FaultSignature } from './root-causes.ts';
 import { DEADLINE_PASSED, formatDuration, RunStopped, stopAfter, stopReason, suiteShareMs } from './run-stop.ts';
@@ -28,6 +28,11 @@ export interface ExtraSuiteEnv {
   signal?: AbortSignal;
   /** Whether --only/--exclude keep a result id; a suite may use it to skip work (the runner filters anyway). */
   selects?: (id: string) => boolean;
+  /**
+   * run --deadline: the time the suite should aim to finish in (ms, most of its share; `signal` aborts at the
+   * share itself). A suite that can stop between units of work stops there, and cleans up before the abort.
+   */
+  budgetMs?: number;
 }
 
 export interface ExtraSuite {
@@ -329,7 +334,10 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
   opts.onStart?.(planned.length);
   const results: (CheckResult | undefined)[] = new Array(planned.length);
   const byId = new Map<string, CheckResult>();
-  const emit = (i: number, r: CheckResult) => {
+  const emit = (i: number, raw: CheckResult) => {
+    // Issue 11 #11: the one place every conformance result passes (before the console sees it): every known
+    // credential literal is scrubbed from every string and key, expected/actual and messages included.
+    const r = scrubSecrets(raw, secrets);
     results[i] = r;
     byId.set(r.id, r);
     opts.onResult?.(r);
@@ -349,10 +357,13 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
   // run --deadline: each suite stops at its share of the time left (issue 11 #12); `stopped` marks a cut run.
   const suitesAhead = [...(conformance ? ['conformance'] : []), ...(opts.extraSuites ?? []).filter((x) => !suiteSelectionSkip(x, opts)).map((x) => x.name)];
   let stopped = false;
+  let budgetMs: number | undefined;
   const share = (suite: string) => {
     if (opts.deadlineAt === undefined) return { signal: opts.signal, dispose() {} };
     const ms = suiteShareMs(opts.deadlineAt - Date.now(), suite, suitesAhead);
     suitesAhead.splice(suitesAhead.indexOf(suite), 1);
+    // Four fifths of the share to work in: the rest lets a suite that stops on its own clean up in time.
+    budgetMs = Math.max(1, Math.floor(ms * 0.8));
     return stopAfter(ms, new RunStopped('deadline', `${DEADLINE_PASSED} (the ${suite} suite's share of it, ${formatDuration(ms)}, was used up)`), opts.signal);
   };
   const conformanceStop = conformance ? share('conformance') : { signal: opts.signal, dispose() {} };
@@ -413,7 +424,8 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
     message: redactSecrets(message, secrets),
     transcript: [],
   });
-  const add = (r: CheckResult) => {
+  const add = (raw: CheckResult) => {
+    const r = scrubSecrets(raw, secrets); // issue 11 #11, as in emit
     all.push(r);
     opts.onResult?.(r);
   };
@@ -428,7 +440,7 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
     const env = opts.suiteEnv ?? { baseUrl: opts.target.baseUrl, timeoutMs: 10_000, prefix: opts.target.prefix };
     const stop = share(suite.name);
     try {
-      const rs = await untilStopped(suite.run({ ...env, signal: stop.signal, selects: (id) => selectionSkip(id, opts) === undefined }), stop.signal);
+      const rs = await untilStopped(suite.run({ ...env, signal: stop.signal, selects: (id) => selectionSkip(id, opts) === undefined, ...(budgetMs !== undefined ? { budgetMs } : {}) }), stop.signal);
       if (stop.signal?.aborted) stopped = true;
       for (const r of rs) {
         const left = selectionSkip(r.id, opts);
@@ -449,7 +461,8 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
       stop.dispose();
     }
   }
-  return { results: all, cleanupWarnings, leftBehind: cleanup.leftBehind, interrupted: !!opts.signal?.aborted || stopped };
+  // A target can name what it made after the token (ids, locations): cleanup's words are scrubbed too.
+  return { results: all, cleanupWarnings: scrubSecrets(cleanupWarnings, secrets), leftBehind: scrubSecrets(cleanup.leftBehind, secrets), interrupted: !!opts.signal?.aborted || stopped };
 }
 
 /** How long a stopped suite may take to hand back what it has (its requests are aborted at once). */
