@@ -14,6 +14,8 @@ import { main } from '../../src/cli.ts';
 import type { RunReport } from '../../src/harness/check.ts';
 import { createHttpClient } from '../../src/harness/http-client.ts';
 import { cleanupReserveMs, RunStopped, stopAfter, stopReason, suiteShareMs } from '../../src/harness/run-stop.ts';
+import { propertySuite } from '../../src/harness/properties/suite.ts';
+import { createProvider } from '../../src/provider/index.ts';
 import { fakeTarget } from './fake-target.ts';
 
 const servers: Server[] = [];
@@ -194,6 +196,21 @@ describe('a slow-drip body ends at the request timeout (the property suites read
     const http = createHttpClient({ baseUrl: t.url, auth: { kind: 'none' }, timeoutMs: 300 });
     const err = await http.send({ method: 'GET', path: '/Users' }).catch((e: unknown) => e);
     expect((err as { kind?: string }).kind).toBe('timeout');
+  });
+});
+
+describe('the property suite within its share', () => {
+  it('stops between runs at the budget the deadline gives it, and cleans up what each run made', async () => {
+    const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token: 'T' }] } });
+    const fetch = ((input: RequestInfo | URL, init?: RequestInit) => provider.fetch(input instanceof Request ? input : new Request(input, init))) as typeof globalThis.fetch;
+    const results = await propertySuite({ seed: 7 }).run({ baseUrl: 'http://localhost/scim/v2', authorization: 'Bearer T', fetch, timeoutMs: 10_000, prefix: 'deadline', budgetMs: 1 });
+    // Whether a property gets one run in its millisecond or none, it is never failed or errored.
+    const stopped = results.filter((r) => r.message?.includes('time budget'));
+    expect(stopped.length).toBeGreaterThan(0);
+    for (const r of stopped) expect([r.id, r.status]).toEqual([r.id, r.message?.includes('before its first run') ? 'skipped' : 'passed']);
+    expect(results.filter((r) => r.status === 'failed' || r.status === 'errored')).toEqual([]);
+    const left = await provider.fetch(new Request('http://localhost/scim/v2/Users?filter=userName%20sw%20%22deadline%22', { headers: { authorization: 'Bearer T' } }));
+    expect(((await left.json()) as { totalResults: number }).totalResults).toBe(0);
   });
 });
 

