@@ -112,7 +112,9 @@ describe('run --deadline', () => {
     child.stdout.resume();
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
-      await hit;
+      // A child that ends before its first check's request (a crash at start) fails here, with what it said.
+      const first = await Promise.race([hit.then(() => 'hit' as const), exited.then((code) => `exited ${code} before any check ran: ${stderr}`)]);
+      expect(first).toBe('hit');
       child.kill('SIGTERM');
       expect(await exited).toBe(1);
     } finally {
