@@ -5,6 +5,7 @@
 import type { CheckResult, RunReport, Status } from '../check.ts';
 import { areaOf, groupBy, show, STATUSES } from './common.ts';
 import { causesView, leftBehindText } from './causes.ts';
+import { visible, visibleLine } from './visible.ts';
 
 export interface ConsoleReporterOptions {
   out?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -43,7 +44,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Consol
     const frac = total > 0 ? Math.min(1, done / total) : 1;
     const filled = Math.round(frac * width);
     const cols = out.columns ?? 100;
-    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}  ${counts.failed} failed  ${counts.warned} warned  ${last}`;
+    const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}  ${counts.failed} failed  ${counts.warned} warned  ${visibleLine(last)}`;
     out.write(`\r\x1b[2K${line.slice(0, Math.max(20, cols - 1))}`);
     barShown = true;
   };
@@ -52,7 +53,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Consol
     info(line) {
       if (quiet) return;
       clearBar();
-      out.write(`${line}\n`);
+      out.write(`${visible(line)}\n`);
     },
     onStart(n) {
       total += n;
@@ -64,19 +65,27 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Consol
       counts[r.status]++;
       if (quiet) return;
       if (tty) drawBar(r.id);
-      else out.write(`${MARK[r.status]} ${r.id}${r.profile ? ` [${r.profile}]` : ''}${r.status !== 'passed' && r.message ? ` — ${r.message.split('\n')[0]}` : ''}\n`);
+      // Issue 11 #15: the message may be the target's text; it is shown, never executed by the terminal.
+      else out.write(`${visibleLine(`${MARK[r.status]} ${label(r)}${r.status !== 'passed' && r.message ? ` — ${r.message.split('\n')[0]}` : ''}`)}\n`);
     },
     finish(report, notes = {}) {
       clearBar();
       const s = report.summary;
       const expected = new Set(report.baseline?.expectedFailures ?? []);
       const lines: string[] = [];
+      // Lines resultLines painted (their text already made visible); every other line is made visible at the end.
+      const painted = new Set<number>();
+      const pushResult = (r: CheckResult, expectedByBaseline: boolean) => {
+        painted.add(lines.length);
+        lines.push(...resultLines(r, expectedByBaseline));
+      };
       if (!quiet) {
         // Failures first, one entry per root cause (issue 10 #4): the root in full, its dependents by failure.
         const causes = causesView(report);
         if (causes.causes.length > 0) lines.push('', `${causes.headline}:`);
         for (const c of causes.causes) {
-          lines.push('', ...resultLines(c.root, expected.has(c.root.id)));
+          lines.push('');
+          pushResult(c.root, expected.has(c.root.id));
           if (c.cause.likely) lines.push(`       likely: ${c.cause.likely}`);
           if (c.dependents.length > 0) {
             lines.push(`       ${c.dependents.length} more failing check${c.dependents.length === 1 ? '' : 's'} with this cause:`);
@@ -90,7 +99,7 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Consol
         if (warned.length > 0) lines.push('', `${warned.length} warning${warned.length === 1 ? '' : 's'} (SHOULD / MAY):`);
         for (const [area, rs] of groupBy(warned, areaOf)) {
           lines.push('', `${area}:`);
-          for (const r of rs) lines.push(...resultLines(r, false));
+          for (const r of rs) pushResult(r, false);
         }
         const byArea = groupBy(report.results, areaOf);
         const head = ['area'.padEnd(14), ...STATUSES.map((k) => k.padStart(8))].join('');
@@ -111,13 +120,15 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Consol
         for (const f of notes.written ?? []) lines.push(`wrote ${f}`);
       }
       lines.push(`${quiet ? '' : '\n'}scimcheck: ${s.passed} passed, ${s.failed} failed, ${s.warned} warned, ${s.skipped} skipped, ${s.errored} errored (${report.target}, ${(report.durationMs / 1000).toFixed(1)} s)`);
-      out.write(`${lines.join('\n')}\n`);
+      // Issue 11 #15: target text (messages, expected/actual, titles) never reaches the terminal raw.
+      out.write(`${lines.map((l, i) => (painted.has(i) ? l : visible(l))).join('\n')}\n`);
     },
   };
 
   // Hoisted: the reporter above prints roots and warnings with it.
   function resultLines(r: CheckResult, expectedByBaseline: boolean): string[] {
-    const lines = [`  ${paint(r.status, MARK[r.status])} ${label(r)}  ${r.rfc} ${r.level}${expectedByBaseline ? ' (expected by baseline)' : ''}`, `       ${r.title}`];
+    // The first line is painted: its parts are made visible here, the lines after it by finish.
+    const lines = [`  ${paint(r.status, MARK[r.status])} ${visibleLine(`${label(r)}  ${r.rfc} ${r.level}`)}${expectedByBaseline ? ' (expected by baseline)' : ''}`, `       ${r.title}`];
     if (r.message) lines.push(`       ${r.message.split('\n').join('\n       ')}`);
     if (r.expected !== undefined) lines.push(`       expected: ${show(r.expected, 400).split('\n').join('\n       ')}`);
     if (r.actual !== undefined) lines.push(`       actual:   ${show(r.actual, 400).split('\n').join('\n       ')}`);
