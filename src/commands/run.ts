@@ -5,7 +5,8 @@
  * This CLI layer is the only place that may start the reference provider and hand its URL and token to the
  * harness; src/harness/** never imports src/provider.
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../cli-args.ts';
+import { DEFAULT_DEPROVISION } from '../scim/deprovision.ts';
 import { randomInt } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +47,9 @@ target and auth
   --target URL            SCIM base URL, e.g. https://sp.example/scim/v2
   --auth-bearer TOKEN     bearer token (or env SCIMCHECK_TOKEN)
   --auth-basic USER:PASS  basic credentials (or env SCIMCHECK_BASIC)
-  --config FILE           scimcheck.config.json (default: ./scimcheck.config.json when present)
+  --config FILE           scimcheck.config.json (default: ./scimcheck.config.json when present); its
+                          "deprovision" is the target's policy on DELETE: delete (default; RFC 7644 §3.6) or
+                          disable (the record stays, active false), the same default as \`scimcheck idp\`
   --preset NAME           target preset: files-com
   --read-only             no writes to the target: discovery and GET checks only
 selection
@@ -205,7 +208,7 @@ function selfTestNames(flag: string, raw: string | undefined, selfTest: boolean)
 export async function parseRunFlags(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunSettings | 'help'> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+    parsed = parseFlags({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
   } catch (err) {
     throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad flags');
   }
@@ -278,8 +281,8 @@ async function loadExtraSuites(s: RunSettings, info: (line: string) => void): Pr
     }
     const suite =
       name === 'scenarios'
-        ? scenarioSuite({ profiles: s.profiles, deprovision: s.config.deprovision ?? 'delete' })
-        : propertySuite({ seed: s.seed, numRuns: s.numRuns, replay: s.replay, timeBudgetMs: s.timeBudgetMs, deprovision: s.config.deprovision ?? 'delete' });
+        ? scenarioSuite({ profiles: s.profiles, deprovision: s.config.deprovision ?? DEFAULT_DEPROVISION })
+        : propertySuite({ seed: s.seed, numRuns: s.numRuns, replay: s.replay, timeBudgetMs: s.timeBudgetMs, deprovision: s.config.deprovision ?? DEFAULT_DEPROVISION });
     out.push(suite as ExtraSuite);
   }
   return out;

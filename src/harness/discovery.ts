@@ -10,6 +10,7 @@ import type { RecordingHttpClient } from './http-client.ts';
 import { TransportError } from './http-client.ts';
 import { registryFromDiscovery } from '../scim/schema-registry.ts';
 import type { HarnessConfig } from './config.ts';
+import { DEFAULT_DEPROVISION } from '../scim/deprovision.ts';
 
 /** The target cannot be used at all: exit code 3 with this one-line reason. */
 export class TargetUnavailable extends Error {
@@ -155,7 +156,7 @@ export async function discover(http: RecordingHttpClient, opts: DiscoverOptions)
       bulkMaxOperations: positive(spc?.bulk?.maxOperations),
       bulkMaxPayloadSize: positive(spc?.bulk?.maxPayloadSize),
     },
-    deprovision: config.deprovision ?? 'delete',
+    deprovision: config.deprovision ?? DEFAULT_DEPROVISION,
     prefix: opts.prefix,
   };
 }

@@ -1,16 +1,20 @@
 /**
  * `scimcheck idp --profile P --scenario NAME|all --target URL`: replays one or more IdP profiles' traffic for
- * the lifecycle scenarios, printing each exchange as it happens and a verdict per step.
+ * the lifecycle scenarios. By default it prints one progress line per scenario (its verdict) and the summary
+ * once; `--verbose` adds each step's verdict and every request and response (one run of every scenario and
+ * profile sends about 12,000 requests: issue 12), `--quiet` keeps only failures and the summary.
  * Exit codes (DESIGN.md): 0 every step passed, 1 a step failed, 2 bad usage, 3 target unreachable or 401.
  */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../cli-args.ts';
 import type { TranscriptEntry } from '../scim/results.ts';
 import { UsageError } from '../usage-error.ts';
+import { DEFAULT_DEPROVISION } from '../scim/deprovision.ts';
 import { getProfile } from './profiles/index.ts';
 import { resolveProfiles, toCheckResult } from './scenario-suite.ts';
 import { loadScenarios } from './scenario/load.ts';
 import { runScenario, type StepVerdict } from './scenario/runner.ts';
+import { visible } from '../harness/reporters/visible.ts';
 
 const USAGE = `usage: scimcheck idp --profile okta|entra|entra-2020|onelogin --scenario NAME|all --target URL [flags]
 
@@ -19,11 +23,15 @@ const USAGE = `usage: scimcheck idp --profile okta|entra|entra-2020|onelogin --s
   --target URL           the SCIM base URL, e.g. https://sp.example/scim/v2
   --auth-bearer TOKEN    bearer token (or SCIMCHECK_TOKEN)
   --auth-basic USER:PASS basic credentials (or SCIMCHECK_BASIC)
-  --deprovision MODE     the target's policy: disable (default) or delete
+  --deprovision MODE     the target's policy on DELETE: delete (default; RFC 7644 §3.6) or disable (keeps the
+                         record with active false); the same default as \`scimcheck run\` (config "deprovision")
   --timeout MS           per-request timeout (default 15000)
   --prefix P             prefix of every name the run creates (default: scimcheck-idp-<random>)
-  --quiet                print only step verdicts, not each request and response
-  --json FILE            write the results as report.json`;
+  --verbose              print every step's verdict and every request and response
+  --quiet                print only failures and the summary
+  --json FILE            write the results as report.json
+
+by default: one line per scenario (PASS, FAIL with the failing step, SKIP with the reason), then the summary`;
 
 export interface IdpCommandIO {
   out: (line: string) => void;
@@ -43,12 +51,22 @@ function printExchange(out: (l: string) => void, e: TranscriptEntry, purpose?: s
   }
 }
 
+/** A scenario's one line: PASS (with caveats), FAIL with the failing step, or SKIP with the reason. */
+function verdictLine(profile: string, scenario: string, run: { ok: boolean; failure?: string; skipped?: string; caveats?: string }): string {
+  if (!run.ok) return `FAIL ${profile} · ${scenario}: ${run.failure}`;
+  if (run.skipped) return `SKIP ${profile} · ${scenario}: ${run.skipped}`;
+  return `PASS ${profile} · ${scenario}${run.caveats ? ` (${run.caveats})` : ''}`;
+}
+
 export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {}): Promise<number> {
-  const out = io.out ?? ((l: string) => console.log(l));
+  const print = io.out ?? ((l: string) => console.log(l));
+  // Issue 11 #15: step details and --verbose exchanges carry the target's text; escape sequences in it are
+  // shown, never executed by the terminal.
+  const out = (l: string) => print(visible(l));
   const env = io.env ?? process.env;
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({
+    ({ values } = parseFlags({
       args: argv,
       strict: true,
       options: {
@@ -60,6 +78,7 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
         deprovision: { type: 'string' },
         timeout: { type: 'string' },
         prefix: { type: 'string' },
+        verbose: { type: 'boolean' },
         quiet: { type: 'boolean' },
         json: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -76,7 +95,9 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
   if (!target) throw new UsageError(`--target URL is required\n${USAGE}`);
   if (!/^https?:\/\/[^/]/i.test(target)) throw new UsageError(`--target must be an http(s) URL, got '${target}'`);
   const profiles = resolveProfiles(((values.profile as string | undefined) ?? '').split(',').filter(Boolean));
-  const deprovision = (values.deprovision as string | undefined) ?? 'disable';
+  // One default with `scimcheck run` (its config's deprovision, DEFAULT_DEPROVISION): a scenario that passes
+  // under one command passes under the other (issue 12). RFC 7644 §3.6: a deleted resource answers 404 after.
+  const deprovision = (values.deprovision as string | undefined) ?? DEFAULT_DEPROVISION;
   if (deprovision !== 'disable' && deprovision !== 'delete') throw new UsageError(`--deprovision must be disable or delete, got '${deprovision}'`);
   const timeoutMs = values.timeout === undefined ? 15000 : Number(values.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout must be a positive number of milliseconds, got '${values.timeout}'`);
@@ -86,7 +107,9 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
   if (basic !== undefined && !basic.includes(':')) throw new UsageError('--auth-basic must be USER:PASS');
   const authorization = bearer ? `Bearer ${bearer}` : basic ? `Basic ${Buffer.from(basic).toString('base64')}` : undefined;
   const scenarios = await loadScenarios(((values.scenario as string | undefined) ?? 'all').split(',').filter(Boolean));
+  const verbose = Boolean(values.verbose);
   const quiet = Boolean(values.quiet);
+  if (verbose && quiet) throw new UsageError('give either --verbose or --quiet, not both');
   const prefix = (values.prefix as string | undefined) ?? `scimcheck-idp-${Math.random().toString(36).slice(2, 8)}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(prefix)) throw new UsageError(`--prefix may hold letters, digits, '.', '_' and '-' only`);
 
@@ -100,7 +123,8 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
       out(`note: ${profile.title} does not offer ${authorization.split(' ')[0]} authentication; sending it anyway`);
     }
     for (const [si, sc] of scenarios.entries()) {
-      out(`\n== ${profile.id} · ${sc.name}: ${sc.title}`);
+      const position = `[${pi * scenarios.length + si + 1}/${profiles.length * scenarios.length}]`;
+      if (verbose) out(`\n== ${profile.id} · ${sc.name}: ${sc.title}`);
       const run = await runScenario(sc, {
         profile,
         baseUrl: target,
@@ -109,10 +133,10 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
         timeoutMs,
         prefix: profiles.length * scenarios.length > 1 ? `${prefix}-p${pi}s${si}` : prefix,
         deprovision,
-        onExchange: quiet ? undefined : (e, purpose) => printExchange(out, e, purpose),
-        onStep: (v: StepVerdict) => out(`${v.notApplicable ? '–' : v.ok ? '✔' : '✘'} step ${v.index} ${v.label}: ${v.detail}`),
+        onExchange: verbose ? (e, purpose) => printExchange(out, e, purpose) : undefined,
+        onStep: verbose ? (v: StepVerdict) => out(`${v.notApplicable ? '–' : v.ok ? '✔' : '✘'} step ${v.index} ${v.label}: ${v.detail}`) : undefined,
       });
-      out(!run.ok ? `FAIL ${profile.id} · ${sc.name}: ${run.failure}` : run.skipped ? `SKIP ${profile.id} · ${sc.name}: ${run.skipped}` : `PASS ${profile.id} · ${sc.name}${run.caveats ? ` (${run.caveats})` : ''}`);
+      if (!quiet || !run.ok) out(`${verbose ? '' : `${position} `}${verdictLine(profile.id, sc.name, run)}`);
       if (run.cleanupProblems.length) out(`  cleanup: ${run.cleanupProblems.join('; ')}`);
       results.push(toCheckResult(sc, run));
       if (!run.ok) failed++;
@@ -124,7 +148,7 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
     if (unreachable) break;
   }
   const summary = { passed: results.filter((r) => r.status === 'passed').length, failed, warned: 0, skipped: results.filter((r) => r.status === 'skipped').length, errored: 0 };
-  out(`\n${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}`);
+  out(`${verbose ? '\n' : ''}${summary.passed} passed, ${summary.failed} failed${summary.skipped ? `, ${summary.skipped} skipped` : ''}`);
   if (values.json) {
     const { version } = await import('../version.ts');
     const report = { tool: 'scimcheck', version, target, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), seed: 0, summary, results };

@@ -1,5 +1,5 @@
 /** The flags of `scimcheck serve`, parsed with node:util parseArgs; any mistake is a UsageError (exit 2). */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../cli-args.ts';
 import { UsageError } from '../usage-error.ts';
 import { FAULTS } from './faults.ts';
 import type { Policy } from './policy/format.ts';
@@ -67,7 +67,7 @@ export interface ServeFlags {
 export function parseServeFlags(argv: string[]): ServeFlags {
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   try {
-    ({ values } = parseArgs({
+    ({ values } = parseFlags({
       args: argv,
       strict: true,
       allowPositionals: false,

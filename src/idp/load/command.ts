@@ -6,7 +6,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '../../cli-args.ts';
 import { UsageError } from '../../usage-error.ts';
 import { getProfile, PROFILE_NAMES } from '../profiles/index.ts';
 import { renderHtml } from './html.ts';
@@ -99,7 +99,7 @@ export function parseLoadFlags(argv: string[], env: Record<string, string | unde
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({
+    ({ values, positionals } = parseFlags({
       args: argv,
       strict: true,
       allowPositionals: true,
