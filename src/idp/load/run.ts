@@ -7,7 +7,7 @@
 import { ScimError } from '../../scim/errors.ts';
 import { version } from '../../version.ts';
 import { SyncEngine, type ActionResult, type Outcome } from '../engine.ts';
-import { TargetUnreachable, type RetryPolicy } from '../http.ts';
+import { ResponseTooLarge, TargetUnreachable, type RetryPolicy } from '../http.ts';
 import { getProfile } from '../profiles/index.ts';
 import { chunk, type Profile } from '../profiles/types.ts';
 import { cleanup, type CleanupResult } from './cleanup.ts';
@@ -185,6 +185,14 @@ export class LoadRun {
           r = await w.run();
           this.consecutiveUnreachable = 0;
         } catch (e) {
+          // Issue 11 #13: an answer over the cap is that action's failure (the target answered, wrongly).
+          if (e instanceof ResponseTooLarge) {
+            this.phaseDone++;
+            this.overallDone++;
+            failed++;
+            this.fail(`${name}: ${w.label}: failed — ${e.detail}`);
+            return;
+          }
           if (!(e instanceof TargetUnreachable)) throw e;
           if (this.io.signal?.aborted) return;
           // A few timeouts at scale are failures; a target that stopped answering ends the run.
