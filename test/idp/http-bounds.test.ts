@@ -8,6 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchTransport, IdpHttp, ResponseTooLarge, TargetUnreachable, type Transport } from '../../src/idp/http.ts';
 import { nodeTransport } from '../../src/idp/load/node-transport.ts';
+import { getProfile } from '../../src/idp/profiles/index.ts';
+import { toCheckResult } from '../../src/idp/scenario-suite.ts';
+import { loadScenarios } from '../../src/idp/scenario/load.ts';
+import { runScenario } from '../../src/idp/scenario/runner.ts';
+import { createProvider } from '../../src/provider/index.ts';
+import { DEFAULT_MAX_BODY_BYTES } from '../../src/scim/bounded-body.ts';
 
 const servers: Server[] = [];
 const closers: (() => void)[] = [];
@@ -133,5 +139,21 @@ describe('IdP client over fetch: same-origin GET redirects', () => {
     const res = await client(target.url, fetchTransport(globalThis.fetch)).send({ method: 'GET', path: '/Users' });
     expect(res.status).toBe(200);
     expect(target.hits.map((h) => h.trim())).toEqual(['GET /scim/v2/Users', 'GET /v2/Users']);
+  });
+});
+
+describe('a scenario against a target that floods its answers', () => {
+  it.each(['/Schemas', '/Users'])('fails the scenario (never errored) when %s answers more than the cap', async (flooded) => {
+    const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token: 'T' }] } });
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const req = input instanceof Request ? input : new Request(input, init);
+      if (new URL(req.url).pathname === `/scim/v2${flooded}`) return new Response(new Uint8Array(DEFAULT_MAX_BODY_BYTES + 1), { status: 200 });
+      return provider.fetch(req);
+    }) as typeof globalThis.fetch;
+    const [sc] = await loadScenarios(['create-and-assign']);
+    const run = await runScenario(sc!, { profile: getProfile('okta')!, baseUrl: 'http://localhost/scim/v2', authorization: 'Bearer T', fetch, timeoutMs: 10_000, prefix: 'flood', deprovision: 'delete', sleep: async () => {} });
+    const result = toCheckResult(sc!, run);
+    expect(result.status).toBe('failed');
+    expect(result.message).toContain(`the target's answer exceeds ${DEFAULT_MAX_BODY_BYTES} bytes`);
   });
 });

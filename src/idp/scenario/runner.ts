@@ -567,8 +567,9 @@ export async function runScenario(scenario: Scenario, o: RunOptions): Promise<Sc
     try {
       await play.discover();
     } catch (e) {
-      if (!(e instanceof TargetUnreachable)) throw e;
-      unreachable = e.detail;
+      // Issue 11 #13: an oversized /Schemas answer (ResponseTooLarge) is the target's failure, like no answer.
+      if (!isScimError(e)) throw e;
+      if (e instanceof TargetUnreachable) unreachable = e.detail;
       failure = `discovery: ${e.message}`;
     }
     for (const [i, step] of (failure ? [] : scenario.steps).entries()) {
