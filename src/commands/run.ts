@@ -25,7 +25,7 @@ import { createFixtureRegistry, runPrefix } from '../harness/fixtures.ts';
 import { authorizationHeader, createHttpClient, secretsOf, type AuthConfig } from '../harness/http-client.ts';
 import { buildReport, runSuites, type ExtraSuite } from '../harness/runner.ts';
 import { retainTranscripts, TRANSCRIPT_MODES, type TranscriptMode } from '../harness/transcript-retention.ts';
-import { cleanupReserveMs, DEADLINE_PASSED, formatDuration, INTERRUPTED, RunStopped, stopAfter, stoppedByDeadline } from '../harness/run-stop.ts';
+import { cleanupReserveMs, DEADLINE_PASSED, formatDuration, INTERRUPTED, RunStopped, stopAfter, stoppedByDeadline, stopReason } from '../harness/run-stop.ts';
 import { splitPatterns } from '../harness/glob.ts';
 import { baselineFrom, compareToBaseline, exitCodeFor, readBaseline, writeBaseline, type Baseline } from '../harness/baseline.ts';
 import { createConsoleReporter, type ConsoleReporter } from '../harness/reporters/console.ts';
@@ -332,7 +332,14 @@ async function executeBounded(
   const { signal } = bounds;
   // Retry-After is honoured within one budget for the whole run (issue 11 #12), shared by every check's client.
   const http = createHttpClient({ baseUrl: where.baseUrl, auth: where.auth, timeoutMs: s.timeoutMs, headers: s.config.headers, readOnly: s.readOnly }, [], signal);
-  const target = await discover(http, { baseUrl: where.baseUrl, config: s.config, readOnly: s.readOnly, prefix });
+  let target: Awaited<ReturnType<typeof discover>>;
+  try {
+    target = await discover(http, { baseUrl: where.baseUrl, config: s.config, readOnly: s.readOnly, prefix });
+  } catch (err) {
+    // Stopped before anything was checked: say why in the one line of exit 3, not "cannot reach the target".
+    if (err instanceof TargetUnavailable && signal.aborted) throw new TargetUnavailable(`${stopReason(signal)} during discovery: nothing was checked`);
+    throw err;
+  }
   const checks = allChecks();
   const fixtures = createFixtureRegistry(target, s.config);
   const secrets = secretsOf(where.auth, s.config.headers);

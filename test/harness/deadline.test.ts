@@ -126,6 +126,17 @@ describe('run --deadline', () => {
     expect(report.summary.errored).toBe(0);
   }, 60_000);
 
+  it('passing during discovery is exit 3 with one line saying so (nothing was checked)', async () => {
+    const server = createServer(() => undefined); // accepts, never answers
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    quietConsole();
+    const err = vi.mocked(console.error);
+    const code = await main(['run', '--target', `http://127.0.0.1:${(server.address() as AddressInfo).port}/scim/v2`, '--suite', 'conformance', '--deadline', '1s', '--quiet', '--out', mkdtempSync(join(tmpdir(), 'scimcheck-deadline-'))]);
+    expect(code).toBe(3);
+    expect(String(err.mock.calls[0]?.[0])).toBe("scimcheck run: the run's deadline passed during discovery: nothing was checked");
+  });
+
   it('is a duration flag: a bad value is bad usage (exit 2)', async () => {
     quietConsole();
     expect(await main(['run', '--target', 'http://127.0.0.1:1/scim/v2', '--deadline', 'soon'])).toBe(2);
