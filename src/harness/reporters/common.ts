@@ -35,3 +35,40 @@ export function isProblem(r: CheckResult): boolean {
 export function areaOf(r: CheckResult): string {
   return r.area || r.suite;
 }
+
+/** Conformance areas in the order a reader meets them (discovery first, security last). */
+const AREA_ORDER = [
+  'discovery', 'auth', 'users', 'uniqueness', 'validation', 'content-type', 'errors', 'filter', 'paging', 'sort',
+  'projection', 'search', 'patch', 'groups', 'etag', 'bulk', 'security',
+];
+
+/**
+ * The group a result is counted and listed under, the same in every report (issue 12: the console folded the
+ * property results into the conformance areas while the HTML listed them apart): a conformance check's area,
+ * `scenarios · <profile>` for a scenario, `properties` for a property suite result.
+ */
+export function groupOf(r: Pick<CheckResult, 'suite' | 'area' | 'profile'>): string {
+  if (r.suite === 'scenarios') return `scenarios · ${r.profile ?? 'any'}`;
+  if (r.suite === 'properties') return 'properties';
+  return r.area || r.suite;
+}
+
+/** Sort key of a group: the conformance areas in reading order, other areas, the scenarios, the properties. */
+export function groupRank(name: string): [number, string] {
+  const i = AREA_ORDER.indexOf(name);
+  if (i >= 0) return [i, name];
+  if (name.startsWith('scenarios')) return [AREA_ORDER.length + 1, name];
+  if (name === 'properties') return [AREA_ORDER.length + 2, name];
+  return [AREA_ORDER.length, name];
+}
+
+export function compareGroups(a: string, b: string): number {
+  const [ra, na] = groupRank(a);
+  const [rb, nb] = groupRank(b);
+  return ra - rb || na.localeCompare(nb);
+}
+
+/** Results by groupOf, the groups in groupRank order, each group's results in their report order. */
+export function groupResults<T extends Pick<CheckResult, 'suite' | 'area' | 'profile'>>(results: readonly T[]): Map<string, T[]> {
+  return new Map([...groupBy(results, groupOf)].sort(([a], [b]) => compareGroups(a, b)));
+}

@@ -3,7 +3,7 @@
  * by area with their RFC clause and expected/actual, and a summary table. `--quiet` keeps only the verdict.
  */
 import type { CheckResult, RunReport, Status } from '../check.ts';
-import { areaOf, groupBy, show, STATUSES } from './common.ts';
+import { groupResults, show, STATUSES } from './common.ts';
 import { causesView, leftBehindText } from './causes.ts';
 import { visible, visibleLine } from './visible.ts';
 
@@ -97,17 +97,19 @@ export function createConsoleReporter(opts: ConsoleReporterOptions = {}): Consol
         }
         const warned = report.results.filter((r) => r.status === 'warned');
         if (warned.length > 0) lines.push('', `${warned.length} warning${warned.length === 1 ? '' : 's'} (SHOULD / MAY):`);
-        for (const [area, rs] of groupBy(warned, areaOf)) {
+        // The groups of every report (common.ts groupOf): areas, `scenarios · <profile>`, `properties`.
+        for (const [area, rs] of groupResults(warned)) {
           lines.push('', `${area}:`);
           for (const r of rs) pushResult(r, false);
         }
-        const byArea = groupBy(report.results, areaOf);
-        const head = ['area'.padEnd(14), ...STATUSES.map((k) => k.padStart(8))].join('');
+        const byArea = groupResults(report.results);
+        const w = Math.max(14, ...[...byArea.keys()].map((a) => a.length + 2));
+        const head = ['area'.padEnd(w), ...STATUSES.map((k) => k.padStart(8))].join('');
         lines.push('', head, '-'.repeat(head.length));
         for (const [area, rs] of byArea) {
-          lines.push([area.padEnd(14), ...STATUSES.map((k) => String(rs.filter((r) => r.status === k).length).padStart(8))].join(''));
+          lines.push([area.padEnd(w), ...STATUSES.map((k) => String(rs.filter((r) => r.status === k).length).padStart(8))].join(''));
         }
-        lines.push('-'.repeat(head.length), ['total'.padEnd(14), ...STATUSES.map((k) => String(s[k]).padStart(8))].join(''));
+        lines.push('-'.repeat(head.length), ['total'.padEnd(w), ...STATUSES.map((k) => String(s[k]).padStart(8))].join(''));
         if (report.baseline) {
           const b = report.baseline;
           lines.push('', `baseline: ${b.regressions.length} regression(s), ${b.expectedFailures.length} expected failure(s), ${b.fixed.length} fixed`);

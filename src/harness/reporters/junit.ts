@@ -4,7 +4,7 @@
  * warning in <system-out>; failures the baseline expects are <skipped> so only regressions turn CI red.
  */
 import type { CheckResult, RunReport } from '../check.ts';
-import { areaOf, groupBy, show } from './common.ts';
+import { groupOf, groupResults, show } from './common.ts';
 import { transcriptText } from './transcript-text.ts';
 import { causesView, leftBehindText } from './causes.ts';
 import { xmlEscape as x } from './xml.ts';
@@ -20,8 +20,17 @@ function detail(r: CheckResult): string {
   return lines.join('\n');
 }
 
+/**
+ * The testsuite (and classname) of a result: the report-wide group (common.ts groupOf) under its suite, so
+ * junit.xml groups as the console and report.html do: conformance.users, scenarios.okta, properties.
+ */
+function junitGroup(r: CheckResult): string {
+  const g = groupOf(r);
+  return r.suite === 'conformance' ? `conformance.${g}` : g.replace(' · ', '.');
+}
+
 function testcase(r: CheckResult, expectedFailures: ReadonlySet<string>, reasons: Record<string, string>, rootOf: ReadonlyMap<string, string>): string {
-  const attrs = `classname="${x(`scimcheck.${r.suite}.${areaOf(r)}`)}" name="${x(`${r.id}${r.profile ? ` [${r.profile}]` : ''}: ${r.title}`)}" time="${secs(r.durationMs)}"`;
+  const attrs = `classname="${x(`scimcheck.${junitGroup(r)}`)}" name="${x(`${r.id}${r.profile ? ` [${r.profile}]` : ''}: ${r.title}`)}" time="${secs(r.durationMs)}"`;
   const children: string[] = [];
   const type = `${r.level}${r.rfc ? ` ${r.rfc}` : ''}`;
   // A dependent failure names its root cause (issue 10 #4); the testcase stays, one per check.
@@ -56,7 +65,8 @@ export function renderJunit(report: RunReport, baselineReasons: Record<string, s
       time: secs(rs.reduce((a, r) => a + r.durationMs, 0)),
     };
   };
-  const suites = [...groupBy(report.results, (r) => `${r.suite}.${areaOf(r)}`)].map(([name, rs]) => {
+  const suites = [...groupResults(report.results)].map(([, rs]) => {
+    const name = junitGroup(rs[0] as CheckResult);
     const c = counted(rs);
     return [
       `  <testsuite name="${x(name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${c.time}" timestamp="${x(report.startedAt.replace(/Z$/, ''))}">`,

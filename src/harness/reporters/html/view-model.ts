@@ -5,7 +5,7 @@
  */
 import type { CheckResult, RunReport, Status, TranscriptEntry } from '../../check.ts';
 import { citationUrl, sectionTitle } from '../../../scim/citations.ts';
-import { STATUSES } from '../common.ts';
+import { compareGroups, groupOf, STATUSES } from '../common.ts';
 import { diffLines, foldUnchanged, type DiffLine } from './line-diff.ts';
 import type { Change, RunComparison } from './compare.ts';
 import { guardTranscript, guardCurl } from './redact-guard.ts';
@@ -85,25 +85,8 @@ export interface ViewOptions {
   comparison?: RunComparison;
 }
 
-/** Conformance areas in the order a reader meets them (discovery first, security last). */
-const AREA_ORDER = [
-  'discovery', 'auth', 'users', 'uniqueness', 'validation', 'content-type', 'errors', 'filter', 'paging', 'sort',
-  'projection', 'search', 'patch', 'groups', 'etag', 'bulk', 'security',
-];
-
-export function bucketOf(r: Pick<CheckResult, 'suite' | 'area' | 'profile'>): string {
-  if (r.suite === 'scenarios') return `scenarios · ${r.profile ?? 'any'}`;
-  if (r.suite === 'properties') return 'properties';
-  return r.area || r.suite;
-}
-
-function bucketRank(name: string): [number, string] {
-  const i = AREA_ORDER.indexOf(name);
-  if (i >= 0) return [i, name];
-  if (name.startsWith('scenarios')) return [AREA_ORDER.length + 1, name];
-  if (name === 'properties') return [AREA_ORDER.length + 2, name];
-  return [AREA_ORDER.length, name];
-}
+/** The report-wide grouping (common.ts groupOf): the console lists and counts by the same groups. */
+export const bucketOf = groupOf;
 
 export function zeroCounts(): Counts {
   return Object.fromEntries(STATUSES.map((s) => [s, 0])) as Counts;
@@ -119,11 +102,7 @@ export function areaViews(results: readonly Pick<CheckResult, 'suite' | 'area' |
   }
   return [...by.entries()]
     .map(([name, counts]) => ({ name, counts }))
-    .sort((a, b) => {
-      const [ra, na] = bucketRank(a.name);
-      const [rb, nb] = bucketRank(b.name);
-      return ra - rb || na.localeCompare(nb);
-    });
+    .sort((a, b) => compareGroups(a.name, b.name));
 }
 
 /** 'RFC7644 §3.5.2.1' -> { rfc: 7644, section: '3.5.2.1' }; undefined when it is not that shape. */
