@@ -55,45 +55,65 @@ function select(paths: AttrPath[], ctx: ResourceContext): Selection {
   return sel;
 }
 
-/** Keeps the sub-attributes `keep` admits, in each value of a complex attribute; drops values left empty. */
-function filterSubs(value: unknown, attr: AttributeDef, keep: (sub: AttributeDef | undefined) => boolean): unknown {
-  // Decided once per key, not per value: a 10k-member group has 10k values with the same few keys.
-  const kept = new Map<string, boolean>();
-  const keeps = (k: string): boolean => {
-    let yes = kept.get(k);
-    if (yes === undefined) kept.set(k, (yes = keep(attr.subAttributes?.find((s) => lower(s.name) === lower(k)))));
-    return yes;
-  };
-  const one = (v: unknown): unknown => {
-    if (!isPlainObject(v)) return v;
-    const out: Record<string, unknown> = {};
-    let any = false;
-    for (const [k, sv] of Object.entries(v)) {
-      if (!keeps(k)) continue;
-      // Strings, numbers and booleans are immutable: only objects need copying.
-      out[k] = typeof sv === 'object' && sv !== null ? structuredClone(sv) : sv;
-      any = true;
-    }
-    return any ? out : undefined;
-  };
-  if (Array.isArray(value)) {
-    const items = value.map(one).filter((v) => v !== undefined);
-    return items.length === 0 ? undefined : items;
-  }
-  return one(value);
+type KeepSub = (sub: AttributeDef | undefined) => boolean;
+
+/** The sub-attribute definition a key names (RFC 7643 §2.1: case-insensitively); a loop, not a closure per call. */
+function subAttributeOf(attr: AttributeDef, key: string): AttributeDef | undefined {
+  const subs = attr.subAttributes;
+  if (!subs) return undefined;
+  const k = lower(key);
+  for (const s of subs) if (lower(s.name) === k) return s;
+  return undefined;
 }
+
+/** The kept sub-attributes of one value of a complex attribute, or undefined when none is left. */
+function keepSubs(v: unknown, attr: AttributeDef, keep: KeepSub, kept: Map<string, boolean>): unknown {
+  if (!isPlainObject(v)) return v;
+  const out: Record<string, unknown> = {};
+  let any = false;
+  for (const k of Object.keys(v)) {
+    // Decided once per key, not per value: a 10k-member group has 10k values with the same few keys.
+    let yes = kept.get(k);
+    if (yes === undefined) kept.set(k, (yes = keep(subAttributeOf(attr, k))));
+    if (!yes) continue;
+    const sv = v[k];
+    // Strings, numbers and booleans are immutable: only objects need copying.
+    out[k] = typeof sv === 'object' && sv !== null ? structuredClone(sv) : sv;
+    any = true;
+  }
+  return any ? out : undefined;
+}
+
+/** Keeps the sub-attributes `keep` admits, in each value of a complex attribute; drops values left empty. */
+function filterSubs(value: unknown, attr: AttributeDef, keep: KeepSub): unknown {
+  // A string, number or boolean has no sub-attributes: returned as is, before any per-call set-up (hot in every GET).
+  if (typeof value !== 'object' || value === null) return value;
+  const kept = new Map<string, boolean>();
+  if (!Array.isArray(value)) return keepSubs(value, attr, keep, kept);
+  const items: unknown[] = [];
+  for (const v of value) {
+    const one = keepSubs(v, attr, keep, kept);
+    if (one !== undefined) items.push(one);
+  }
+  return items.length === 0 ? undefined : items;
+}
+
+const never = (sub: AttributeDef | undefined) => sub?.returned === 'never';
+const notNever = (sub: AttributeDef | undefined) => !never(sub);
+/** The default set (nothing asked, nothing excluded): module-level so a GET builds no closure per attribute. */
+const keptByDefault = (sub: AttributeDef | undefined) => !sub || sub.returned === 'always' || !(never(sub) || sub.returned === 'request');
 
 function projectAttr(slot: AttrSlot, value: unknown, inc: Selection | undefined, exc: Selection | undefined): unknown {
   const { attr } = slot;
   // RFC 7643 §2.2: returned "never" — not returned in any response.
   if (attr.returned === 'never') return undefined;
-  const never = (sub: AttributeDef | undefined) => sub?.returned === 'never';
   // RFC 7643 §2.2: returned "always" — "always returned, regardless of the contents of" attributes/excludedAttributes.
-  if (attr.returned === 'always') return filterSubs(value, attr, (sub) => !never(sub));
-  const id = attrId(slot.schemaUrn, attr.name);
+  if (attr.returned === 'always') return filterSubs(value, attr, notNever);
+  // Only a query needs the attribute's id (two lower-casings per attribute of every resource otherwise).
+  const id = inc || exc ? attrId(slot.schemaUrn, attr.name) : '';
   if (inc) {
     const whole = inc.attrs.get(id) === 'all' || (slot.isExtension && inc.wholeExtensions.has(lower(slot.schemaUrn)));
-    if (whole) return filterSubs(value, attr, (sub) => !never(sub));
+    if (whole) return filterSubs(value, attr, notNever);
     const subs = inc.attrs.get(id);
     if (subs === undefined || subs === 'all') return undefined;
     // RFC 7644 §3.4.2.5: "attributes" may name sub-attributes (e.g. name.givenName); always-returned subs stay.
@@ -103,6 +123,7 @@ function projectAttr(slot: AttrSlot, value: unknown, inc: Selection | undefined,
   if (attr.returned === 'request') return undefined;
   const excluded = exc?.attrs.get(id);
   if (excluded === 'all' || (slot.isExtension && exc?.wholeExtensions.has(lower(slot.schemaUrn)))) return undefined;
+  if (!(excluded instanceof Set)) return filterSubs(value, attr, keptByDefault);
   return filterSubs(value, attr, (sub) => {
     if (!sub) return true;
     if (sub.returned === 'always') return true;
@@ -120,7 +141,8 @@ export function projectResource(resource: ScimResource, q: ProjectionQuery, ctx:
   for (const [key, value] of Object.entries(resource)) {
     const r = resolveTopLevelKey(key, ctx);
     if (r?.kind === 'schemas') {
-      out[key] = structuredClone(value);
+      // A list of URN strings (what a stored resource holds) copies as a plain array; anything else deeply.
+      out[key] = Array.isArray(value) && value.every((u) => typeof u === 'string') ? [...value] : structuredClone(value);
     } else if (r?.kind === 'attr') {
       const v = projectAttr(r.slot, value, inc, exc);
       if (v !== undefined) out[key] = v;

@@ -34,6 +34,11 @@ export class SchemaRegistry {
   readonly #schemas: readonly SchemaDef[];
   readonly #resourceTypes: readonly ResourceTypeDef[];
   readonly #byUrn: ReadonlyMap<string, SchemaDef>;
+  // Memos of pure lookups (the registry is frozen): projection and validation ask them for every key of
+  // every resource rendered, which was ~15 % of a GET's CPU (docs/provider.md, Benchmarks). Only found
+  // answers are kept, keyed case-folded, so the memo is bounded by the schemas, not by what clients send.
+  readonly #schemasOf = new Map<string, readonly SchemaOfType[]>();
+  readonly #resolved = new Map<string, ResolvedAttr>();
 
   constructor(schemas: SchemaDef[], resourceTypes: ResourceTypeDef[]) {
     // Copies, frozen: callers cannot change what another caller resolves against.
@@ -77,6 +82,9 @@ export class SchemaRegistry {
   schemasOf(resourceType: string): SchemaOfType[] {
     const rt = this.resourceType(resourceType);
     if (!rt) return [];
+    const known = this.#schemasOf.get(rt.name);
+    // A copy: callers own the array they get.
+    if (known) return [...known];
     const out: SchemaOfType[] = [];
     const core = this.schema(rt.schema);
     // RFC 7643 §6: `schema` is the base schema; resources of the type always carry it.
@@ -85,7 +93,8 @@ export class SchemaRegistry {
       const s = this.schema(ext.schema);
       if (s) out.push({ schema: s, isExtension: true, required: ext.required });
     }
-    return out;
+    this.#schemasOf.set(rt.name, Object.freeze(out.map((o) => Object.freeze(o))));
+    return [...out];
   }
 
   /**
@@ -94,6 +103,17 @@ export class SchemaRegistry {
    * attributes (RFC 7643 §3.1). `schemas` is not an attribute. Undefined when unknown.
    */
   resolve(resourceType: string, path: AttrPath): ResolvedAttr | undefined {
+    // Every step below compares case-insensitively, so the case-folded inputs decide the answer. Names that
+    // resolve hold no newline, so a key with exactly three is never shared with an input that does not resolve.
+    const key = `${lower(resourceType)}\n${lower(path.schema ?? '')}\n${lower(path.attr)}\n${path.subAttr === undefined ? '' : `.${lower(path.subAttr)}`}`;
+    const known = this.#resolved.get(key);
+    if (known) return known;
+    const found = this.#resolveUncached(resourceType, path);
+    if (found) this.#resolved.set(key, Object.freeze(found));
+    return found;
+  }
+
+  #resolveUncached(resourceType: string, path: AttrPath): ResolvedAttr | undefined {
     const rt = this.resourceType(resourceType);
     if (!rt) return undefined;
     const { schema: urn, attr: attrName, subAttr } = splitUrn(path);

@@ -9,6 +9,7 @@
 import { COMMON_ATTRIBUTES } from './core-attributes.ts';
 import { ScimError, scimError } from './errors.ts';
 import { findKey, getMember, isPlainObject, type ResourceContext } from './resource-access.ts';
+import type { SchemaRegistry } from './schema-registry.ts';
 import type { AttributeDef, ScimResource } from './types.ts';
 
 export { isPlainObject, type ResourceContext };
@@ -208,10 +209,25 @@ function requireResourceType(ctx: ResourceContext) {
  * Resolves a top-level key of a resource body: a core or common attribute, an extension URN (its
  * object holds that extension's attributes), or a fully qualified `urn:...:attr` name (RFC 7644 §3.10).
  */
-export function resolveTopLevelKey(
-  key: string,
-  ctx: ResourceContext,
-): { kind: 'attr'; slot: AttrSlot } | { kind: 'extension'; urn: string } | { kind: 'schemas' } | undefined {
+type TopLevelKey = { kind: 'attr'; slot: AttrSlot } | { kind: 'extension'; urn: string } | { kind: 'schemas' };
+
+// Per registry (frozen, so answers never change) and resource type: projection asks this for every key of
+// every resource it renders. Only found answers are kept, case-folded, so the memo is bounded by the schemas.
+const topLevelKeys = new WeakMap<SchemaRegistry, Map<string, TopLevelKey>>();
+
+export function resolveTopLevelKey(key: string, ctx: ResourceContext): TopLevelKey | undefined {
+  let memo = topLevelKeys.get(ctx.registry);
+  if (!memo) topLevelKeys.set(ctx.registry, (memo = new Map()));
+  // Names that resolve hold no newline, so this key is never shared with an input that does not resolve.
+  const id = `${ctx.resourceType}\n${key.toLowerCase()}`;
+  const known = memo.get(id);
+  if (known) return known;
+  const found = resolveTopLevelKeyUncached(key, ctx);
+  if (found) memo.set(id, Object.freeze(found.kind === 'attr' ? { kind: 'attr', slot: Object.freeze(found.slot) } : found));
+  return found;
+}
+
+function resolveTopLevelKeyUncached(key: string, ctx: ResourceContext): TopLevelKey | undefined {
   const { owned } = requireResourceType(ctx);
   // RFC 7643 §3: "schemas" is not an attribute of any schema.
   if (eqi(key, 'schemas')) return { kind: 'schemas' };
