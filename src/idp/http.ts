@@ -151,7 +151,8 @@ export function fetchTransport(inner: typeof fetch): Transport {
       const r = await inner(url, { method: req.method, headers: req.headers, body: req.body, signal, redirect: 'manual' });
       const headers: Record<string, string> = {};
       r.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
-      const next = r.status >= 300 && r.status < 400 && headers.location ? new URL(headers.location, url) : undefined;
+      // A Location that is no URL is never followed: the 3xx is the target's answer, as any other it sends.
+      const next = r.status >= 300 && r.status < 400 && headers.location && URL.canParse(headers.location, url) ? new URL(headers.location, url) : undefined;
       if (next && req.method === 'GET' && next.origin === origin && redirects < MAX_REDIRECTS) {
         await r.body?.cancel().catch(() => undefined);
         url = next.toString();

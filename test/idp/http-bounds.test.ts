@@ -157,3 +157,12 @@ describe('a scenario against a target that floods its answers', () => {
     expect(result.message).toContain(`the target's answer exceeds ${DEFAULT_MAX_BODY_BYTES} bytes`);
   });
 });
+
+describe('IdP client over fetch: a Location that is no URL', () => {
+  it('returns the 3xx as the answer (no exception, no retry)', async () => {
+    const target = await serve((_q, res) => res.writeHead(302, { location: 'http://[::1' }).end());
+    const res = await client(target.url, undefined).send({ method: 'GET', path: '/Users' });
+    expect(res.status).toBe(302);
+    expect(target.hits).toHaveLength(1);
+  });
+});
