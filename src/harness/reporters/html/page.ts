@@ -107,6 +107,22 @@ ${changes.length ? `<label>change <select id="f-change">${options(changes, 'any 
 </div>`;
 }
 
+/**
+ * The table before the script runs (issue 12: readable with JavaScript off): every failing (failed or errored)
+ * result with its message and clause, then a line saying where the rest is. The script replaces all of it.
+ */
+function staticRows(v: ReportView): string {
+  const failing = v.results.filter((r) => r.status === 'failed' || r.status === 'errored');
+  const rows = failing.map((r) => {
+    const rfc = r.cite ? `<a href="${h(r.cite.url)}" target="_blank" rel="noopener">${h(r.rfc)}</a>` : h(r.rfc);
+    const msg = r.message ? `<div class="msg">${h(r.message.split('\n')[0] ?? '')}</div>` : '';
+    return `<tr class="static" data-id="${h(r.id)}"><td>${ICON[r.status]} ${r.status}</td><td><span class="mono">${h(r.id)}</span>${r.profile ? ` (${h(r.profile)})` : ''}<div>${h(r.title)}</div>${msg}</td><td>${h(r.bucket)}</td><td>${r.level}</td><td>${rfc}</td><td class="num">${r.durationMs} ms</td></tr>`;
+  });
+  const rest = v.results.length - failing.length;
+  const note = `${failing.length > 0 ? `Above: the ${failing.length} failing check${failing.length === 1 ? '' : 's'}. ` : ''}${rest} other result${rest === 1 ? ' is' : 's are'} listed with JavaScript on; report.json next to this file holds every result.`;
+  return `${rows.join('')}<tr class="static"><td colspan="6" class="empty">${note}</td></tr>`;
+}
+
 export function renderPage(v: ReportView): string {
   const failing = v.summary.failed + v.summary.errored;
   const regressions = v.baseline?.regressions.length;
@@ -143,7 +159,7 @@ ${baselinePanel(v)}${comparisonPanel(v)}
 <h2 id="checks-h">Checks</h2>
 ${controls(v)}
 <table class="checks" aria-labelledby="checks-h"><thead><tr>${th('status', 'status')}${th('id', 'check')}${th('area', 'area')}${th('level', 'level')}${th('rfc', 'RFC')}${th('time', 'time', 'num')}</tr></thead>
-<tbody id="rows"><tr><td colspan="6" class="empty">This report needs JavaScript to list its checks; report.json next to it holds the same data.</td></tr></tbody></table>
+<tbody id="rows">${staticRows(v)}</tbody></table>
 <div id="live" class="sr" aria-live="polite"></div>
 <footer>Rows are keyboard reachable: Tab to a row, Enter to open it, ↑/↓ to move. The view is kept in the address, so a link opens the same filters and row. Credentials are redacted from every transcript.</footer>
 </main>
