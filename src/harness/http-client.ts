@@ -319,8 +319,9 @@ export function createHttpClient(
       }
       // Only same-origin redirects of reads are followed; anything else is returned as-is for the check to judge.
       if (res.status >= 300 && res.status < 400 && res.headers.location && (method === 'GET' || method === 'HEAD') && redirects < MAX_REDIRECTS) {
-        const next = new URL(res.headers.location, url);
-        if (next.origin !== origin || url.origin !== origin) return res;
+        // Issue 11 #16: a Location that is no URL is the target's wrong answer, returned for the check to judge.
+        const next = URL.canParse(res.headers.location, url) ? new URL(res.headers.location, url) : undefined;
+        if (!next || next.origin !== origin || url.origin !== origin) return res;
         redirects++;
         url = next;
         headers = buildHeaders(req, url, bodyText);

@@ -4,7 +4,7 @@
  */
 import type { Check, CheckContext, HttpResponse } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
-import { attr, attrPath } from './support/attributes.ts';
+import { attr, attrPath, multi } from './support/attributes.ts';
 import { describeBody } from '../context.ts';
 import { table8 } from './support/cites.ts';
 
@@ -434,7 +434,7 @@ export const checks: Check[] = [
     async run(ctx) {
       const ids = new Set((await listOf(ctx, SCHEMAS)).map((s) => String(attr(s, 'id')).toLowerCase()));
       for (const rt of await listOf(ctx, RESOURCE_TYPES)) {
-        const named = [attr(rt, 'schema'), ...((attr(rt, 'schemaExtensions') ?? []) as unknown[]).map((e) => attr(e, 'schema'))];
+        const named = [attr(rt, 'schema'), ...multi(rt, 'schemaExtensions').map((e) => attr(e, 'schema'))];
         for (const urn of named) {
           ctx.expectTrue(ids.has(String(urn).toLowerCase()), `schema ${urn} of resource type ${attr(rt, 'name')} should be listed at /Schemas`, {
             expected: urn,

@@ -5,7 +5,7 @@
 import type { Check, CheckContext, HttpResponse } from '../check.ts';
 import { attr, attrPath } from './support/attributes.ts';
 import { brief, header, userPath } from './support/http.ts';
-import { currentUser, getUser, patchBody, putBodyFrom, sameEtag, versionOf } from './support/resources.ts';
+import { currentUser, getUser, patchBody, putBodyFrom, readResource, sameEtag, versionOf } from './support/resources.ts';
 import { pickWritableString, type AttributeSlot } from './support/writable.ts';
 
 const CITE_HEADER = {
@@ -43,11 +43,15 @@ function expectEtagHeader(ctx: CheckContext, res: HttpResponse, what: string): s
   return etag as string;
 }
 
-async function freshUser(ctx: CheckContext): Promise<{ id: string; res: HttpResponse }> {
+/**
+ * A user just created and read back: the GET's answer (for its ETag) and the resource it carried. Issue 11 #16:
+ * read through readResource, so a GET answering 200 with HTML or a non-object fails the check (the target's
+ * wrong answer) instead of breaking putBodyFrom.
+ */
+async function freshUser(ctx: CheckContext): Promise<{ id: string; res: HttpResponse; resource: Record<string, unknown> }> {
   const user = await ctx.fixtures.createUser();
-  const res = await getUser(ctx, user.id);
-  ctx.expectStatus(res, 200, 'GET of the created user');
-  return { id: user.id, res };
+  const { res, resource } = await readResource(ctx, userPath(ctx, user.id));
+  return { id: user.id, res, resource };
 }
 
 function put(ctx: CheckContext, id: string, body: unknown, headers: Record<string, string> = {}) {
@@ -55,8 +59,8 @@ function put(ctx: CheckContext, id: string, body: unknown, headers: Record<strin
 }
 
 /** A PUT of what was read with one attribute (picked from the target's schema, support/writable.ts) changed. */
-function putChanged(ctx: CheckContext, id: string, current: HttpResponse, slot: AttributeSlot, value: string, headers: Record<string, string> = {}) {
-  return put(ctx, id, slot.set(putBodyFrom(current.json), value), headers);
+function putChanged(ctx: CheckContext, id: string, current: Record<string, unknown>, slot: AttributeSlot, value: string, headers: Record<string, string> = {}) {
+  return put(ctx, id, slot.set(putBodyFrom(current), value), headers);
 }
 
 /** The two ways a check changes one attribute of a user: a full PUT of what was read, or a PATCH replace. */
@@ -64,7 +68,7 @@ interface WriteVerb {
   verb: 'PUT' | 'PATCH';
   key: 'put' | 'patch';
   requires: Check['requires'];
-  change(ctx: CheckContext, id: string, current: HttpResponse, slot: AttributeSlot, value: string, headers?: Record<string, string>): Promise<HttpResponse>;
+  change(ctx: CheckContext, id: string, current: Record<string, unknown>, slot: AttributeSlot, value: string, headers?: Record<string, string>): Promise<HttpResponse>;
 }
 
 const WRITE_VERBS: WriteVerb[] = [
@@ -98,9 +102,9 @@ function versionChanges(w: WriteVerb): Check {
     requires: w.requires,
     async run(ctx) {
       const slot = pickWritableString(ctx);
-      const { id, res } = await freshUser(ctx);
+      const { id, res, resource } = await freshUser(ctx);
       const before = versionOf(res);
-      const answer = await w.change(ctx, id, res, slot, `scimcheck-${crypto.randomUUID().slice(0, 6)}`);
+      const answer = await w.change(ctx, id, resource, slot, `scimcheck-${crypto.randomUUID().slice(0, 6)}`);
       ctx.expectStatus(answer, w.verb === 'PUT' ? 200 : [200, 204], w.verb);
       const after = versionOf(await getUser(ctx, id));
       ctx.expectTrue(before !== undefined && after !== undefined && !sameEtag(before, after), 'the version should change after a modification', {
@@ -122,8 +126,8 @@ function staleIfMatchRefused(w: WriteVerb): Check {
     requires: w.requires,
     async run(ctx) {
       const slot = pickWritableString(ctx);
-      const { id, res } = await freshUser(ctx);
-      const answer = await w.change(ctx, id, res, slot, 'scimcheck-should-not-land', { 'If-Match': staleTag() });
+      const { id, res, resource } = await freshUser(ctx);
+      const answer = await w.change(ctx, id, resource, slot, 'scimcheck-should-not-land', { 'If-Match': staleTag() });
       ctx.expectScimError(answer, STALE_REFUSALS);
       const after = await currentUser(ctx, id);
       ctx.expectTrue(slot.get(after) !== 'scimcheck-should-not-land', `the refused ${w.verb} should not change the user's ${slot.path}`, {
@@ -205,8 +209,8 @@ export const checks: Check[] = [
     requires: ['etag', 'write'],
     async run(ctx) {
       const slot = pickWritableString(ctx);
-      const { id, res } = await freshUser(ctx);
-      const answer = await putChanged(ctx, id, res, slot, 'scimcheck-etag');
+      const { id, res, resource } = await freshUser(ctx);
+      const answer = await putChanged(ctx, id, resource, slot, 'scimcheck-etag');
       ctx.expectStatus(answer, 200, 'PUT');
       expectEtagHeader(ctx, answer, 'the PUT answer');
     },
@@ -312,11 +316,11 @@ export const checks: Check[] = [
     requires: ['etag', 'write'],
     async run(ctx) {
       const slot = pickWritableString(ctx);
-      const { id, res } = await freshUser(ctx);
+      const { id, res, resource } = await freshUser(ctx);
       const old = versionOf(res);
       if (!old) ctx.fail('the user carries no ETag', { expected: 'an ETag header', actual: '(absent)' });
-      ctx.expectStatus(await putChanged(ctx, id, res, slot, 'scimcheck-first-change'), 200, 'first PUT');
-      const second = await putChanged(ctx, id, res, slot, 'scimcheck-lost-update', { 'If-Match': old as string });
+      ctx.expectStatus(await putChanged(ctx, id, resource, slot, 'scimcheck-first-change'), 200, 'first PUT');
+      const second = await putChanged(ctx, id, resource, slot, 'scimcheck-lost-update', { 'If-Match': old as string });
       ctx.expectTrue(STALE_REFUSALS.includes(second.status), 'a PUT with the pre-change version should be refused (no lost update)', {
         expected: STALE_REFUSALS,
         actual: brief(second),
@@ -332,10 +336,10 @@ export const checks: Check[] = [
     requires: ['etag', 'write'],
     async run(ctx) {
       const slot = pickWritableString(ctx);
-      const { id, res } = await freshUser(ctx);
+      const { id, res, resource } = await freshUser(ctx);
       const tag = versionOf(res);
       if (!tag) ctx.fail('the user carries no ETag', { expected: 'an ETag header', actual: '(absent)' });
-      const answer = await putChanged(ctx, id, res, slot, 'scimcheck-conditional', { 'If-Match': tag as string });
+      const answer = await putChanged(ctx, id, resource, slot, 'scimcheck-conditional', { 'If-Match': tag as string });
       ctx.expectStatus(answer, 200, 'PUT with the current If-Match');
       ctx.expectEqual(slot.get(await currentUser(ctx, id)), 'scimcheck-conditional', `${slot.path} after the conditional PUT`);
     },

@@ -4,7 +4,7 @@
  */
 import type { Check, CheckContext, HttpResponse } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
-import { attr, containsPassword } from './support/attributes.ts';
+import { attr, containsPassword, multi } from './support/attributes.ts';
 import { filterString } from './support/names.ts';
 import { expectNot5xx, expectRefused, userPath, usersPath } from './support/http.ts';
 import { GROUPS_READONLY_MUST, PATCH_MUTABILITY_SHALL } from './support/cites.ts';
@@ -245,7 +245,7 @@ export const checks: Check[] = [
       if (res.status >= 400) return expectRefused(ctx, res, 'POST /Users with groups');
       ctx.expectStatus(res, 201, 'POST /Users with groups');
       const id = String(attr(res.json, 'id'));
-      const members = (attr((await ctx.http.send({ method: 'GET', path: `${ctx.target.endpoints.groups}/${encodeURIComponent(group.id)}` })).json, 'members') ?? []) as unknown[];
+      const members = multi((await ctx.http.send({ method: 'GET', path: `${ctx.target.endpoints.groups}/${encodeURIComponent(group.id)}` })).json, 'members');
       ctx.expectTrue(!members.some((m) => attr(m, 'value') === id), 'the group should not gain the user through User.groups', {
         expected: 'no membership',
         actual: members,
@@ -267,7 +267,7 @@ export const checks: Check[] = [
       // "the appropriate HTTP response status code": any refusal; a scimType, if given, is Table 9's "mutability".
       // Where the User schema has no groups attribute at all (RFC 7643 §7), invalidPath is the right scimType.
       expectRefused(ctx, res, 'PATCH add groups', declared(ctx, 'groups') ? 'mutability' : undefined);
-      const members = (attr((await ctx.http.send({ method: 'GET', path: `${ctx.target.endpoints.groups}/${encodeURIComponent(group.id)}` })).json, 'members') ?? []) as unknown[];
+      const members = multi((await ctx.http.send({ method: 'GET', path: `${ctx.target.endpoints.groups}/${encodeURIComponent(group.id)}` })).json, 'members');
       ctx.expectTrue(!members.some((m) => attr(m, 'value') === user.id), 'the group should not gain the user', { expected: 'no membership', actual: members });
     },
   },
@@ -285,7 +285,7 @@ export const checks: Check[] = [
       const res = await ctx.http.send({ method: 'PUT', path: userPath(ctx, user.id), body: { ...putBodyFrom(await currentUser(ctx, user.id)), groups: [{ value: group.id }] } });
       expectNot5xx(ctx, res, 'PUT with groups');
       ctx.expectTrue(res.status < 300 || res.status >= 400, 'PUT with groups should be applied (groups ignored) or refused', { expected: '2xx or 4xx', actual: res.status });
-      const members = (attr((await ctx.http.send({ method: 'GET', path: `${ctx.target.endpoints.groups}/${encodeURIComponent(group.id)}` })).json, 'members') ?? []) as unknown[];
+      const members = multi((await ctx.http.send({ method: 'GET', path: `${ctx.target.endpoints.groups}/${encodeURIComponent(group.id)}` })).json, 'members');
       ctx.expectTrue(!members.some((m) => attr(m, 'value') === user.id), 'the group should not gain the user through User.groups', {
         expected: 'no membership',
         actual: members,

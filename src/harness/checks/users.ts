@@ -4,7 +4,7 @@
  */
 import type { Check, CheckContext, HttpResponse } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
-import { attr, attrPath, isAbsoluteUrl, isDateTime, sameUrl } from './support/attributes.ts';
+import { attr, attrPath, isAbsoluteUrl, isDateTime, multi, sameUrl } from './support/attributes.ts';
 import { unknownId } from './support/names.ts';
 import { expect2xx, expectRefused, header, userPath, usersPath } from './support/http.ts';
 import { currentUser, getUser, postUser, putBodyFrom } from './support/resources.ts';
@@ -634,7 +634,7 @@ export const checks: Check[] = [
           { value: home, type: 'home' },
         ],
       });
-      const emails = (attr(await currentUser(ctx, user.id), 'emails') ?? []) as unknown[];
+      const emails = multi(await currentUser(ctx, user.id), 'emails');
       const find = (v: string) => emails.find((e) => String(attr(e, 'value')).toLowerCase() === v);
       ctx.expectTrue(find(work) && find(home), 'both emails should read back', { expected: [work, home], actual: emails });
       ctx.expectEqual(attr(find(work), 'primary'), true, 'primary of the work email');

@@ -31,14 +31,23 @@ export function getUser(ctx: CheckContext, id: string, extra: Partial<HttpReques
   return ctx.http.send({ method: 'GET', path: userPath(ctx, id), ...extra });
 }
 
-/** GET one resource and require 200 with a single resource (not a ListResponse, not an error). */
-export async function read(ctx: CheckContext, path: string, query?: HttpRequest['query']): Promise<Record<string, any>> {
+/**
+ * GET one resource and require 200 with a single resource (not a ListResponse, not an error, not HTML): the
+ * answer and the resource as an object. Issue 11 #16: a check reads fields of what a target answered only
+ * through this (or attr()), so a login page served with 200 is the target's failure, never a TypeError of ours.
+ */
+export async function readResource(ctx: CheckContext, path: string, query?: HttpRequest['query']): Promise<{ res: HttpResponse; resource: Record<string, any> }> {
   const res = await ctx.http.send({ method: 'GET', path, query });
   if (res.status !== 200) ctx.fail(`GET ${path} should answer 200 with the resource, got HTTP ${res.status}`, { expected: 200, actual: brief(res) });
   if (!isObject(res.json) || isListResponse(res.json)) {
     ctx.fail(`GET ${path} should answer the resource itself; it answered ${describeBody(res.json)}`, { expected: 'a single resource', actual: brief(res) });
   }
-  return res.json;
+  return { res, resource: res.json };
+}
+
+/** GET one resource and require 200 with a single resource (not a ListResponse, not an error). */
+export async function read(ctx: CheckContext, path: string, query?: HttpRequest['query']): Promise<Record<string, any>> {
+  return (await readResource(ctx, path, query)).resource;
 }
 
 /** RFC 7644 §3.4.2: a ListResponse is recognised by its message URN. */

@@ -1,0 +1,135 @@
+/**
+ * Issue 11 #16: a target's wrong answer is the target's failure, never a harness error. Every conformance check
+ * runs against a target whose discovery is honest (the reference provider's) but whose other answers are
+ * hostile: HTML with 200, empty bodies, JSON of odd shapes (null, arrays, strings, huge numbers, SCIM keys with
+ * the wrong types), any status and headers, mixed with real answers so checks get past their first request.
+ * No result may be `errored`. In-process (a fetch handler): no port, no traffic.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createProvider } from '../../src/provider/create-provider.ts';
+import { createHttpClient } from '../../src/harness/http-client.ts';
+import { discover } from '../../src/harness/discovery.ts';
+import { createFixtureRegistry } from '../../src/harness/fixtures.ts';
+import { runSuites } from '../../src/harness/runner.ts';
+import { allChecks } from '../../src/harness/checks/index.ts';
+
+const TOKEN = 'hostile-answers-token';
+const BASE = 'http://127.0.0.1:9/scim/v2';
+const DISCOVERY = /\/(ServiceProviderConfig|Schemas|ResourceTypes)(\/|$)/;
+
+/** One scripted answer: the provider's own (`real`), or a made-up status, headers and body. */
+type Answer = { real: true } | { real: false; status: number; headers: Record<string, string>; body: string };
+
+/**
+ * Runs `only` (or every check) against a target answering the n-th non-discovery request with
+ * answers[n % answers.length]. Returns the errored results.
+ */
+async function erroredAgainst(answers: readonly Answer[], only?: string[]): Promise<{ id: string; message?: string }[]> {
+  const provider = createProvider({ auth: { tokens: [{ token: TOKEN }] } });
+  let n = 0;
+  const fetch = async (req: Request): Promise<Response> => {
+    if (DISCOVERY.test(new URL(req.url).pathname)) return provider.fetch(req);
+    const a = answers[n++ % answers.length] as Answer;
+    if (a.real) return provider.fetch(req);
+    // Fetch's Response cannot carry a body with a null-body status (204, 205, 304).
+    return new Response([204, 205, 304].includes(a.status) || a.body === '' ? null : a.body, { status: a.status, headers: a.headers });
+  };
+  const http = createHttpClient({ baseUrl: BASE, auth: { kind: 'bearer', token: TOKEN }, fetch, timeoutMs: 5000 });
+  const target = await discover(http, { baseUrl: BASE, prefix: 'scimcheck-hostile' });
+  // One at a time, so a failing script replays the same way.
+  const out = await runSuites({ checks: allChecks(), target, http, fixtures: createFixtureRegistry(target), concurrency: 1, checkTimeoutMs: 20_000, ...(only ? { only } : {}) });
+  await provider.close();
+  return out.results.filter((r) => r.status === 'errored').map((r) => ({ id: r.id, message: r.message?.split('\n').slice(0, 3).join(' / ') }));
+}
+
+const scim = { 'content-type': 'application/scim+json' };
+const html = (status = 200): Answer => ({ real: false, status, headers: { 'content-type': 'text/html' }, body: '<html><body>Login</body></html>' });
+const json = (body: unknown, status = 200, headers: Record<string, string> = scim): Answer => ({ real: false, status, headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const REAL: Answer = { real: true };
+
+/** Named scripts for the sweep over every check: each a shape seen from real targets or a hostile one. */
+const SCRIPTS: Record<string, Answer[]> = {
+  // The reported case: writes work, reads by id answer a login page.
+  'real writes, HTML reads': [REAL, html(), REAL, html(), html(), REAL],
+  'HTML 200 for everything': [html()],
+  'empty 200': [{ real: false, status: 200, headers: scim, body: '' }],
+  'JSON null / array / string / number': [json(null), json([]), json('x'), json(1e308), REAL],
+  'SCIM keys of the wrong type': [
+    REAL,
+    json({ schemas: 'x', id: 5, meta: 'm', Resources: { a: 1 }, totalResults: '7', Operations: null, userName: [], emails: 'e', members: 3, itemsPerPage: -1, startIndex: 1e400 }, 200, { ...scim, etag: '', location: 'not a url' }),
+    json({ id: null, meta: { version: 7, location: 9, resourceType: [] }, Resources: [null, 1, 'x', []], totalResults: 1e21 }, 201),
+    REAL,
+  ],
+  'errors with odd bodies': [json({ status: 400, scimType: 5, detail: { x: 1 } }, 400), json('<oops>', 409, { 'content-type': 'text/plain' }), json([], 412), REAL, json({}, 500)],
+};
+
+/** One hostile answer every `period` requests (at each offset), real answers between: hostile at every depth of a check. */
+for (const [name, hostile] of Object.entries({ HTML: html(), 'JSON null': json(null), 'wrong types': (SCRIPTS['SCIM keys of the wrong type'] as Answer[])[1] as Answer })) {
+  for (const period of [2, 3, 4]) {
+    for (let offset = 0; offset < period; offset += 2) {
+      SCRIPTS[`${name} every ${period}th answer (offset ${offset})`] = Array.from({ length: period }, (_, i) => (i === offset ? hostile : REAL));
+    }
+  }
+}
+
+describe('hostile answers never make a check error', () => {
+  it.each(Object.entries(SCRIPTS))('every check against "%s": none errored', async (_name, answers) => {
+    expect(await erroredAgainst(answers)).toEqual([]);
+  }, 240_000);
+
+  /** A body a target might send: any JSON, JSON with SCIM's keys holding anything, HTML, empty, broken JSON. */
+  const body = fc.oneof(
+    fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),
+    fc
+      .record(
+        {
+          schemas: fc.jsonValue({ maxDepth: 2 }),
+          id: fc.jsonValue({ maxDepth: 1 }),
+          meta: fc.jsonValue({ maxDepth: 2 }),
+          Resources: fc.jsonValue({ maxDepth: 3 }),
+          totalResults: fc.oneof(fc.integer(), fc.double(), fc.constant(1e400), fc.string()),
+          Operations: fc.jsonValue({ maxDepth: 3 }),
+          userName: fc.jsonValue({ maxDepth: 1 }),
+          displayName: fc.jsonValue({ maxDepth: 1 }),
+          members: fc.jsonValue({ maxDepth: 2 }),
+          emails: fc.jsonValue({ maxDepth: 2 }),
+          status: fc.jsonValue({ maxDepth: 1 }),
+          scimType: fc.jsonValue({ maxDepth: 1 }),
+        },
+        { requiredKeys: [] },
+      )
+      .map((o) => JSON.stringify(o)),
+    fc.constantFrom('', '<html>hi</html>', '{"id":', '[1,2', 'null', '{"totalResults": 1e400, "Resources": [1e400]}', '\u0000\uffff'),
+  );
+  const answer: fc.Arbitrary<Answer> = fc.oneof(
+    { weight: 2, arbitrary: fc.constant(REAL) },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        real: fc.constant(false as const),
+        status: fc.oneof(fc.constantFrom(200, 201, 204, 304, 400, 401, 404, 409, 412, 500), fc.integer({ min: 200, max: 599 })),
+        headers: fc.record(
+          {
+            'content-type': fc.constantFrom('application/scim+json', 'application/json', 'text/html', 'text/plain; charset=utf-8', ''),
+            etag: fc.oneof(fc.constantFrom('W/"1"', '"x"', '', 'garbage'), fc.stringMatching(/^[!-~]{0,10}$/)),
+            location: fc.constantFrom(`${BASE}/Users/x`, '/relative', 'not a url', 'http://[::1', ''),
+          },
+          { requiredKeys: ['content-type'] },
+        ),
+        body,
+      }),
+    },
+  );
+  const ids = allChecks().map((c) => c.id);
+
+  it('a sample of checks against arbitrary status, headers and bodies: none errored (fast-check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(answer, { minLength: 1, maxLength: 12 }), fc.shuffledSubarray(ids, { minLength: 25, maxLength: 25 }), async (answers, only) => {
+        expect(await erroredAgainst(answers, only)).toEqual([]);
+      }),
+      // Bounded by runs, not wall clock: 25 checks a run, 30 runs.
+      { numRuns: 30, seed: 11_16, endOnFailure: true },
+    );
+  }, 600_000);
+});
