@@ -15,6 +15,8 @@ import { resolveProfiles, toCheckResult } from './scenario-suite.ts';
 import { loadScenarios } from './scenario/load.ts';
 import { runScenario, type StepVerdict } from './scenario/runner.ts';
 import { visible } from '../harness/reporters/visible.ts';
+import { redactSecrets, scrubSecrets } from '../harness/redact.ts';
+import { secretsOf } from '../harness/http-client.ts';
 
 const USAGE = `usage: scimcheck idp --profile okta|entra|entra-2020|onelogin --scenario NAME|all --target URL [flags]
 
@@ -62,7 +64,9 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
   const print = io.out ?? ((l: string) => console.log(l));
   // Issue 11 #15: step details and --verbose exchanges carry the target's text; escape sequences in it are
   // shown, never executed by the terminal.
-  const out = (l: string) => print(visible(l));
+  // Issue 11 #11: nor the credentials, when a target echoes them into a detail (known once flags are read).
+  let secrets: string[] = [];
+  const out = (l: string) => print(visible(redactSecrets(l, secrets)));
   const env = io.env ?? process.env;
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -106,6 +110,7 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
   if (values['auth-bearer'] && values['auth-basic']) throw new UsageError('give either --auth-bearer or --auth-basic, not both');
   if (basic !== undefined && !basic.includes(':')) throw new UsageError('--auth-basic must be USER:PASS');
   const authorization = bearer ? `Bearer ${bearer}` : basic ? `Basic ${Buffer.from(basic).toString('base64')}` : undefined;
+  secrets = bearer ? [bearer] : basic ? secretsOf({ kind: 'basic', user: basic.slice(0, basic.indexOf(':')), password: basic.slice(basic.indexOf(':') + 1) }) : [];
   const scenarios = await loadScenarios(((values.scenario as string | undefined) ?? 'all').split(',').filter(Boolean));
   const verbose = Boolean(values.verbose);
   const quiet = Boolean(values.quiet);
@@ -152,7 +157,7 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
   if (values.json) {
     const { version } = await import('../version.ts');
     const report = { tool: 'scimcheck', version, target, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), seed: 0, summary, results };
-    await writeFile(values.json as string, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(values.json as string, `${JSON.stringify(scrubSecrets(report, secrets), null, 2)}\n`);
   }
   if (unreachable) return 3;
   return failed ? 1 : 0;
