@@ -91,12 +91,14 @@ function redactFilterPasswords(filter: string): string {
 
 /**
  * The forms a secret takes once a target (or our own encoders) has handled it: raw, URL-encoded (both hex
- * cases, `+` for space as in a form body), JSON-escaped. Longest first, so a longer form is never cut by a
+ * cases, `+` for space as in a form body), JSON-escaped, HTML-escaped. Longest first, so a longer form is never cut by a
  * shorter one it contains.
  */
 export function secretForms(s: string): string[] {
   const url = encodeURIComponent(s);
-  const forms = new Set([s, url, url.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()), url.replace(/%20/g, '+'), JSON.stringify(s).slice(1, -1)]);
+  // HTML-escaped too: a target that renders the header into an HTML error page hands it back that way.
+  const html = s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  const forms = new Set([s, url, url.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()), url.replace(/%20/g, '+'), JSON.stringify(s).slice(1, -1), html]);
   return [...forms].sort((a, b) => b.length - a.length);
 }
 

@@ -42,7 +42,7 @@ function echoInto(v: unknown, cred: string): unknown {
   out[`echo:${cred}`] = { nested: [cred, encodeURIComponent(cred), `you sent ${cred}`] };
   if ('userName' in out) out.userName = `${String(out.userName)}|${cred}`;
   if ('displayName' in out) out.displayName = cred;
-  out.detail = `Authorization was ${cred} (${encodeURIComponent(cred)})`;
+  out.detail = `Authorization was ${cred} (${encodeURIComponent(cred)}, <b>${cred.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}</b>)`;
   return out;
 }
 
