@@ -118,9 +118,12 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
  * string and every object key, however deep: a target that echoes the Authorization value in `detail`, in an
  * attribute value or as a JSON key must not carry it into report.json, JUnit, HTML, Markdown or the console.
  */
-export function scrubSecrets<T>(value: T, secrets: readonly string[]): T {
+export function scrubSecrets<T>(value: T, secrets: readonly string[], opts: { keys?: boolean } = {}): T {
   const live = secrets.filter((s) => s && s.length >= 4);
   if (live.length === 0) return value;
+  // Keys are scrubbed only in what the target wrote (expected/actual): our own field names (`users`, `status`)
+  // must survive a Basic user that happens to spell part of them.
+  const keys = opts.keys ?? true;
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return redactSecrets(v, live);
     if (Array.isArray(v)) return v.map(walk);
@@ -128,9 +131,27 @@ export function scrubSecrets<T>(value: T, secrets: readonly string[]): T {
     const out: Record<string, unknown> = {};
     // defineProperty: a target's `__proto__` key stays a plain key instead of replacing the copy's prototype.
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      Object.defineProperty(out, redactSecrets(k, live), { value: walk(x), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, keys ? redactSecrets(k, live) : k, { value: walk(x), enumerable: true, writable: true, configurable: true });
     }
     return out;
   };
   return walk(value) as T;
+}
+
+/** A result's own vocabulary (ids, titles, levels): ours, never the target's, and what prerequisites look up. */
+const RESULT_OWN_FIELDS = ['id', 'title', 'suite', 'area', 'rfc', 'level', 'status', 'profile', 'blockedBy'] as const;
+
+/**
+ * One result scrubbed of every credential literal (issue 11 #11): every string the target could have shaped
+ * (message, expected, actual, reproduce, transcript), and the keys of the target's JSON in expected/actual. The
+ * result's field names and its own vocabulary stay as they are: a Basic user named `user` must not rename
+ * `users.create.returns-201` (its prerequisites are looked up by id).
+ */
+export function scrubResult<R extends { expected?: unknown; actual?: unknown }>(r: R, secrets: readonly string[]): R {
+  const out = scrubSecrets(r, secrets, { keys: false });
+  const own = r as Record<string, unknown>;
+  for (const f of RESULT_OWN_FIELDS) if (own[f] !== undefined) (out as Record<string, unknown>)[f] = own[f];
+  if (r.expected !== undefined) out.expected = scrubSecrets(r.expected, secrets);
+  if (r.actual !== undefined) out.actual = scrubSecrets(r.actual, secrets);
+  return out;
 }

@@ -12,7 +12,7 @@ import { effectivePhases, needsProblems, PHASES, prerequisiteSkip } from './prer
 import { CheckSetError } from './checks/index.ts';
 import { matchesAny } from './glob.ts';
 import { transcriptToCurl } from './curl.ts';
-import { redactBody, redactHeaders, redactJson, redactSecrets, redactUrl, scrubSecrets } from './redact.ts';
+import { redactBody, redactHeaders, redactJson, redactSecrets, redactUrl, scrubResult, scrubSecrets } from './redact.ts';
 import { formatCite } from '../scim/citations.ts';
 import { findRootCauses, type FaultSignature } from './root-causes.ts';
 import { DEADLINE_PASSED, formatDuration, RunStopped, stopAfter, stopReason, suiteShareMs } from './run-stop.ts';
@@ -337,7 +337,7 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
   const emit = (i: number, raw: CheckResult) => {
     // Issue 11 #11: the one place every conformance result passes (before the console sees it): every known
     // credential literal is scrubbed from every string and key, expected/actual and messages included.
-    const r = scrubSecrets(raw, secrets);
+    const r = scrubResult(raw, secrets);
     results[i] = r;
     byId.set(r.id, r);
     opts.onResult?.(r);
@@ -425,7 +425,7 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
     transcript: [],
   });
   const add = (raw: CheckResult) => {
-    const r = scrubSecrets(raw, secrets); // issue 11 #11, as in emit
+    const r = scrubResult(raw, secrets); // issue 11 #11, as in emit
     all.push(r);
     opts.onResult?.(r);
   };
@@ -462,7 +462,7 @@ export async function runSuites(opts: RunSuitesOptions): Promise<SuitesOutcome> 
     }
   }
   // A target can name what it made after the token (ids, locations): cleanup's words are scrubbed too.
-  return { results: all, cleanupWarnings: scrubSecrets(cleanupWarnings, secrets), leftBehind: scrubSecrets(cleanup.leftBehind, secrets), interrupted: !!opts.signal?.aborted || stopped };
+  return { results: all, cleanupWarnings: scrubSecrets(cleanupWarnings, secrets), leftBehind: scrubSecrets(cleanup.leftBehind, secrets, { keys: false }), interrupted: !!opts.signal?.aborted || stopped };
 }
 
 /** How long a stopped suite may take to hand back what it has (its requests are aborted at once). */

@@ -15,7 +15,7 @@ import { resolveProfiles, toCheckResult } from './scenario-suite.ts';
 import { loadScenarios } from './scenario/load.ts';
 import { runScenario, type StepVerdict } from './scenario/runner.ts';
 import { visible } from '../harness/reporters/visible.ts';
-import { redactSecrets, scrubSecrets } from '../harness/redact.ts';
+import { redactSecrets, scrubResult, scrubSecrets } from '../harness/redact.ts';
 import { secretsOf } from '../harness/http-client.ts';
 
 const USAGE = `usage: scimcheck idp --profile okta|entra|entra-2020|onelogin --scenario NAME|all --target URL [flags]
@@ -157,7 +157,7 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
   if (values.json) {
     const { version } = await import('../version.ts');
     const report = { tool: 'scimcheck', version, target, startedAt: startedAt.toISOString(), durationMs: Date.now() - startedAt.getTime(), seed: 0, summary, results };
-    await writeFile(values.json as string, `${JSON.stringify(scrubSecrets(report, secrets), null, 2)}\n`);
+    await writeFile(values.json as string, `${JSON.stringify({ ...scrubSecrets(report, secrets, { keys: false }), results: results.map((r) => scrubResult(r, secrets)) }, null, 2)}\n`);
   }
   if (unreachable) return 3;
   return failed ? 1 : 0;

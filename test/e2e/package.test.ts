@@ -243,7 +243,7 @@ describe.skipIf(!registry.ok)('the npm package, installed into an empty project'
       expect(await ui.text()).toContain(consoleCss.trim());
 
       // The scenario files ship in the package (scenarios/), found from dist/.
-      const idp = await cli(['idp', '--profile', 'okta', '--scenario', 'rename-user', '--target', baseUrl, '--auth-bearer', 'pkg-token', '--quiet']);
+      const idp = await cli(['idp', '--profile', 'okta', '--scenario', 'rename-user', '--target', baseUrl, '--auth-bearer', 'pkg-token']);
       expect(idp.code, `${idp.stdout}\n${idp.stderr}`).toBe(0);
       expect(idp.stdout).toContain('rename-user');
     } finally {
