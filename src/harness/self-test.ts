@@ -266,6 +266,8 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   },
   // RFC 7643 §4.1.1: userName is caseExact false, also in the bare lookup IdPs send before a create.
   'bare-lookup-case-sensitive': { only: ['filter.eq'], mustFail: ['filter.eq.bare-lookup-case-insensitive'] },
+  // RFC 7644 §3.4.2.2: gt and lt are strict ("greater than", "less than"); the probe's own checks catch it.
+  'ordering-inclusive': { only: ['filter.operator', 'filter.gt'], mustFail: ['filter.operator.gt', 'filter.operator.lt'] },
   // RFC 7644 §3.4.2.2: caseExact decides case sensitivity for every operator, not only eq.
   'case-insensitive-eq-only': {
     only: ['filter.case-folding'],

@@ -41,6 +41,11 @@ export function faultyMatcher(filter: FilterNode, ctx: FaultFilterContext): Matc
     const exact = { ...strict, registry: withCaseExact(ctx.registry, () => true) };
     return combine(filter, (leaf) => compileFilter(leaf, leaf.op === 'eq' ? strict : exact));
   }
+  if (ctx.faults.has('ordering-inclusive')) {
+    // The off-by-one of a server that maps gt/lt onto its store's >=/<= operators.
+    const inclusive = { gt: 'ge', lt: 'le' } as const;
+    return combine(filter, (leaf) => compileFilter(leaf.op === 'gt' || leaf.op === 'lt' ? ({ ...leaf, op: inclusive[leaf.op] } as FilterNode) : leaf, strict));
+  }
   if (ctx.faults.has('filter-values-as-regex')) {
     return combine(filter, (leaf) => regexLeaf(leaf) ?? compileFilter(leaf, strict));
   }

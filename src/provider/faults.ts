@@ -40,6 +40,7 @@ export const FAULTS = {
   'non-canonical-type-refused': 'a `type` outside the attribute\'s canonicalValues (or any type where none are published) is refused with 400 (RFC 7643 §7: canonical values are suggestions)',
   'filter-values-as-regex': 'string compValues are used as regular expressions: `userName eq ".*"` matches everyone, `.` `+` `(` misbehave (RFC 7644 §3.4.2.2)',
   'bare-lookup-case-sensitive': 'a bare `filter=userName eq "X"` is looked up case-sensitively, while the same clause inside and/or is not (RFC 7643 §4.1.1 caseExact false)',
+  'ordering-inclusive': '`gt` / `lt` include equal values, as `ge` / `le` do (RFC 7644 §3.4.2.2: gt is "greater than", not "or equal")',
   'case-insensitive-eq-only': 'only `eq` folds case; ne / co / sw / ew / gt.. compare exactly even where caseExact is false (RFC 7644 §3.4.2.2)',
   'search-creates': 'POST /{Users|Groups}/.search is routed to create and stores a new resource (RFC 7644 §3.4.3)',
   'bulk-status-number': 'BulkResponse operation `status` is a JSON number instead of a string (RFC 7644 §3.7.3)',

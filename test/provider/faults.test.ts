@@ -132,6 +132,10 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
     const sw = (await c.get(`/Users?${q('displayName sw "mixed"')}`)).json.totalResults;
     return eq === 1 && sw === 0;
   },
+  'ordering-inclusive': async (c) => {
+    await c.createUser('m');
+    return (await c.get(`/Users?${q('userName gt "m"')}`)).json.totalResults === 1;
+  },
   'search-creates': async (c) => {
     await c.post('/Users/.search', { schemas: [SEARCH_SCHEMA] });
     return (await c.get('/Users')).json.totalResults === 1;
