@@ -268,6 +268,18 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   'bare-lookup-case-sensitive': { only: ['filter.eq'], mustFail: ['filter.eq.bare-lookup-case-insensitive'] },
   // RFC 7644 §3.4.2.2: gt and lt are strict ("greater than", "less than"); the probe's own checks catch it.
   'ordering-inclusive': { only: ['filter.operator', 'filter.gt'], mustFail: ['filter.operator.gt', 'filter.operator.lt'] },
+  // RFC 7644 §3.4.2.2 Table 3: ge and le include equal values.
+  'ordering-exclusive': { only: ['filter.operator'], mustFail: ['filter.operator.ge', 'filter.operator.le'] },
+  // RFC 7644 §3.4.2.2 Table 3: ne is "not equal".
+  'ne-as-eq': { only: ['filter.operator'], mustFail: ['filter.operator.ne'] },
+  // RFC 7644 §3.4.2.2 Table 3: pr is "present (has value)".
+  'pr-inverted': { only: ['filter.operator'], mustFail: ['filter.operator.pr'] },
+  // RFC 7644 §3.4.2.2 Table 4: and, or and not mean what logic says.
+  'and-as-or': { only: ['filter.operator.eq', 'filter.logical'], mustFail: ['filter.logical.and'] },
+  'or-as-and': { only: ['filter.operator.eq', 'filter.logical'], mustFail: ['filter.logical.or'] },
+  'not-ignored': { only: ['filter.operator.eq', 'filter.logical'], mustFail: ['filter.logical.not'] },
+  // RFC 7644 §3.4.2.2 Table 5: a value path selects by the filter inside the brackets.
+  'value-path-ignored': { only: ['filter.operator.eq', 'filter.value-path'], mustFail: ['filter.value-path'] },
   // RFC 7644 §3.4.2.2: caseExact decides case sensitivity for every operator, not only eq.
   'case-insensitive-eq-only': {
     only: ['filter.case-folding'],

@@ -1,7 +1,8 @@
 /**
- * The filter faults (faults.ts): three ways real servers evaluate RFC 7644 §3.4.2.2 filters wrongly. Each builds
- * a matcher from the same parsed filter the strict evaluator gets; `undefined` means "no filter fault applies,
- * use the strict one", so the strict path stays untouched.
+ * The filter faults (faults.ts): ways real servers evaluate RFC 7644 §3.4.2.2 filters wrongly. The operator and
+ * logic mix-ups rewrite the parsed filter (`rewriteForFaults`), which the strict evaluator then runs as written,
+ * index lookups included; the case and regex faults build a matcher from the same parsed filter the strict
+ * evaluator gets (`faultyMatcher`; `undefined` means "no filter fault applies, use the strict one").
  */
 import { SchemaRegistry } from '../scim/schema-registry.ts';
 import { SCHEMA_URN, type FilterNode, type ScimResource } from '../scim/types.ts';
@@ -41,15 +42,45 @@ export function faultyMatcher(filter: FilterNode, ctx: FaultFilterContext): Matc
     const exact = { ...strict, registry: withCaseExact(ctx.registry, () => true) };
     return combine(filter, (leaf) => compileFilter(leaf, leaf.op === 'eq' ? strict : exact));
   }
-  if (ctx.faults.has('ordering-inclusive')) {
-    // The off-by-one of a server that maps gt/lt onto its store's >=/<= operators.
-    const inclusive = { gt: 'ge', lt: 'le' } as const;
-    return combine(filter, (leaf) => compileFilter(leaf.op === 'gt' || leaf.op === 'lt' ? ({ ...leaf, op: inclusive[leaf.op] } as FilterNode) : leaf, strict));
-  }
   if (ctx.faults.has('filter-values-as-regex')) {
     return combine(filter, (leaf) => regexLeaf(leaf) ?? compileFilter(leaf, strict));
   }
   return undefined;
+}
+
+/**
+ * One node as a server with an operator or logic fault understands it (RFC 7644 §3.4.2.2 Tables 3–5 say what
+ * each means): the slip a hand-written evaluator makes when it maps SCIM operators onto its store's.
+ */
+const REWRITES: [fault: string, rewrite: (node: FilterNode) => FilterNode][] = [
+  // gt / lt mapped onto the store's >= / <=, and the mirror slip for ge / le.
+  ['ordering-inclusive', (n) => (n.op === 'gt' ? { ...n, op: 'ge' } : n.op === 'lt' ? { ...n, op: 'le' } : n)],
+  ['ordering-exclusive', (n) => (n.op === 'ge' ? { ...n, op: 'gt' } : n.op === 'le' ? { ...n, op: 'lt' } : n)],
+  // A switch that falls through from ne into eq.
+  ['ne-as-eq', (n) => (n.op === 'ne' ? { ...n, op: 'eq' } : n)],
+  // "present" tested as "is null".
+  ['pr-inverted', (n) => (n.op === 'pr' ? { op: 'not', filter: n } : n)],
+  ['and-as-or', (n) => (n.op === 'and' ? { ...n, op: 'or' } : n)],
+  ['or-as-and', (n) => (n.op === 'or' ? { ...n, op: 'and' } : n)],
+  // The negation dropped by a parser that reads `not (…)` as a plain group.
+  ['not-ignored', (n) => (n.op === 'not' ? n.filter : n)],
+  // `emails[value eq "x"]` read as "has any emails": the bracketed filter ignored.
+  ['value-path-ignored', (n) => (n.op === 'valuePath' ? { op: 'pr', path: n.path } : n)],
+];
+
+/** The filter as the faulty server evaluates it (the same object when no operator or logic fault is on). */
+export function rewriteForFaults(filter: FilterNode, faults: FaultSet): FilterNode {
+  const active = REWRITES.filter(([fault]) => faults.has(fault as Parameters<FaultSet['has']>[0]));
+  if (active.length === 0) return filter;
+  const walk = (node: FilterNode): FilterNode => {
+    let n = node;
+    // Children first, so a rewrite never sees (or re-rewrites) what another produced above it.
+    if (n.op === 'and' || n.op === 'or') n = { ...n, left: walk(n.left), right: walk(n.right) };
+    else if (n.op === 'not') n = { ...n, filter: walk(n.filter) };
+    for (const [, rewrite] of active) n = rewrite(n);
+    return n;
+  };
+  return walk(filter);
 }
 
 /** `userName eq "X"` and nothing else: the lookup every IdP sends before a create. */

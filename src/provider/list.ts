@@ -8,7 +8,7 @@ import { SCHEMA_URN, type FilterNode, type ListQuery, type ListResponse, type Sc
 import { compileFilter, normalizePaging, pageOf, projectResource, sortResources, validateFilter } from './core.ts';
 import type { FaultSet } from './faults.ts';
 import type { VariantSet } from './variants.ts';
-import { faultyMatcher } from './fault-filters.ts';
+import { faultyMatcher, rewriteForFaults } from './fault-filters.ts';
 import type { IndexedAttr, ResourceKind, ResourceStore } from './store.ts';
 import type { Stored } from './resources.ts';
 
@@ -121,15 +121,17 @@ export async function listResources(kinds: ResourceKind[], query: ListQuery, ctx
     }
   }
 
+  // Operator and logic faults: the server evaluates (and index-narrows) the filter as it misreads it.
+  const evaluated = filter && rewriteForFaults(filter, ctx.faults);
   let matched: Candidate[] = [];
   for (const kind of usable) {
-    const candidates = await candidatesOf(kind, filter, ctx);
-    if (!filter) matched.push(...candidates);
+    const candidates = await candidatesOf(kind, evaluated, ctx);
+    if (!evaluated) matched.push(...candidates);
     else {
       // Compiled once per request and kind, then run over every candidate.
       const matches =
-        faultyMatcher(filter, { registry: ctx.registry, faults: ctx.faults, resourceType: kind }) ??
-        compileFilter(filter, { registry: ctx.filterRegistry, resourceType: kind });
+        faultyMatcher(evaluated, { registry: ctx.registry, faults: ctx.faults, resourceType: kind }) ??
+        compileFilter(evaluated, { registry: ctx.filterRegistry, resourceType: kind });
       for (const c of candidates) if (matches(await viewOf(c, ctx))) matched.push(c);
     }
   }

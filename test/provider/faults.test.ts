@@ -136,6 +136,41 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
     await c.createUser('m');
     return (await c.get(`/Users?${q('userName gt "m"')}`)).json.totalResults === 1;
   },
+  'ordering-exclusive': async (c) => {
+    await c.createUser('m');
+    return (await c.get(`/Users?${q('userName ge "m"')}`)).json.totalResults === 0;
+  },
+  'ne-as-eq': async (c) => {
+    await c.createUser('n');
+    return (await c.get(`/Users?${q('userName ne "n"')}`)).json.totalResults === 1;
+  },
+  'pr-inverted': async (c) => {
+    await c.createUser('p', { displayName: 'Shown' });
+    await c.createUser('p2');
+    const shown = (await c.get(`/Users?${q('displayName pr')}`)).json;
+    return shown.totalResults === 1 && shown.Resources[0].userName === 'p2';
+  },
+  'and-as-or': async (c) => {
+    await c.createUser('a1');
+    await c.createUser('a2');
+    return (await c.get(`/Users?${q('userName eq "a1" and userName eq "a2"')}`)).json.totalResults === 2;
+  },
+  'or-as-and': async (c) => {
+    await c.createUser('o1');
+    await c.createUser('o2');
+    return (await c.get(`/Users?${q('userName eq "o1" or userName eq "o2"')}`)).json.totalResults === 0;
+  },
+  'not-ignored': async (c) => {
+    await c.createUser('t1');
+    await c.createUser('t2');
+    const r = (await c.get(`/Users?${q('not (userName eq "t1")')}`)).json;
+    return r.totalResults === 1 && r.Resources[0].userName === 't1';
+  },
+  'value-path-ignored': async (c) => {
+    await c.createUser('v1', { emails: [{ value: 'v1@example.com', type: 'work' }] });
+    await c.createUser('v2', { emails: [{ value: 'v2@example.com', type: 'work' }] });
+    return (await c.get(`/Users?${q('emails[value eq "v1@example.com"]')}`)).json.totalResults === 2;
+  },
   'search-creates': async (c) => {
     await c.post('/Users/.search', { schemas: [SEARCH_SCHEMA] });
     return (await c.get('/Users')).json.totalResults === 1;
