@@ -113,6 +113,8 @@ export class SyncEngine {
   async testConnection(): Promise<ActionResult> {
     for (const probe of this.profile.connectionTest(randomUUID())) {
       const res = await this.send(probe.req);
+      // Some IdPs also take 404 as "endpoint valid, nothing there" (the profile says so).
+      if (res.status === 404 && probe.acceptNotFound) continue;
       // RFC 7644 §3.4.2: a query answers 200 with a ListResponse, also when nothing matches.
       const list = res.status === 200 ? listResources(res.json) : undefined;
       if (!list) return refused(probe.req, res, `${describe(probe.req, res)}: expected 200 with a ListResponse`);
@@ -284,6 +286,27 @@ export class SyncEngine {
     return { outcome: 'updated' };
   }
 
+  /**
+   * Every group of the target, read page by page (RFC 7644 §3.4.2.4: 1-based startIndex, the next page starts
+   * after the resources this one returned; the server may return fewer than `count`). Stops at totalResults,
+   * at an empty page, or after as many pages as totalResults allows, so a server that repeats a page cannot
+   * hold the IdP in a loop.
+   */
+  private async listAllGroups(count: number): Promise<ScimResource[] | ActionResult> {
+    const all: ScimResource[] = [];
+    let startIndex = 1;
+    for (let page = 0; ; page++) {
+      const req: IdpRequest = { method: 'GET', path: '/Groups', query: { startIndex: String(startIndex), count: String(count) }, purpose: 'list groups' };
+      const res = await this.send(req);
+      const resources = res.status === 200 ? listResources(res.json) : undefined;
+      if (!resources) return refused(req, res, `${describe(req, res)}: listing groups must answer 200 with a ListResponse (RFC 7644 §3.4.2)`);
+      all.push(...resources);
+      const total = Number(res.json?.totalResults);
+      startIndex += resources.length;
+      if (!resources.length || !(startIndex <= total) || page >= total) return all;
+    }
+  }
+
   /** Push a group with its members: optional match, create without members, then batched adds. */
   async pushGroup(group: DirGroup): Promise<ActionResult> {
     this.groups.set(group.key, { ...group, members: [...group.members] });
@@ -295,6 +318,13 @@ export class SyncEngine {
       const res = await this.send(req);
       if (res.status !== 200) return refused(req, res);
       id = listResources(res.json)?.[0]?.id;
+    }
+    const listing = this.profile.groups.findByListing;
+    if (!id && listing) {
+      const all = await this.listAllGroups(listing.count);
+      if (!Array.isArray(all)) return all;
+      const same = all.find((r) => r.displayName === g.displayName && typeof r.id === 'string');
+      id = same?.id as string | undefined;
     }
     let outcome: Outcome = 'linked';
     if (!id) {

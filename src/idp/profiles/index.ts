@@ -2,6 +2,7 @@
 import { entra, entra2020 } from './entra.ts';
 import { okta } from './okta.ts';
 import { onelogin } from './onelogin.ts';
+import { pingfederate } from './pingfederate.ts';
 import type { Profile } from './types.ts';
 
 export const PROFILES: Readonly<Record<string, Profile>> = Object.freeze({
@@ -9,6 +10,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = Object.freeze({
   entra,
   'entra-2020': entra2020,
   onelogin,
+  pingfederate,
 });
 
 export const PROFILE_NAMES = Object.keys(PROFILES);

@@ -1,7 +1,12 @@
 /**
  * OneLogin's "SCIM Provisioner with SAML (SCIM v2 Enterprise)" connector: the admin writes a JSON
- * template and OneLogin fills it. Source: OneLogin developer docs "Implement SCIM API" and the connector's
- * configuration page.
+ * template and OneLogin fills it. Sources, habit by habit in `sources`:
+ *  - OL-api: OneLogin developer docs, "Implement SCIM API" (developers.onelogin.com/scim/implement-scim-api):
+ *    the list of calls the connector makes (Get User with userName filter, Create User, Get User by ID,
+ *    Update User, Get Groups, Create Group, Patch Group, Delete User, Get Users) and the Example API Flow.
+ *  - OL-kb: OneLogin knowledge base KB0013904 "SCIM Custom Connector" and the connector's Configuration tab
+ *    (SCIM Base URL, SCIM JSON Template, SCIM Bearer Token, Custom Headers).
+ * What neither says is marked "assumption" here and in docs/idp.md.
  */
 import { SCHEMA_URN, type ScimResource } from '../../scim/types.ts';
 import type { DirUser } from '../directory.ts';
@@ -11,12 +16,46 @@ import { compact, filterEq, patch, type Profile } from './types.ts';
 export interface OneLoginOptions {
   /** Some admin-authored templates send emails as one object instead of an array. */
   emailsAsObject?: boolean;
+  /**
+   * The connector's "Custom Headers" field (OL-kb): extra headers sent with every request, e.g. a tenant or
+   * API-key header a gateway in front of the SCIM server wants. Credentials belong in --auth-*, not here.
+   */
+  customHeaders?: Record<string, string>;
+}
+
+// RFC 7230 §3.2.6: a header name is a token.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// Set by the HTTP client itself; a custom value would fight it (Authorization comes from --auth-*).
+const RESERVED = new Set(['authorization', 'host', 'content-length']);
+
+/** The custom headers as given, or a one-line reason they cannot be sent. */
+export function checkCustomHeaders(headers: Record<string, string>): Record<string, string> {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) throw new Error(`custom header name '${name}' is not a valid HTTP header name`);
+    if (RESERVED.has(name.toLowerCase())) throw new Error(`custom header '${name}' is set by scimcheck itself (credentials go in --auth-bearer / --auth-basic)`);
+    if (/[\r\n]/.test(value)) throw new Error(`custom header '${name}' has a line break in its value`);
+  }
+  return { ...headers };
+}
+
+/**
+ * The profile's headers with the custom ones added; a custom header named like one of the profile's (in any
+ * case: HTTP names are case-insensitive, RFC 7230 §3.2) replaces it under the profile's spelling, so no
+ * header is ever sent twice.
+ */
+function withCustomHeaders<T extends Record<string, string>>(base: T, custom: Record<string, string>): T {
+  const out: Record<string, string> = { ...base };
+  for (const [name, value] of Object.entries(custom)) {
+    const same = Object.keys(base).find((k) => k.toLowerCase() === name.toLowerCase());
+    out[same ?? name] = value;
+  }
+  return out as T;
 }
 
 function templateBody(u: DirUser, opts: OneLoginOptions): ScimResource {
   const email = u.email ? { value: u.email, type: 'work', primary: true } : undefined;
   const ext = enterpriseOf(u);
-  // OneLogin "Implement SCIM API": the default v2 Enterprise template, filled from the user's fields.
+  // OL-kb: the v2 Enterprise template, filled from the user's fields (first/last name and email built in).
   return compact({
     schemas: ext ? [SCHEMA_URN.user, ENT] : [SCHEMA_URN.user],
     userName: u.userName,
@@ -30,64 +69,86 @@ function templateBody(u: DirUser, opts: OneLoginOptions): ScimResource {
 }
 
 export function makeOneLogin(opts: OneLoginOptions = {}): Profile {
+  const custom = checkCustomHeaders(opts.customHeaders ?? {});
   return {
     id: 'onelogin',
     title: 'OneLogin (SCIM Provisioner with SAML, SCIM v2 Enterprise)',
     idStyle: 'number',
-    headers: {
-      // OneLogin does not document its User-Agent; this names it plainly.
-      'User-Agent': 'OneLogin SCIM Provisioner (scimcheck mock)',
-      Accept: 'application/scim+json',
-      'Content-Type': 'application/scim+json',
-    },
-    // OneLogin connector: "SCIM Bearer Token" field.
+    headers: withCustomHeaders(
+      {
+        // OneLogin does not document its User-Agent; this names it plainly.
+        'User-Agent': 'OneLogin SCIM Provisioner (scimcheck mock)',
+        // assumption: the media type of OneLogin's requests is not shown in OL-api (it asks servers to answer
+        // application/json); application/scim+json is RFC 7644 §8.1's.
+        Accept: 'application/scim+json',
+        'Content-Type': 'application/scim+json',
+      },
+      custom,
+    ),
+    // OL-kb: the Configuration tab has a "SCIM Bearer Token" field.
     auth: ['bearer'],
     retry: { limit: 1, baseDelayMs: 2000, maxDelayMs: 30000, honorRetryAfter: true },
     connectionTest: (randomId) => [
-      // OneLogin "Implement SCIM API": Enable tests the connection with a lookup of a user that does not exist.
-      { req: { method: 'GET', path: '/Users', query: { filter: filterEq('userName', `onelogin-connection-test-${randomId}`) }, purpose: 'connection-test' }, wants: 'list' },
+      // OL-api, Example API Flow step 1: enabling the connector looks up a userName that cannot exist, and an
+      // empty list of users or a 404 Not Found both confirm the endpoint.
+      {
+        req: { method: 'GET', path: '/Users', query: { filter: filterEq('userName', `onelogin-connection-test-${randomId}`) }, purpose: 'connection-test' },
+        wants: 'empty-list',
+        acceptNotFound: true,
+      },
     ],
     matching: {
       default: 'userName',
+      // OL-api: "Get User with userName filter" before creating.
       query: (attr, u) => ({ filter: matchFilter(attr, u, u.idpId) }),
     },
     createUser: (u) => ({ ...templateBody(u, opts), externalId: u.idpId }),
     updateUser: {
       readFirst: false,
-      // OneLogin "Implement SCIM API": updates PUT the filled template to /Users/{id}.
+      // OL-api: "Update User" is a PUT of the filled template to /Users/{id}.
       build: (_prev, next, id) => [{ method: 'PUT', path: `/Users/${id}`, body: { ...templateBody(next, opts), externalId: next.idpId }, purpose: 'update (PUT)' }],
     },
     setActive: {
       readFirst: false,
-      // OneLogin "Implement SCIM API": deprovisioning first removes the user from each group.
+      // assumption: OL-api does not say OneLogin takes the user out of its groups before suspending it; kept
+      // because a server must survive membership PATCHes racing a deactivation either way.
       leaveGroupsFirst: true,
       build: (u, id, active) => [
         { method: 'PUT', path: `/Users/${id}`, body: { ...templateBody({ ...u, active }, opts), externalId: u.idpId }, purpose: active ? 'reactivate (PUT)' : 'deactivate (PUT)' },
       ],
     },
-    // OneLogin connector: "Delete" is a provisioning workflow option (else it suspends).
+    // OL-api / "Test Your SCIM": "When users are deleted in OneLogin…" offers Delete, Suspend or Do Nothing;
+    // Delete sends "Delete User".
     deletesUsers: true,
     groups: {
+      // OL-api: "Get Groups" (the connector's group list, refreshed as entitlements) precedes group changes;
+      // paged. assumption: 100 per page, and a listed group with the same displayName is used, not re-created.
+      findByListing: { count: 100 },
       create: (g) => ({ schemas: [SCHEMA_URN.group], displayName: g.displayName, members: [] }),
+      // assumption: OL-api lists "Patch Group" but shows no rename; a replace of displayName is the RFC 7644
+      // §3.5.2.3 form.
       rename: (id, g) => patch(`/Groups/${id}`, [{ op: 'replace', path: 'displayName', value: g.displayName }], 'rename group'),
       batchSize: 100,
-      // OneLogin "Implement SCIM API": membership PATCHes carry a value array of {value}.
+      // OL-api: membership changes are "Patch Group"; assumption: the op carries a value array of {value}
+      // (the body is not shown in what we could check).
       addMembers: (id, members) => patch(`/Groups/${id}`, [{ op: 'add', path: 'members', value: members.map((m) => ({ value: m.id })) }], 'add members'),
       removeMembers: (id, members) => patch(`/Groups/${id}`, [{ op: 'remove', path: 'members', value: members.map((m) => ({ value: m.id })) }], 'remove members'),
     },
     reactions: {
+      // assumption: OneLogin does not publish what it does after a 409 or a 404.
       onCreateConflict: 'stop',
       onUpdateNotFound: 'recreate-now',
     },
     sources: {
-      headers: 'OneLogin "Implement SCIM API": application/scim+json; User-Agent undocumented',
-      auth: 'OneLogin SCIM connector configuration: SCIM Bearer Token',
-      connectionTest: 'OneLogin "Implement SCIM API": Enable performs a lookup by a non-existent userName',
-      matching: 'OneLogin "Implement SCIM API": GET /Users?filter=userName eq "…"',
-      create: 'OneLogin SCIM connector: the admin-authored SCIM JSON template (emails may be a single object)',
-      update: 'OneLogin "Implement SCIM API": PUT /Users/{id} with the filled template',
-      deactivate: 'OneLogin "Implement SCIM API": remove from each group, then PUT active:false; DELETE when "Delete" is chosen',
-      groups: 'OneLogin "Implement SCIM API": PATCH members with value [{value}]',
+      headers: 'assumption: media types not shown in OneLogin "Implement SCIM API"; User-Agent undocumented; custom headers: the connector\'s "Custom Headers" field (OneLogin KB0013904 / Configuration tab)',
+      auth: 'OneLogin SCIM connector Configuration tab: SCIM Bearer Token',
+      connectionTest: 'OneLogin "Implement SCIM API", Example API Flow step 1: a lookup of a non-existent userName; an empty list or a 404 both confirm the endpoint',
+      matching: 'OneLogin "Implement SCIM API": Get User with userName filter',
+      create: 'OneLogin KB0013904: the admin-authored SCIM JSON template (emails may be a single object)',
+      update: 'OneLogin "Implement SCIM API": Update User (PUT /Users/{id} with the filled template)',
+      deactivate: 'assumption: leaving each group before the PUT active:false is not documented; DELETE when "Delete" is chosen under "When users are deleted in OneLogin" ("Test Your SCIM Implementation")',
+      groups:
+        'OneLogin "Implement SCIM API": Get Groups (paged listing; assumption: 100 per page, matched on displayName), Create Group, Patch Group; assumption: member op shape value [{value}] and rename as replace displayName',
       conflict: 'assumption: a 409 stops that user until an admin retries',
       notFound: 'assumption: a 404 on update re-runs the create flow at once',
       batching: 'assumption: 100 members per PATCH',

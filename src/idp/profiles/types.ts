@@ -27,6 +27,8 @@ export interface ConnectionProbe {
   req: IdpRequest;
   /** 'list': any ListResponse; 'empty-list': 200 with totalResults 0 (Entra's random-GUID probe). */
   wants: 'list' | 'empty-list';
+  /** A 404 also counts as success (OneLogin takes "empty list or 404 Not Found" as a valid endpoint). */
+  acceptNotFound?: boolean;
 }
 
 export interface Profile {
@@ -53,7 +55,7 @@ export interface Profile {
   };
   setActive: {
     readFirst: boolean;
-    /** OneLogin takes a user out of every group before deactivating it. */
+    /** Take the user out of every pushed group before deactivating it (and back in on reactivation). */
     leaveGroupsFirst: boolean;
     build(user: DirUser, id: string, active: boolean, current: ScimResource | undefined, ctx: BuildContext): IdpRequest[];
   };
@@ -62,6 +64,12 @@ export interface Profile {
   groups: {
     /** Optional lookup before creating a group (Entra matches on displayName). */
     matchQuery?(group: DirGroup): Record<string, string>;
+    /**
+     * Lists every group (`GET /Groups?startIndex=…&count=…`, paged, RFC 7644 §3.4.2.4) before creating one and
+     * links a group of the same displayName instead of creating it (OneLogin's "Get Groups", PingFederate's
+     * "retrieving all groups and finding a match"). `count` is the page size the IdP asks for.
+     */
+    findByListing?: { count: number };
     /** Extra query on reads of a group (Entra: excludedAttributes=members). */
     readQuery?: Record<string, string>;
     create(group: DirGroup): ScimResource;
