@@ -1,7 +1,10 @@
 /**
  * What the load run measures: one sample per HTTP attempt (kind, status, latency), plus how 429 answers
- * and their Retry-After were handled. Plain data so the summary, JSON and HTML read the same numbers.
+ * and their Retry-After were handled, and the same over time (timeline.ts). Plain data so the summary,
+ * JSON and HTML read the same numbers.
  */
+import { realClock, type Clock } from './rate.ts';
+import { TimelineRecorder, type Timeline } from './timeline.ts';
 
 export interface KindStats {
   kind: string;
@@ -38,6 +41,8 @@ export interface RequestStats {
   retries: number;
   /** Attempts that got no HTTP answer (refused, reset, timeout). */
   networkErrors: number;
+  /** Throughput, errors, 429s and latency per interval since the metrics were created. */
+  timeline: Timeline;
 }
 
 /** Nearest-rank percentile of sorted values (0 when empty). */
@@ -58,10 +63,18 @@ export class Metrics {
   networkErrors = 0;
   attempts = 0;
   errorAttempts = 0;
+  private readonly overTime = new TimelineRecorder();
+  private readonly t0: number;
 
-  /** One attempt: `status` undefined means no HTTP answer. */
+  /** The clock dates each attempt for the timeline (by when it ended); time 0 is now. */
+  constructor(private readonly clock: Clock = realClock) {
+    this.t0 = clock.now();
+  }
+
+  /** One attempt, ending now: `status` undefined means no HTTP answer. */
   attempt(kind: string, status: number | undefined, ms: number): void {
     this.attempts++;
+    this.overTime.record(this.clock.now() - this.t0, ms, status);
     const list = this.latencies.get(kind) ?? [];
     list.push(ms);
     this.latencies.set(kind, list);
@@ -100,6 +113,6 @@ export class Metrics {
     byKind.sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
     const statuses: Record<string, number> = {};
     for (const [k, v] of [...this.statuses].sort(([a], [b]) => a.localeCompare(b))) statuses[k] = v;
-    return { total: this.attempts, byKind, statuses, throttle: { ...this.throttle }, retries: this.retries, networkErrors: this.networkErrors };
+    return { total: this.attempts, byKind, statuses, throttle: { ...this.throttle }, retries: this.retries, networkErrors: this.networkErrors, timeline: this.overTime.timeline() };
   }
 }

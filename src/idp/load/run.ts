@@ -87,7 +87,8 @@ const MAX_FAILURES_KEPT = 50;
 type Work = { label: string; run: () => Promise<ActionResult>; accept: Outcome[] };
 
 export class LoadRun {
-  readonly metrics = new Metrics();
+  /** On the run's clock, so its timeline starts with the run. */
+  readonly metrics: Metrics;
   readonly plan: Plan;
   readonly profile: Profile;
   readonly engine: SyncEngine;
@@ -113,6 +114,7 @@ export class LoadRun {
     this.profile = profile;
     this.clock = io.clock ?? realClock;
     this.t0 = this.clock.now();
+    this.metrics = new Metrics(this.clock);
     if (s.rate) this.limiter = new RateLimiter(s.rate, this.clock);
     this.plan = makePlan({ prefix: s.prefix, users: s.users, groups: s.groups, membersPerGroup: s.membersPerGroup, incremental: s.incremental, seed: s.seed, idStyle: profile.idStyle });
     const batches = this.plan.groups.reduce((n, g) => n + Math.ceil(g.members.length / profile.groups.batchSize), 0);

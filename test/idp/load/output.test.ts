@@ -52,7 +52,7 @@ function report(over: Partial<LoadReport> = {}): LoadReport {
     phases: [{ name: 'users', items: 2, done: 2, failed: 0, durationMs: 10 }],
     syncMs: 1000,
     throughput: 4,
-    requests: { total: 4, byKind: [{ kind: 'user create', count: 2, errors: 0, p50: 1, p95: 2, p99: 2, max: 2 }], statuses: { '201': 2, '429': 2 }, throttle: { count429: 2, withRetryAfter: 2, honoured: 1, notHonoured: 1, gaveUp: 0, maxWaitMs: 1000 }, retries: 2, networkErrors: 0 },
+    requests: { total: 4, byKind: [{ kind: 'user create', count: 2, errors: 0, p50: 1, p95: 2, p99: 2, max: 2 }], statuses: { '201': 2, '429': 2 }, throttle: { count429: 2, withRetryAfter: 2, honoured: 1, notHonoured: 1, gaveUp: 0, maxWaitMs: 1000 }, retries: 2, networkErrors: 0, timeline: { intervalMs: 100, points: [] } },
     readBackRequests: 1,
     cleanupRequests: 2,
     failures: { count: 0, first: [] },
