@@ -54,7 +54,7 @@ target and auth
   --read-only             no writes to the target: discovery and GET checks only
 selection
   --suite LIST            conformance,scenarios,properties (default: conformance + every available suite)
-  --profile LIST          IdP profiles for scenarios: okta,entra,entra-2020,onelogin (default: all)
+  --profile LIST          IdP profiles for scenarios: okta,entra,entra-2020,onelogin,pingfederate (default: all)
   --only GLOB             only check ids matching (repeatable, comma-separated; 'users' = 'users.*')
   --exclude GLOB          leave out check ids matching
 output

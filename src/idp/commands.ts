@@ -18,7 +18,7 @@ import { visible } from '../harness/reporters/visible.ts';
 import { redactSecrets, scrubResult, scrubSecrets } from '../harness/redact.ts';
 import { secretsOf } from '../harness/http-client.ts';
 
-const USAGE = `usage: scimcheck idp --profile okta|entra|entra-2020|onelogin --scenario NAME|all --target URL [flags]
+const USAGE = `usage: scimcheck idp --profile okta|entra|entra-2020|onelogin|pingfederate --scenario NAME|all --target URL [flags]
 
   --profile P[,P]        IdP profile(s) to play (default: all)
   --scenario NAME[,…]    scenario name(s) from scenarios/, a path to a .yaml file, or all (default: all)

@@ -1,4 +1,4 @@
-/** The selectable profiles by name (`--profile okta|entra|entra-2020|onelogin`). */
+/** The selectable profiles by name (`--profile okta|entra|entra-2020|onelogin|pingfederate`). */
 import { entra, entra2020 } from './entra.ts';
 import { okta } from './okta.ts';
 import { onelogin } from './onelogin.ts';
