@@ -46,6 +46,13 @@ describe('pingfederate wire shapes', () => {
     expect(target.requests[0].query.get('filter')).toBe('emails eq "alice@example.test"');
   });
 
+  it('a Filter Expression overrides the identifier\'s filter, %s filled with the escaped value (settings reference)', async () => {
+    const { target, engine } = setup(makePingFederate({ filterExpression: 'emails co "%s"' }));
+    await engine.assign(person('alice', { email: 'al"ice@example.test' }), 'workEmail');
+    expect(target.requests[0].query.get('filter')).toBe('emails co "al\\"ice@example.test"');
+    expect(() => makePingFederate({ filterExpression: 'userName eq "x"' })).toThrow(/filterExpression must contain %s/);
+  });
+
   it('updates users with PUT, never PATCH (overview: PATCH for users "No"), without a GET first', async () => {
     const { target, engine } = setup(pingfederate);
     await engine.assign(person('alice'));

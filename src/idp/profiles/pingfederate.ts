@@ -24,12 +24,26 @@ export interface PingFederateOptions {
   removeUserAction?: 'disable' | 'delete';
   /** The connection's "Results Per Page" for the group listing (PF-changelog 1.3). assumption: 100. */
   groupsPerPage?: number;
+  /**
+   * The connection's "Filter Expression" (PF-settings): overrides the Unique User Identifier's filter; `%s` stands
+   * for the identifier's value, e.g. `userName eq "%s"` or `emails co "%s"`.
+   */
+  filterExpression?: string;
 }
 
-/** PF-settings: the Unique User Identifier's filter; other attributes go through a Filter Expression. */
-function pingMatchFilter(attr: MatchAttribute, u: DirUser): string {
+/** The value of the identifier a user is matched on. */
+function identifierValue(attr: MatchAttribute, u: DirUser): string {
+  if (attr === 'userName') return u.userName;
+  if (attr === 'externalId') return u.idpId;
+  return u.email ?? u.userName;
+}
+
+/** PF-settings: the Unique User Identifier's filter, or the admin's Filter Expression with `%s` filled in. */
+function pingMatchFilter(attr: MatchAttribute, u: DirUser, expression: string | undefined): string {
+  // RFC 7644 §3.4.2.2: the value sits inside a JSON string, so quotes and backslashes in it are escaped.
+  if (expression) return expression.replaceAll('%s', JSON.stringify(identifierValue(attr, u)).slice(1, -1));
   // PF-settings: workEmail sets `emails eq <value>` (the email compared with the multi-valued attribute).
-  if (attr === 'workEmail') return filterEq('emails', u.email ?? u.userName);
+  if (attr === 'workEmail') return filterEq('emails', identifierValue(attr, u));
   return matchFilter(attr, u, u.idpId);
 }
 
@@ -52,6 +66,7 @@ export function makePingFederate(opts: PingFederateOptions = {}): Profile {
   const removeUserAction = opts.removeUserAction ?? 'disable';
   const groupsPerPage = opts.groupsPerPage ?? 100;
   if (!Number.isInteger(groupsPerPage) || groupsPerPage < 1) throw new Error(`groupsPerPage must be a positive whole number, got ${groupsPerPage}`);
+  if (opts.filterExpression !== undefined && !opts.filterExpression.includes('%s')) throw new Error(`filterExpression must contain %s (the identifier's value), got '${opts.filterExpression}'`);
   return {
     id: 'pingfederate',
     title: 'PingFederate (SCIM Provisioner, SCIM 2.0)',
@@ -75,7 +90,7 @@ export function makePingFederate(opts: PingFederateOptions = {}): Profile {
     matching: {
       // PF-manage: users are synchronized on userName (PF-settings: the default Unique User Identifier).
       default: 'userName',
-      query: (attr, u) => ({ filter: pingMatchFilter(attr, u) }),
+      query: (attr, u) => ({ filter: pingMatchFilter(attr, u, opts.filterExpression) }),
     },
     createUser: (u) => userBody(u),
     updateUser: {
@@ -120,7 +135,8 @@ export function makePingFederate(opts: PingFederateOptions = {}): Profile {
       headers: 'PingFederate SCIM Provisioner changelog 1.3: application/scim+json header type; User-Agent undocumented',
       auth: 'SCIM provisioner settings reference: None, Basic, OAuth 2 Bearer Token, OAuth 2 Client Credentials',
       connectionTest: 'assumption: "Check Connection" (changelog 1.4.2) is not described; modelled as one GET /Users?startIndex=1&count=1',
-      matching: 'SCIM provisioner settings reference: Unique User Identifier userName (default) sets userName eq <value>; workEmail sets emails eq <value>',
+      matching:
+        'SCIM provisioner settings reference: Unique User Identifier userName (default) sets userName eq <value>; workEmail sets emails eq <value>; Filter Expression overrides it (%s = the value)',
       create: 'User and group management: attributes from the Attribute Mapping tab; assumption: no externalId',
       update: 'SCIM Provisioner overview, specification table: PATCH for users "No", so updates are PUT /Users/{id}; assumption: no GET first',
       deactivate:
