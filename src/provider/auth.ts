@@ -30,7 +30,7 @@ interface Credential {
 
 export interface Authenticator {
   /** Throws a 401 ScimError (with the challenge to send) unless the request carries a valid credential. */
-  check(req: Request, now?: Date): void;
+  check(req: { headers: { get(name: string): string | null } }, now?: Date): void;
   /** RFC 7235 §4.1: the WWW-Authenticate challenges a 401 carries. */
   challenge(): string;
 }
@@ -75,7 +75,7 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
 
   return {
     challenge: () => schemes.join(', '),
-    check(req: Request, now = new Date()): void {
+    check(req: { headers: { get(name: string): string | null } }, now = new Date()): void {
       const header = req.headers.get('authorization');
       if (!header) throw new AuthError('Authentication required');
       const space = header.indexOf(' ');

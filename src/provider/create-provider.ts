@@ -32,12 +32,15 @@ import { UsageError } from '../usage-error.ts';
 import { scryptCost } from './password.ts';
 import { ENDPOINT, derivedDropped, locationOf, present } from './present.ts';
 import { ResourceService, etagMatches, newVersion, type Stored, type WriteResult } from './resources.ts';
+import { answerToResponse, scimRequestFromFetch, type ScimAnswer, type ScimRequest } from './scim-request.ts';
 import { StateFile } from './state-file.ts';
 import { MemoryStore, type ResourceKind, type ResourceStore } from './store.ts';
 
 export interface Provider {
   /** Answers one HTTP request. Never rejects: unexpected failures become a generic 500 SCIM error. */
   fetch(req: Request): Promise<Response>;
+  /** The same handler on the small request/answer pair the node mount uses (http-server.ts); never rejects either. */
+  answer(req: ScimRequest): Promise<ScimAnswer>;
   store: ResourceStore;
   /** The base path the endpoints live under, e.g. '/scim/v2'. */
   basePath: string;
@@ -161,13 +164,13 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   }
 
   /** RFC 7644 §3.14: every single-resource response carries the version as ETag. */
-  function resourceResponse(status: number, body: ScimResource, version: string | undefined, extra: Record<string, string> = {}): Response {
+  function resourceResponse(status: number, body: ScimResource, version: string | undefined, extra: Record<string, string> = {}): ScimAnswer {
     const headers: Record<string, string> = { ...extra };
     if (version) headers.ETag = version;
     return jsonResponse(style, status, body, headers);
   }
 
-  async function handleResource(req: Request, url: URL, baseUrl: string, kind: ResourceKind, id: string): Promise<Response> {
+  async function handleResource(req: ScimRequest, url: URL, baseUrl: string, kind: ResourceKind, id: string): Promise<ScimAnswer> {
     const pre = { ifMatch: req.headers.get('if-match') };
     switch (req.method) {
       case 'GET': {
@@ -205,7 +208,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     }
   }
 
-  async function created(res: WriteResult, kind: ResourceKind, baseUrl: string, url: URL): Promise<Response> {
+  async function created(res: WriteResult, kind: ResourceKind, baseUrl: string, url: URL): Promise<ScimAnswer> {
     // Fault: the answer is built from the record before its id was read back, so `${id}` renders "undefined".
     const idLost = faults.has('location-undefined');
     const location = idLost ? `${baseUrl}${ENDPOINT[kind]}/undefined` : locationOf(baseUrl, kind, res.resource.id);
@@ -230,7 +233,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     maxResults: limits.maxResults,
   };
 
-  async function list(kinds: ResourceKind[], source: URLSearchParams | Record<string, unknown>, baseUrl: string): Promise<Response> {
+  async function list(kinds: ResourceKind[], source: URLSearchParams | Record<string, unknown>, baseUrl: string): Promise<ScimAnswer> {
     // RFC 7644 §3.4.3: at the root the query only has to make sense for one of the resource types;
     // listResources then skips the types the filter does not fit.
     let query: ListQuery | undefined;
@@ -260,7 +263,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     if (variants.has('no-search')) throw scimError.notImplemented('POST /.search is not supported by this service provider: query with GET and ?filter= (RFC 7644 §3.4.2)');
   }
 
-  async function route(req: Request, url: URL, segments: string[], baseUrl: string): Promise<Response> {
+  async function route(req: ScimRequest, url: URL, segments: string[], baseUrl: string): Promise<ScimAnswer> {
     const [first, second, ...rest] = segments;
     const method = req.method;
     if (first === undefined) throw scimError.notFound('No SCIM endpoint at the base URL itself');
@@ -291,7 +294,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     if (first === 'Bulk' && second === undefined) {
       if (method !== 'POST') throw methodNotAllowed(method, ['POST']);
       const body = await readJsonObject(req, bulkBodyLimits);
-      const out = await handleBulk(body, { service, faults, variants, limits, baseUrl, onInternalError: (err) => options.onInternalError?.(err, req) });
+      const out = await handleBulk(body, { service, faults, variants, limits, baseUrl, onInternalError: (err) => options.onInternalError?.(err, req.toRequest()) });
       return jsonResponse(style, 200, out);
     }
 
@@ -317,7 +320,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     return handleResource(req, url, baseUrl, kind, second);
   }
 
-  async function handle(req: Request): Promise<Response> {
+  async function handle(req: ScimRequest): Promise<ScimAnswer> {
     await ready;
     if (closed) return errorResponse(style, new ScimError(503, 'The service provider is shutting down'));
     const url = new URL(req.url);
@@ -356,23 +359,28 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     }
   }
 
+  async function answer(req: ScimRequest): Promise<ScimAnswer> {
+    try {
+      const res = await handle(req);
+      // json-when-accepted variant: the label follows the client's Accept (RFC 7644 §3.8); the body is the same JSON.
+      return variants.has('json-when-accepted') && prefersPlainJson(req.headers.get('accept')) ? labelAsPlainJson(res) : res;
+    } catch (err) {
+      // A bug, never bad input: a generic SCIM error without a stack trace (RFC 7644 §3.12).
+      try {
+        options.onInternalError?.(err, req.toRequest());
+      } catch {
+        // A failing logger must not turn a 500 into a rejected promise.
+      }
+      return errorResponse(style, new ScimError(500, 'Internal server error'));
+    }
+  }
+
   return {
     basePath,
     store,
+    answer,
     async fetch(req: Request): Promise<Response> {
-      try {
-        const res = await handle(req);
-        // json-when-accepted variant: the label follows the client's Accept (RFC 7644 §3.8); the body is the same JSON.
-        return variants.has('json-when-accepted') && prefersPlainJson(req.headers.get('accept')) ? labelAsPlainJson(res) : res;
-      } catch (err) {
-        // A bug, never bad input: a generic SCIM error without a stack trace (RFC 7644 §3.12).
-        try {
-          options.onInternalError?.(err, req);
-        } catch {
-          // A failing logger must not turn a 500 into a rejected promise.
-        }
-        return errorResponse(style, new ScimError(500, 'Internal server error'));
-      }
+      return answerToResponse(await answer(scimRequestFromFetch(req)));
     },
     async close(): Promise<void> {
       closed = true;

@@ -1,17 +1,27 @@
 /**
- * The provider's node:http server: @hono/node-server's request listener around a fetch handler, plus SCIM
- * error bodies (RFC 7644 §3.12) for the refusals made before a request ever reaches that handler (issue 11
- * #10). Node's parser answers those itself with an empty body (a 16 KB URL, an unknown method) and the
- * adapter answers a malformed Host with an empty 400; a SCIM client should get an Error it can read
- * wherever the connection still allows an answer.
+ * The provider's node:http server, plus SCIM error bodies (RFC 7644 §3.12) for the refusals made before a
+ * request ever reaches the handler (issue 11 #10). Node's parser answers those itself with an empty body (a
+ * 16 KB URL, an unknown method) and a malformed Host would get an empty 400; a SCIM client should get an
+ * Error it can read wherever the connection still allows an answer.
+ *
+ * Two mounts: the provider itself is answered straight from IncomingMessage/ServerResponse (node-request.ts
+ * and `writeAnswer` here), without a WHATWG Request and Response per request (issue 11, "Honest benchmarks");
+ * any other fetch handler (the `--ui` console, which wraps the provider) goes through @hono/node-server.
  */
 import { STATUS_CODES, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { RequestError, getRequestListener } from '@hono/node-server';
 import { ScimError } from '../scim/errors.ts';
 import { SCIM_CONTENT_TYPE } from './http.ts';
+import { drainUnreadBody, nodeScimRequest } from './node-request.ts';
+import type { ScimAnswer, ScimRequest } from './scim-request.ts';
 
 export type FetchHandler = (req: Request) => Promise<Response>;
+
+/** The provider's core handler (`provider.answer`): the node mount calls it with no WHATWG objects in between. */
+export interface ScimApp {
+  answer(req: ScimRequest): Promise<ScimAnswer>;
+}
 
 export interface ScimServerOptions {
   /** Host used for an HTTP/1.0 request without a Host header (the address the server listens on). */
@@ -69,19 +79,50 @@ function answerDirectly(outgoing: ServerResponse, status: number, detail: string
   outgoing.end(body);
 }
 
-export function createScimServer(fetch: FetchHandler, opts: ScimServerOptions = {}): Server {
-  const listener = getRequestListener(fetch, {
-    hostname: opts.defaultHost,
-    // Reached when the adapter cannot build a Request (a Host that is no host, an invalid URL), or the
-    // handler throws (the provider never does: it answers 500 itself).
-    errorHandler: (err) => {
-      const bad = err instanceof RequestError;
-      return new Response(errorText(bad ? 400 : 500, bad ? `Bad request: ${err.message}` : 'Internal server error'), {
-        status: bad ? 400 : 500,
-        headers: { 'Content-Type': SCIM_CONTENT_TYPE, Connection: 'close' },
-      });
-    },
-  });
+/**
+ * Writes a provider answer. A text body gets its Content-Length (one write, no chunked framing), as the
+ * fetch adapter's listener did; node:http leaves the body of a HEAD answer out itself.
+ */
+function writeAnswer(outgoing: ServerResponse, answer: ScimAnswer): void {
+  if (answer.body === null) {
+    outgoing.writeHead(answer.status, answer.headers);
+    outgoing.end();
+    return;
+  }
+  const headers = { ...answer.headers, 'Content-Length': String(Buffer.byteLength(answer.body)) };
+  outgoing.writeHead(answer.status, headers);
+  outgoing.end(answer.body);
+}
+
+/** The direct mount: IncomingMessage -> ScimRequest -> provider.answer -> writeHead + end. */
+function directListener(app: ScimApp, defaultHost: string | undefined): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
+  return (incoming, outgoing) => {
+    let req: ScimRequest;
+    try {
+      req = nodeScimRequest(incoming, defaultHost);
+    } catch (err) {
+      // A Host that is no host, an invalid URL: the same 400 the fetch mount gives (RequestError below).
+      answerDirectly(outgoing, 400, `Bad request: ${err instanceof Error ? err.message : String(err)}`);
+      drainUnreadBody(incoming, outgoing);
+      return;
+    }
+    app.answer(req).then(
+      (answer) => {
+        if (outgoing.headersSent || outgoing.destroyed) return;
+        writeAnswer(outgoing, answer);
+        // A body the handler did not read (a 413, an error before the body) is drained, bounded, as the adapter did.
+        drainUnreadBody(incoming, outgoing);
+      },
+      () => {
+        // provider.answer never rejects (it answers 500 itself); this is for any other ScimApp.
+        if (!outgoing.headersSent && !outgoing.destroyed) answerDirectly(outgoing, 500, 'Internal server error');
+      },
+    );
+  };
+}
+
+export function createScimServer(handler: FetchHandler | ScimApp, opts: ScimServerOptions = {}): Server {
+  const listener = typeof handler === 'function' ? fetchListener(handler, opts) : directListener(handler, opts.defaultHost);
   // Node's own missing-Host 400 has no body: checked here instead, with one.
   const server = createServer({ requireHostHeader: false }, (incoming: IncomingMessage, outgoing: ServerResponse) => {
     if (incoming.httpVersion === '1.1' && !incoming.headers.host) {
@@ -94,4 +135,20 @@ export function createScimServer(fetch: FetchHandler, opts: ScimServerOptions = 
   });
   server.on('clientError', answerClientError);
   return server;
+}
+
+/** The fetch mount, for handlers that need WHATWG objects (the console's SSE stream, its request log). */
+function fetchListener(fetch: FetchHandler, opts: ScimServerOptions) {
+  return getRequestListener(fetch, {
+    hostname: opts.defaultHost,
+    // Reached when the adapter cannot build a Request (a Host that is no host, an invalid URL), or the
+    // handler throws (the provider never does: it answers 500 itself).
+    errorHandler: (err) => {
+      const bad = err instanceof RequestError;
+      return new Response(errorText(bad ? 400 : 500, bad ? `Bad request: ${err.message}` : 'Internal server error'), {
+        status: bad ? 400 : 500,
+        headers: { 'Content-Type': SCIM_CONTENT_TYPE, Connection: 'close' },
+      });
+    },
+  });
 }

@@ -1,8 +1,10 @@
 /**
  * The HTTP edge shared by every endpoint: SCIM JSON responses, SCIM error responses, and reading a
- * request body within the size, depth and media-type limits.
+ * request body within the size, depth and media-type limits. Responses are plain answers (scim-request.ts)
+ * that the node mount writes directly and `provider.fetch` turns into a WHATWG Response.
  */
 import { ScimError, scimError } from '../scim/errors.ts';
+import type { HeaderLookup, ScimAnswer, ScimRequest } from './scim-request.ts';
 
 /** RFC 7644 §8.1: SCIM messages travel as application/scim+json (UTF-8, RFC 7644 §3.8). */
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -20,23 +22,25 @@ export function jsonResponse(
   status: number,
   body: unknown,
   headers: Record<string, string> = {},
-): Response {
-  return new Response(body === undefined ? null : JSON.stringify(body), {
-    status,
-    headers: { 'Content-Type': style.contentType, ...headers },
-  });
+): ScimAnswer {
+  return { status, headers: { 'Content-Type': style.contentType, ...headers }, body: body === undefined ? null : JSON.stringify(body) };
+}
+
+/** A response whose JSON body is already text (a remembered render, render-cache.ts). */
+export function jsonTextResponse(style: ResponseStyle, status: number, text: string, headers: Record<string, string> = {}): ScimAnswer {
+  return { status, headers: { 'Content-Type': style.contentType, ...headers }, body: text };
 }
 
 /** A response with no body (204, 304) still says which media type the endpoint speaks. */
-export function emptyResponse(style: ResponseStyle, status: number, headers: Record<string, string> = {}): Response {
-  return new Response(null, { status, headers: { 'Content-Type': style.contentType, ...headers } });
+export function emptyResponse(style: ResponseStyle, status: number, headers: Record<string, string> = {}): ScimAnswer {
+  return { status, headers: { 'Content-Type': style.contentType, ...headers }, body: null };
 }
 
 /** RFC 7644 §3.12: errors are a JSON body with the Error schema, `status` as a string, and `scimType` for 400s. */
-export function errorResponse(style: ResponseStyle, err: ScimError, headers: Record<string, string> = {}): Response {
+export function errorResponse(style: ResponseStyle, err: ScimError, headers: Record<string, string> = {}): ScimAnswer {
   const body = err.toBody();
   const text = style.errorContentType.startsWith('text/plain') ? `${body.status} ${body.detail ?? ''}` : JSON.stringify(body);
-  return new Response(text, { status: err.status, headers: { 'Content-Type': style.errorContentType, ...headers } });
+  return { status: err.status, headers: { 'Content-Type': style.errorContentType, ...headers }, body: text };
 }
 
 export interface BodyLimits {
@@ -49,7 +53,7 @@ export interface BodyLimits {
  * IANA registration notes older SCIM clients use it) and a missing Content-Type is tolerated, because
  * several IdPs omit it on PATCH. Any other media type on a body is 415 (RFC 7231 §6.5.13).
  */
-export function checkBodyMediaType(req: Request): void {
+export function checkBodyMediaType(req: { headers: HeaderLookup }): void {
   const raw = req.headers.get('content-type');
   if (raw === null || raw.trim() === '') return;
   const [typePart, ...params] = raw.split(';');
@@ -69,40 +73,56 @@ export function checkBodyMediaType(req: Request): void {
   }
 }
 
-/** Reads the body as UTF-8 text, refusing more than `maxBodyBytes` (413) before buffering it all. */
-export async function readBodyText(req: Request, limits: BodyLimits): Promise<string> {
-  const declared = req.headers.get('content-length');
-  if (declared !== null && Number(declared) > limits.maxBodyBytes) {
-    throw scimError.payloadTooLarge(`Request body is larger than ${limits.maxBodyBytes} bytes`);
+function tooLarge(limits: BodyLimits): ScimError {
+  return scimError.payloadTooLarge(`Request body is larger than ${limits.maxBodyBytes} bytes`);
+}
+
+/** A Content-Length over the limit is refused before a byte of the body is read. */
+export function refuseDeclaredLength(declared: string | null, limits: BodyLimits): void {
+  if (declared !== null && Number(declared) > limits.maxBodyBytes) throw tooLarge(limits);
+}
+
+/** Counts the bytes of a body as they arrive; past the limit it is 413 (the caller stops reading). */
+export class BodyBytes {
+  readonly chunks: Uint8Array[] = [];
+  size = 0;
+  constructor(private readonly limits: BodyLimits) {}
+  /** Throws 413 once the body passes the limit. */
+  add(chunk: Uint8Array): void {
+    this.size += chunk.byteLength;
+    if (this.size > this.limits.maxBodyBytes) throw tooLarge(this.limits);
+    this.chunks.push(chunk);
   }
+  /** RFC 7644 §3.8: JSON in UTF-8; invalid byte sequences are a syntax error, not silently replaced. */
+  text(): string {
+    const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size);
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw scimError.invalidSyntax('Request body is not valid UTF-8');
+    }
+  }
+}
+
+/** Reads a WHATWG Request's body as UTF-8 text, refusing more than `maxBodyBytes` (413) before buffering it all. */
+export async function readBodyText(req: Request, limits: BodyLimits): Promise<string> {
+  refuseDeclaredLength(req.headers.get('content-length'), limits);
   if (!req.body) return '';
   const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  const bytes = new BodyBytes(limits);
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    size += value.byteLength;
-    if (size > limits.maxBodyBytes) {
+    try {
+      bytes.add(value);
+    } catch (err) {
       // Not awaited: when the body is one branch of a tee (a wrapper cloned the request), the cancel
       // settles only once the other branch is cancelled too, and the 413 must not wait for that.
       void reader.cancel().catch(() => undefined);
-      throw scimError.payloadTooLarge(`Request body is larger than ${limits.maxBodyBytes} bytes`);
+      throw err;
     }
-    chunks.push(value);
   }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  try {
-    // RFC 7644 §3.8: JSON in UTF-8; invalid byte sequences are a syntax error, not silently replaced.
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw scimError.invalidSyntax('Request body is not valid UTF-8');
-  }
+  return bytes.size === 0 ? '' : bytes.text();
 }
 
 /** Nesting depth of a JSON text, counted without parsing so hostile input cannot exhaust the stack. */
@@ -140,9 +160,10 @@ export function parseJsonBody(text: string, limits: BodyLimits): unknown {
 }
 
 /** Reads, size-checks, media-type-checks and parses a JSON object body. */
-export async function readJsonObject(req: Request, limits: BodyLimits): Promise<Record<string, unknown>> {
+export async function readJsonObject(req: ScimRequest | Request, limits: BodyLimits): Promise<Record<string, unknown>> {
   checkBodyMediaType(req);
-  const value = parseJsonBody(await readBodyText(req, limits), limits);
+  const text = 'readBody' in req ? await req.readBody(limits) : await readBodyText(req, limits);
+  const value = parseJsonBody(text, limits);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw scimError.invalidSyntax('Request body must be a JSON object');
   }

@@ -4,6 +4,7 @@
  * SHOULD support "Accept: application/json"; both name the same JSON document, so the label follows what the
  * client prefers between the two, and application/scim+json whenever it is not clearly outranked.
  */
+import type { ScimAnswer } from './scim-request.ts';
 
 export const PLAIN_JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
@@ -47,10 +48,11 @@ export function prefersPlainJson(accept: string | null): boolean {
 
 /**
  * Relabels an answer the provider built as application/scim+json, leaving other labels (a fault's
- * text/plain) alone. Response headers built with `new Response` are mutable, so the body is not copied.
+ * text/plain) alone. The answer's header record is its own (http.ts builds one per answer), so it is edited in place.
  */
-export function labelAsPlainJson(res: Response): Response {
-  const type = res.headers.get('content-type');
-  if (type !== null && type.toLowerCase().startsWith('application/scim+json')) res.headers.set('Content-Type', PLAIN_JSON_CONTENT_TYPE);
+export function labelAsPlainJson(res: ScimAnswer): ScimAnswer {
+  for (const name of Object.keys(res.headers)) {
+    if (name.toLowerCase() === 'content-type' && res.headers[name]!.toLowerCase().startsWith('application/scim+json')) res.headers[name] = PLAIN_JSON_CONTENT_TYPE;
+  }
   return res;
 }

@@ -1,6 +1,6 @@
 /**
  * `scimcheck serve`: the reference provider on a port. Thin: parse flags, build the provider, hand its
- * fetch handler to @hono/node-server, print where it listens, close cleanly on SIGINT/SIGTERM.
+ * core handler to the node:http mount (http-server.ts), print where it listens, close cleanly on SIGINT/SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -41,7 +41,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (flags.policy) console.log(`policy: deprovision by ${flags.policy.deprovision}`);
   // --ui: the console wraps the provider (logging its traffic) and answers /ui itself.
   const ui = flags.ui ? createConsole({ provider, auth: { api: { tokens: tokens.map((token) => ({ token })), basic: flags.basic }, uiToken: flags.uiToken } }) : undefined;
-  const handler = ui ? ui.fetch : (req: Request) => provider.fetch(req);
+  // Without the console, node:http talks to the provider's core handler directly (no WHATWG Request/Response).
+  const handler = ui ? ui.fetch : provider;
 
   return new Promise<number>((resolve, reject) => {
     // The HTTP edge: refusals made before the handler (parser errors, a bad Host) still answer a SCIM error.

@@ -14,17 +14,6 @@ const TOKEN = 'http-edge-token-1';
 let server: Server;
 let port: number;
 
-beforeAll(async () => {
-  const provider = createProvider({ auth: { tokens: [{ token: TOKEN }] } });
-  server = createScimServer((req) => provider.fetch(req), { defaultHost: '127.0.0.1' });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-});
-afterAll(() => {
-  server.close();
-  server.closeAllConnections();
-});
-
 /** Sends raw bytes, reads until the server closes (or a complete Content-Length response arrived). */
 function raw(text: string): Promise<{ status: number; headers: string; body: string }> {
   return new Promise((resolve, reject) => {
@@ -58,7 +47,21 @@ const cases: { name: string; request: string; status: number }[] = [
   { name: 'a header line without a colon', request: `GET /scim/v2/Users HTTP/1.1\r\nHost: x\r\nbroken header\r\n\r\n`, status: 400 },
 ];
 
-describe('HTTP-level refusals answer a SCIM error body (issue 11 #10)', () => {
+// Both mounts: the provider answered directly from node:http (what `serve` uses) and through the fetch adapter (--ui).
+describe.each([
+  ['direct mount', (p: ReturnType<typeof createProvider>) => createScimServer(p, { defaultHost: '127.0.0.1' })],
+  ['fetch mount', (p: ReturnType<typeof createProvider>) => createScimServer((req) => p.fetch(req), { defaultHost: '127.0.0.1' })],
+])('HTTP-level refusals answer a SCIM error body (issue 11 #10), %s', (_name, mount) => {
+  beforeAll(async () => {
+    server = mount(createProvider({ auth: { tokens: [{ token: TOKEN }] } }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => {
+    server.close();
+    server.closeAllConnections();
+  });
+
   for (const c of cases) {
     it(`${c.name}: ${c.status} with an Error body and the connection closed`, async () => {
       const res = await raw(c.request);
