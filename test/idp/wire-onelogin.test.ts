@@ -39,7 +39,7 @@ describe('onelogin wire shapes', () => {
     });
   });
 
-  it('creates from its template and updates with a PUT, no GET first (Implement SCIM API: Update User)', async () => {
+  it('creates from its template and updates with a PUT, no GET first (Implement SCIM API: Update User; PUT assumption)', async () => {
     const { target, engine } = setup(onelogin);
     await engine.assign(person('alice'));
     expect(target.requests[1].body.emails).toEqual([{ value: 'alice@example.test', type: 'work', primary: true }]);

@@ -105,13 +105,14 @@ export function makeOneLogin(opts: OneLoginOptions = {}): Profile {
     createUser: (u) => ({ ...templateBody(u, opts), externalId: u.idpId }),
     updateUser: {
       readFirst: false,
-      // OL-api: "Update User" is a PUT of the filled template to /Users/{id}.
+      // OL-api lists "Update User"; assumption: sent as a PUT of the filled template to /Users/{id} (the method is
+      // not in what we could check).
       build: (_prev, next, id) => [{ method: 'PUT', path: `/Users/${id}`, body: { ...templateBody(next, opts), externalId: next.idpId }, purpose: 'update (PUT)' }],
     },
     setActive: {
       readFirst: false,
-      // assumption: OL-api does not say OneLogin takes the user out of its groups before suspending it; kept
-      // because a server must survive membership PATCHes racing a deactivation either way.
+      // assumption: OL-api does not say OneLogin takes the user out of its groups before suspending it; the
+      // habit is kept as data so it can be turned off in one place once someone shows OneLogin's traffic.
       leaveGroupsFirst: true,
       build: (u, id, active) => [
         { method: 'PUT', path: `/Users/${id}`, body: { ...templateBody({ ...u, active }, opts), externalId: u.idpId }, purpose: active ? 'reactivate (PUT)' : 'deactivate (PUT)' },
@@ -145,7 +146,7 @@ export function makeOneLogin(opts: OneLoginOptions = {}): Profile {
       connectionTest: 'OneLogin "Implement SCIM API", Example API Flow step 1: a lookup of a non-existent userName; an empty list or a 404 both confirm the endpoint',
       matching: 'OneLogin "Implement SCIM API": Get User with userName filter',
       create: 'OneLogin KB0013904: the admin-authored SCIM JSON template (emails may be a single object)',
-      update: 'OneLogin "Implement SCIM API": Update User (PUT /Users/{id} with the filled template)',
+      update: 'OneLogin "Implement SCIM API": Update User; assumption: as PUT /Users/{id} with the filled template, no GET first',
       deactivate: 'assumption: leaving each group before the PUT active:false is not documented; DELETE when "Delete" is chosen under "When users are deleted in OneLogin" ("Test Your SCIM Implementation")',
       groups:
         'OneLogin "Implement SCIM API": Get Groups (paged listing; assumption: 100 per page, matched on displayName), Create Group, Patch Group; assumption: member op shape value [{value}] and rename as replace displayName',
