@@ -9,6 +9,7 @@ import type { DirGroup, DirUser } from './directory.ts';
 import type { IdpHttp, IdpRequest, IdpResponse } from './http.ts';
 import { buildUrl } from './http.ts';
 import { chunk, type BuildContext, type MatchAttribute, type MemberRef, type Profile } from './profiles/types.ts';
+import { readPath } from './scenario/read-path.ts';
 
 export type Outcome =
   | 'ok'
@@ -49,6 +50,18 @@ export function describe(req: IdpRequest, res: IdpResponse): string {
 }
 
 const ok = (s: number) => s >= 200 && s < 300;
+
+/** What an import read: the ids of each kind in the order the pages held them (duplicates kept). */
+export interface Imported {
+  Users: string[];
+  Groups: string[];
+  /** Pages that held fewer than `count` while totalResults said more remained. */
+  shortPages: string[];
+  requests: number;
+}
+
+/** An import stops after this many pages of one kind, so a target whose totalResults never ends cannot hold it. */
+const MAX_IMPORT_PAGES = 1000;
 
 /** The action failed on this answer of the target; `reason` defaults to the request and its status. */
 function refused(req: IdpRequest, res: IdpResponse, reason = describe(req, res)): ActionResult {
@@ -111,10 +124,17 @@ export class SyncEngine {
 
   /** The IdP's "Test connection" button. */
   async testConnection(): Promise<ActionResult> {
-    for (const probe of this.profile.connectionTest(randomUUID())) {
+    // The probe queries the configured matching attribute (Entra: "the matching property selected").
+    const attr = this.opts.matchingAttribute ?? this.profile.matching.default;
+    for (const probe of this.profile.connectionTest(randomUUID(), attr)) {
       const res = await this.send(probe.req);
       // Some IdPs also take 404 as "endpoint valid, nothing there" (the profile says so).
       if (res.status === 404 && probe.acceptNotFound) continue;
+      if (probe.wants === 'absent') {
+        // RFC 7644 §3.12: a resource that does not exist answers 404.
+        if (res.status === 404) continue;
+        return refused(probe.req, res, `${describe(probe.req, res)}: expected 404 for a random id that does not exist (RFC 7644 §3.12)`);
+      }
       // RFC 7644 §3.4.2: a query answers 200 with a ListResponse, also when nothing matches.
       const list = res.status === 200 ? listResources(res.json) : undefined;
       if (!list) return refused(probe.req, res, `${describe(probe.req, res)}: expected 200 with a ListResponse`);
@@ -137,7 +157,8 @@ export class SyncEngine {
     const attr = matchBy ?? this.matchBy.get(key) ?? this.opts.matchingAttribute ?? this.profile.matching.default;
     const lookup: IdpRequest = { method: 'GET', path: '/Users', query: this.profile.matching.query(attr, user), purpose: 'match-before-create' };
     const found = await this.send(lookup);
-    const candidates = found.status === 200 ? listResources(found.json) : undefined;
+    // Okta (SCIM 2.0 protocol reference, "Determine if the User already exists") also takes a 404 for "no match".
+    const candidates = found.status === 200 ? listResources(found.json) : found.status === 404 && this.profile.matching.notFoundIsEmpty ? [] : undefined;
     if (!candidates) {
       this.pending.add(key);
       return refused(lookup, found, `${describe(lookup, found)}: the match-before-create query must answer 200 with a ListResponse (RFC 7644 §3.4.2)`);
@@ -147,13 +168,19 @@ export class SyncEngine {
       // Every IdP links a matched account instead of creating a duplicate.
       this.link(key, hit.id as string);
       this.pending.delete(key);
-      return { outcome: 'linked' };
+      return this.afterMatch(key, user, hit);
     }
     const create: IdpRequest = { method: 'POST', path: '/Users', body: this.profile.createUser(user, this.ctx), purpose: 'create' };
     const res = await this.send(create);
     if (res.status === 201 && typeof res.json?.id === 'string') {
       this.link(key, res.json.id);
       this.pending.delete(key);
+      // The profile's follow-up right after the create (Entra links the manager in a second PATCH).
+      for (const req of this.profile.afterCreate?.(user, res.json.id, this.ctx) ?? []) {
+        const next = await this.send(req);
+        // RFC 7644 §3.5.2: PATCH success is 200 or 204.
+        if (!ok(next.status)) return refused(req, next, `created, then ${describe(req, next)}`);
+      }
       return { outcome: success };
     }
     if (res.status === 409) {
@@ -166,6 +193,27 @@ export class SyncEngine {
     return refused(create, res, `${describe(create, res)}: expected 201 with an id (RFC 7644 §3.3)`);
   }
 
+  /**
+   * After linking a matched account, the profile's follow-up: Okta sends the user's profile at once (SCIM 2.0
+   * protocol reference: "Okta automatically matches the result ... and sends the user's application profile");
+   * an account found inactive is reactivated (RFC 7643 §4.1.1 active), since an assigned person is active.
+   */
+  private async afterMatch(key: string, user: DirUser, hit: ScimResource): Promise<ActionResult> {
+    const then = this.profile.matching.onMatch ?? { sendProfile: false, reactivate: true };
+    const done: string[] = [];
+    if (then.sendProfile) {
+      const failed = await this.pushProfile(key, user, user);
+      if (failed) return failed;
+      done.push('profile sent');
+    }
+    if (then.reactivate && hit.active === false && user.active) {
+      const failed = await this.activation(key, hit.id as string, user, true);
+      if (failed) return failed;
+      done.push('the inactive account reactivated');
+    }
+    return done.length ? { outcome: 'linked', reason: done.join('; ') } : { outcome: 'linked' };
+  }
+
   /** A change of profile fields in the directory, pushed the profile's way. */
   async update(key: string, changes: Partial<DirUser>): Promise<ActionResult> {
     const prev = this.users.get(key);
@@ -174,29 +222,85 @@ export class SyncEngine {
     this.users.set(key, next);
     const id = this.userLinks.get(key);
     if (!id) return this.record(key, { outcome: 'skipped', reason: `'${key}' is not linked to a target user` });
+    return this.record(key, (await this.pushProfile(key, prev, next)) ?? { outcome: 'updated' });
+  }
+
+  /** The profile's update requests for a linked user (read first if it does); undefined when all succeeded. */
+  private async pushProfile(key: string, prev: DirUser, next: DirUser): Promise<ActionResult | undefined> {
+    const id = this.userLinks.get(key)!;
     let current: ScimResource | undefined;
     if (this.profile.updateUser.readFirst) {
       const read: IdpRequest = { method: 'GET', path: `/Users/${id}`, purpose: 'read before update' };
       const res = await this.send(read);
-      if (res.status === 404) return this.record(key, await this.lost(key, read, res));
-      if (res.status !== 200) return this.record(key, refused(read, res));
+      if (res.status === 404) return this.lost(key, read, res);
+      if (res.status !== 200) return refused(read, res);
       current = res.json;
     }
+    const repeats: string[] = [];
     for (const req of this.profile.updateUser.build(prev, next, id, current, this.ctx)) {
+      const again = this.acceptedBefore(key, req);
       const res = await this.send(req);
-      if (res.status === 404) return this.record(key, await this.lost(key, req, res));
+      if (res.status === 404) return this.lost(key, req, res);
       // RFC 7644 §3.5.1 / §3.5.2: success is 200 (with the resource) or 204.
-      if (!ok(res.status)) return this.record(key, refused(req, res));
+      if (!ok(res.status)) return refused(req, res);
+      repeats.push(...again.map((p) => `${p.path} ${JSON.stringify(p.value)} (the target shows ${JSON.stringify(current ? readPath(current, p.path) : undefined)})`));
+      this.remember(key, req);
     }
-    return this.record(key, { outcome: 'updated' });
+    if (repeats.length) {
+      // RFC 7644 §3.5.2.1 / §3.5.2.3: add and replace set the value at the path. A target that accepts a value and
+      // then shows another makes an IdP that reads and diffs PATCH it again at every cycle.
+      return {
+        outcome: 'failed',
+        reason: `re-PATCH loop: ${this.profile.title} sent again what the target had accepted before: ${repeats.join('; ')}; the target does not keep (or echoes differently) what it accepted, so ${this.profile.title} PATCHes it at every cycle`,
+      };
+    }
+    return undefined;
   }
+
+  /** The last value each PATCH path was accepted with, per user (for noticing a re-PATCH loop). */
+  private readonly accepted = new Map<string, Map<string, string>>();
+
+  /** The (path, value) writes of a PatchOp body; a path-less value writes each of its keys. */
+  private static writes(req: IdpRequest): { path: string; value: unknown }[] {
+    const ops = req.method === 'PATCH' && Array.isArray((req.body as any)?.Operations) ? ((req.body as any).Operations as any[]) : [];
+    return ops.flatMap((op) => {
+      if (String(op?.op).toLowerCase() === 'remove') return [];
+      if (typeof op?.path === 'string') return [{ path: op.path as string, value: op.value }];
+      return op?.value && typeof op.value === 'object' ? Object.entries(op.value).map(([path, value]) => ({ path, value })) : [];
+    });
+  }
+
+  private acceptedBefore(key: string, req: IdpRequest): { path: string; value: unknown }[] {
+    const seen = this.accepted.get(key);
+    return seen ? SyncEngine.writes(req).filter((w) => seen.get(w.path) === JSON.stringify(w.value)) : [];
+  }
+
+  private remember(key: string, req: IdpRequest): void {
+    const seen = this.accepted.get(key) ?? new Map<string, string>();
+    for (const w of SyncEngine.writes(req)) seen.set(w.path, JSON.stringify(w.value));
+    this.accepted.set(key, seen);
+  }
+
+  /** Keys being re-created after a 404, so a target whose lookup finds what its GET denies cannot loop us. */
+  private readonly recovering = new Set<string>();
 
   /** A user the IdP links to was deleted behind its back (RFC 7644 §3.6: later requests get 404). */
   private async lost(key: string, req: IdpRequest, res: IdpResponse): Promise<ActionResult> {
     this.userLinks.delete(key);
-    if (this.profile.reactions.onUpdateNotFound === 'recreate-now') {
-      const again = await this.provision(key, undefined, 'recreated');
-      return again.outcome === 'recreated' || again.outcome === 'linked' ? again : { outcome: 'not-found', reason: `${describe(req, res)}; re-create: ${again.reason}` };
+    this.accepted.delete(key);
+    const reaction = this.profile.reactions.onUpdateNotFound;
+    if (reaction === 'recreate-now' && !this.recovering.has(key)) {
+      this.recovering.add(key);
+      try {
+        const again = await this.provision(key, undefined, 'recreated');
+        return again.outcome === 'recreated' || again.outcome === 'linked' ? again : { outcome: 'not-found', reason: `${describe(req, res)}; re-create: ${again.reason}` };
+      } finally {
+        this.recovering.delete(key);
+      }
+    }
+    if (reaction === 'stop') {
+      // Nothing retries it: the admin must unassign and reassign the person (a new assignment: match, then create).
+      return { outcome: 'not-found', reason: `${describe(req, res)}; ${this.profile.title} stops here until the person is unassigned and assigned again` };
     }
     this.pending.add(key);
     return { outcome: 'not-found', reason: describe(req, res) };
@@ -210,6 +314,11 @@ export class SyncEngine {
     this.users.set(key, next);
     const id = this.userLinks.get(key);
     if (!id) return this.record(key, { outcome: 'skipped', reason: `'${key}' is not linked to a target user` });
+    return this.record(key, (await this.activation(key, id, next, active)) ?? { outcome: active ? 'reactivated' : 'deactivated' });
+  }
+
+  /** The profile's (de)activation requests for a linked user; undefined when all succeeded. */
+  private async activation(key: string, id: string, next: DirUser, active: boolean): Promise<ActionResult | undefined> {
     const spec = this.profile.setActive;
     if (spec.leaveGroupsFirst) {
       // Leaving (or, on reactivation, re-joining) every group the user is pushed into.
@@ -219,22 +328,86 @@ export class SyncEngine {
         const m: MemberRef[] = [{ id, display: next.displayName }];
         const req = active ? this.profile.groups.addMembers(gid, m) : this.profile.groups.removeMembers(gid, m);
         const res = await this.send(req);
-        if (!ok(res.status)) return this.record(key, refused(req, res));
+        if (!ok(res.status)) return refused(req, res);
       }
     }
     let current: ScimResource | undefined;
     if (spec.readFirst) {
       const read: IdpRequest = { method: 'GET', path: `/Users/${id}`, purpose: 'read before (de)activation' };
       const res = await this.send(read);
-      if (res.status === 404) return this.record(key, await this.lost(key, read, res));
+      if (res.status === 404) return this.lost(key, read, res);
+      if (res.status !== 200) return refused(read, res);
       current = res.json;
     }
     for (const req of spec.build(next, id, active, current, this.ctx)) {
       const res = await this.send(req);
-      if (res.status === 404) return this.record(key, await this.lost(key, req, res));
-      if (!ok(res.status)) return this.record(key, refused(req, res));
+      if (res.status === 404) return this.lost(key, req, res);
+      if (!ok(res.status)) return refused(req, res);
     }
-    return this.record(key, { outcome: active ? 'reactivated' : 'deactivated' });
+    return undefined;
+  }
+
+  /** The IdP's clock in days (scenario `elapse`), for the soft-delete retention. */
+  private day = 0;
+  /** Soft-deleted users and the day they were soft-deleted: restorable until the profile's retention runs out. */
+  readonly softDeleted = new Map<string, number>();
+  /** Users unassigned from the app: disabled once, then no longer managed (nothing more is ever sent for them). */
+  readonly unmanaged = new Set<string>();
+
+  /** The person is deleted in the directory but recoverable (Entra's recycle bin): the profile's deactivation. */
+  async softDelete(key: string): Promise<ActionResult> {
+    if (this.unmanaged.has(key)) return this.record(key, { outcome: 'skipped', reason: `'${key}' was unassigned earlier and is no longer managed: nothing is sent` });
+    const r = await this.setActive(key, false);
+    if (r.outcome === 'deactivated') this.softDeleted.set(key, this.day);
+    return r;
+  }
+
+  /** The soft-deleted person is restored within the retention period: the profile's reactivation, same account. */
+  async restore(key: string): Promise<ActionResult> {
+    if (!this.softDeleted.has(key)) return this.record(key, { outcome: 'failed', reason: `'${key}' is not soft-deleted (never, or hard-deleted already)` });
+    this.softDeleted.delete(key);
+    return this.setActive(key, true);
+  }
+
+  /** The person is unassigned from the app: disabled, then no longer managed, so never deleted later. */
+  async unassign(key: string): Promise<ActionResult> {
+    const r = await this.setActive(key, false);
+    this.softDeleted.delete(key);
+    if (r.outcome === 'deactivated') this.unmanaged.add(key);
+    return r;
+  }
+
+  /**
+   * Days pass: each soft-deleted user whose retention ran out is hard-deleted, which sends DELETE when the profile
+   * deletes and the app is set to delete; otherwise nothing is sent and the user stays disabled.
+   */
+  async elapse(days: number): Promise<Record<string, ActionResult>> {
+    this.day += days;
+    const keep = this.profile.lifecycle?.softDeleteRetentionDays;
+    const out: Record<string, ActionResult> = {};
+    if (keep === undefined) return out;
+    for (const [key, at] of [...this.softDeleted]) {
+      if (this.day - at < keep) continue;
+      this.softDeleted.delete(key);
+      out[key] =
+        this.profile.deletesUsers && this.opts.deprovision === 'delete'
+          ? await this.remove(key)
+          : this.record(key, { outcome: 'deactivated', reason: `hard-deleted in the IdP after ${keep} days; the app is not set to delete, so nothing is sent` });
+    }
+    return out;
+  }
+
+  /**
+   * The IdP's next cycle evaluates this user again with no directory change. A profile that reconciles reads the
+   * target and PATCHes what differs (so a target that echoes values differently is PATCHed again); the others send
+   * nothing.
+   */
+  async sync(key: string): Promise<ActionResult> {
+    if (!this.users.has(key)) return { outcome: 'failed', reason: `unknown user '${key}'` };
+    if (this.unmanaged.has(key) || !this.profile.updateUser.reconcile) {
+      return this.record(key, { outcome: 'ok', reason: this.unmanaged.has(key) ? `'${key}' is no longer managed` : `${this.profile.title} sends only directory changes` });
+    }
+    return this.update(key, {});
   }
 
   /** The admin deletes the person in the IdP: DELETE when the profile does and the app is set to delete. */
@@ -270,13 +443,15 @@ export class SyncEngine {
     const refs: MemberRef[] = [];
     for (const k of keys) {
       const id = this.userLinks.get(k);
-      // IdPs push only members that are provisioned (linked) in the app.
-      if (id) refs.push({ id, display: this.users.get(k)?.displayName ?? this.users.get(k)?.userName });
+      const u = this.users.get(k);
+      // IdPs push only members that are provisioned (linked) in the app; Okta's display is the login.
+      const display = this.profile.groups.memberDisplay === 'userName' ? u?.userName : u?.displayName ?? u?.userName;
+      if (id) refs.push({ id, display });
     }
     return refs;
   }
 
-  private async sendBatches(build: (refs: MemberRef[]) => IdpRequest, refs: MemberRef[]): Promise<ActionResult> {
+  private async sendBatches<T>(build: (refs: T[]) => IdpRequest, refs: T[]): Promise<ActionResult> {
     for (const part of chunk(refs, this.profile.groups.batchSize)) {
       const req = build(part);
       const res = await this.send(req);
@@ -327,43 +502,148 @@ export class SyncEngine {
       id = same?.id as string | undefined;
     }
     let outcome: Outcome = 'linked';
+    const spec = this.profile.groups;
     if (!id) {
-      const req: IdpRequest = { method: 'POST', path: '/Groups', body: this.profile.groups.create(g), purpose: 'create group' };
+      // Okta AIW creates the group with its members filled in (ory/polis#3136); the others add them afterwards.
+      const body = spec.createWithMembers ? spec.create(g, this.memberRefs(g.members)) : spec.create(g);
+      const req: IdpRequest = { method: 'POST', path: '/Groups', body, purpose: 'create group' };
       const res = await this.send(req);
       // RFC 7644 §3.3: 201 Created with the new id.
       if (res.status !== 201 || typeof res.json?.id !== 'string') return res.status === 409 ? { outcome: 'conflict', reason: describe(req, res) } : refused(req, res);
       id = res.json.id as string;
       outcome = 'created';
+      this.groupLinks.set(g.key, id);
+      if (spec.createWithMembers) return { outcome };
     }
     this.groupLinks.set(g.key, id);
-    const added = await this.sendBatches((refs) => this.profile.groups.addMembers(id!, refs), this.memberRefs(g.members));
+    // A linked group gets the IdP's members; a created one its first additions (nothing to send when empty).
+    if (!g.members.length && !spec.replaceWhole) return { outcome };
+    const added = await this.changeMembership(g, id, g.members, []);
     return added.outcome === 'failed' ? added : { outcome };
   }
 
-  async addMembers(groupKey: string, keys: string[]): Promise<ActionResult> {
+  /**
+   * The IdP's import (Okta "Import now", or any IdP's full read): every User and every Group of the target,
+   * page by page with the profile's count and stepping (RFC 7644 §3.4.2.4). Returns the ids each page held, in
+   * order, so a caller can see what was missed or read twice, and the pages that held fewer than `count` while
+   * more remained (RFC-legal, but Okta's fixed step then skips resources).
+   */
+  async importAll(): Promise<{ result: ActionResult; imported?: Imported }> {
+    const imported: Imported = { Users: [], Groups: [], shortPages: [], requests: 0 };
+    for (const kind of ['Users', 'Groups'] as const) {
+      const failed = await this.readAll(kind, imported);
+      if (failed) return { result: failed };
+    }
+    return { result: { outcome: 'ok' }, imported };
+  }
+
+  private async readAll(kind: 'Users' | 'Groups', into: Imported): Promise<ActionResult | undefined> {
+    const { count, advance } = this.profile.import ?? { count: 100, advance: 'received' as const };
+    let startIndex = 1;
+    for (let page = 0; page < MAX_IMPORT_PAGES; page++) {
+      const req: IdpRequest = { method: 'GET', path: `/${kind}`, query: { startIndex: String(startIndex), count: String(count) }, purpose: 'import' };
+      const res = await this.send(req);
+      into.requests++;
+      const resources = res.status === 200 ? listResources(res.json) : undefined;
+      // RFC 7644 §3.4.2: a query answers 200 with a ListResponse.
+      if (!resources) return refused(req, res, `${describe(req, res)}: an import page must answer 200 with a ListResponse (RFC 7644 §3.4.2)`);
+      for (const r of resources) if (typeof r.id === 'string') into[kind].push(r.id);
+      const total = Number(res.json?.totalResults);
+      const step = advance === 'count' ? count : resources.length;
+      // Okta: "If the value of totalResults is higher than 100 ... the startIndex becomes startIndex+100".
+      const more = step > 0 && startIndex + step <= total;
+      if (advance === 'count' && more && resources.length < count) into.shortPages.push(`GET /${kind}?startIndex=${startIndex}&count=${count} returned ${resources.length} of totalResults ${total}`);
+      if (!more) return undefined;
+      startIndex += step;
+    }
+    return { outcome: 'failed', reason: `GET /${kind}: still more pages after ${MAX_IMPORT_PAGES} (totalResults keeps ahead of startIndex)` };
+  }
+
+  /** The group and its target id, or the failure of an action on a group the IdP never pushed. */
+  private pushed(groupKey: string): { g: DirGroup; id: string } | ActionResult {
     const g = this.groups.get(groupKey);
     const id = this.groupLinks.get(groupKey);
-    if (!g || !id) return { outcome: 'failed', reason: `group '${groupKey}' is not pushed` };
-    g.members = [...new Set([...g.members, ...keys])];
-    return this.sendBatches((refs) => this.profile.groups.addMembers(id, refs), this.memberRefs(keys));
+    return g && id ? { g, id } : { outcome: 'failed', reason: `group '${groupKey}' is not pushed` };
+  }
+
+  async addMembers(groupKey: string, keys: string[]): Promise<ActionResult> {
+    return this.changeMembers(groupKey, keys, []);
   }
 
   async removeMembers(groupKey: string, keys: string[]): Promise<ActionResult> {
-    const g = this.groups.get(groupKey);
-    const id = this.groupLinks.get(groupKey);
-    if (!g || !id) return { outcome: 'failed', reason: `group '${groupKey}' is not pushed` };
-    g.members = g.members.filter((m) => !keys.includes(m));
-    return this.sendBatches((refs) => this.profile.groups.removeMembers(id, refs), this.memberRefs(keys));
+    return this.changeMembers(groupKey, [], keys);
+  }
+
+  /** One membership change in the directory (some people join, some leave), pushed the profile's way. */
+  async changeMembers(groupKey: string, add: string[], remove: string[]): Promise<ActionResult> {
+    const p = this.pushed(groupKey);
+    if (!('g' in p)) return p;
+    p.g.members = [...new Set([...p.g.members.filter((m) => !remove.includes(m)), ...add])];
+    return this.changeMembership(p.g, p.id, add, remove);
+  }
+
+  /**
+   * The requests of a membership change: GET + PUT of the whole group (Okta AIW), or PATCH — Okta first sends
+   * the name update again ("triggered each time there's a group membership update operation", SCIM 2.0
+   * protocol reference) and puts removals and additions in one PATCH; the others remove, then add. Batched.
+   */
+  private async changeMembership(g: DirGroup, id: string, add: string[], remove: string[]): Promise<ActionResult> {
+    const spec = this.profile.groups;
+    if (spec.replaceWhole) return this.replaceGroup(g, id);
+    if (spec.renameWithMembership) {
+      const failed = await this.sendOk(spec.rename(id, g));
+      if (failed) return failed;
+    }
+    const adds = this.memberRefs(add);
+    const removes = this.memberRefs(remove);
+    if (spec.changeMembers) {
+      const both = [...removes.map((ref) => ({ ref, add: false })), ...adds.map((ref) => ({ ref, add: true }))];
+      const build = (part: typeof both) => spec.changeMembers!(id, part.filter((x) => x.add).map((x) => x.ref), part.filter((x) => !x.add).map((x) => x.ref));
+      return this.sendBatches(build, both);
+    }
+    const removed = await this.sendBatches((refs) => spec.removeMembers(id, refs), removes);
+    return removed.outcome === 'failed' ? removed : this.sendBatches((refs) => spec.addMembers(id, refs), adds);
+  }
+
+  /** Okta AIW: GET the group, then PUT it back with the IdP's name and whole member list (RFC 7644 §3.5.1). */
+  private async replaceGroup(g: DirGroup, id: string): Promise<ActionResult> {
+    const read: IdpRequest = { method: 'GET', path: `/Groups/${id}`, query: this.profile.groups.readQuery, purpose: 'read group before PUT' };
+    const res = await this.send(read);
+    if (res.status !== 200 || !res.json || typeof res.json !== 'object') return refused(read, res);
+    return (await this.sendOk(this.profile.groups.replaceWhole!(id, res.json, g, this.memberRefs(g.members)))) ?? { outcome: 'updated' };
+  }
+
+  /** Sends one request; undefined on 2xx, else the refusal. */
+  private async sendOk(req: IdpRequest): Promise<ActionResult | undefined> {
+    const res = await this.send(req);
+    // RFC 7644 §3.5.1 / §3.5.2: 200 with the resource, or 204 for PATCH.
+    return ok(res.status) ? undefined : refused(req, res);
   }
 
   async renameGroup(groupKey: string, displayName: string): Promise<ActionResult> {
-    const g = this.groups.get(groupKey);
-    const id = this.groupLinks.get(groupKey);
-    if (!g || !id) return { outcome: 'failed', reason: `group '${groupKey}' is not pushed` };
-    g.displayName = displayName;
-    const req = this.profile.groups.rename(id, g);
-    const res = await this.send(req);
-    return ok(res.status) ? { outcome: 'updated' } : refused(req, res);
+    const p = this.pushed(groupKey);
+    if (!('g' in p)) return p;
+    p.g.displayName = displayName;
+    if (this.profile.groups.replaceWhole) return this.replaceGroup(p.g, p.id);
+    return (await this.sendOk(this.profile.groups.rename(p.id, p.g))) ?? { outcome: 'updated' };
+  }
+
+  /**
+   * The admin's "Push now" on a pushed group: Okta sends the whole member list with `replace members` (SCIM 2.0
+   * protocol reference, "a full push of the membership"), AIW a GET + PUT of the group. A profile without the
+   * button sends nothing and says so.
+   */
+  async pushNow(groupKey: string): Promise<ActionResult> {
+    const p = this.pushed(groupKey);
+    if (!('g' in p)) return p;
+    const spec = this.profile.groups;
+    if (spec.replaceWhole) return this.replaceGroup(p.g, p.id);
+    if (!spec.pushNow) return { outcome: 'skipped', reason: `${this.profile.title} has no "Push now" for a pushed group` };
+    if (spec.renameWithMembership) {
+      const failed = await this.sendOk(spec.rename(p.id, p.g));
+      if (failed) return failed;
+    }
+    return (await this.sendOk(spec.pushNow(p.id, this.memberRefs(p.g.members)))) ?? { outcome: 'updated' };
   }
 
   async deleteGroup(groupKey: string): Promise<ActionResult> {

@@ -25,8 +25,11 @@ export interface MemberRef {
 
 export interface ConnectionProbe {
   req: IdpRequest;
-  /** 'list': any ListResponse; 'empty-list': 200 with totalResults 0 (Entra's random-GUID probe). */
-  wants: 'list' | 'empty-list';
+  /**
+   * 'list': any ListResponse; 'empty-list': 200 with totalResults 0 (Entra's random-GUID probe); 'absent': a read
+   * of a random id, which answers 404 (RFC 7644 §3.12: "The specified resource ... does not exist").
+   */
+  wants: 'list' | 'empty-list' | 'absent';
   /** A 404 also counts as success (OneLogin takes "empty list or 404 Not Found" as a valid endpoint). */
   acceptNotFound?: boolean;
 }
@@ -36,21 +39,44 @@ export interface Profile {
   title: string;
   /** How the IdP's own object ids look (Okta 00u…, Entra GUIDs, OneLogin numbers), for realistic transcripts. */
   idStyle: 'okta' | 'guid' | 'number';
-  /** Header values the IdP sends on every request. */
-  headers: { 'User-Agent': string; Accept: string; 'Content-Type': string };
+  /** Header values the IdP sends on every request; no User-Agent when the IdP sends none (Entra publishes none). */
+  headers: { 'User-Agent'?: string; Accept: string; 'Content-Type': string };
   /** Authentication schemes the IdP's admin UI offers. */
   auth: ('bearer' | 'basic')[];
   retry: RetryPolicy;
-  connectionTest(randomId: string): ConnectionProbe[];
+  /** The "Test connection" requests; `attr` is the configured matching attribute (Entra queries it, not always userName). */
+  connectionTest(randomId: string, attr?: MatchAttribute): ConnectionProbe[];
   matching: {
     default: MatchAttribute;
     /** The GET /Users query the IdP sends before creating. */
     query(attr: MatchAttribute, user: DirUser): Record<string, string>;
+    /** A 404 answer to the lookup means "no match", like an empty list (Okta documents both as acceptable). */
+    notFoundIsEmpty?: boolean;
+    /**
+     * What follows the link when the lookup finds an account. `sendProfile`: the profile update (updateUser) is
+     * sent at once (Okta). `reactivate`: an account found inactive is reactivated the profile's way (setActive).
+     * Absent: `{ sendProfile: false, reactivate: true }` (an assigned person's account is active).
+     */
+    onMatch?: { sendProfile: boolean; reactivate: boolean };
   };
+  /**
+   * How the IdP reads every user and group of the target (an import / full sync), page by page (RFC 7644
+   * §3.4.2.4). `advance: 'count'`: startIndex steps by `count` whatever a page held (Okta); `'received'`: by the
+   * resources the page returned. Absent: `{ count: 100, advance: 'received' }` (a profile-neutral full read).
+   */
+  import?: { count: number; advance: 'count' | 'received' };
   createUser(user: DirUser, ctx: BuildContext): ScimResource;
+  /** Requests sent right after a successful create, with the new id (Entra links reference attributes such as manager). */
+  afterCreate?(user: DirUser, id: string, ctx: BuildContext): IdpRequest[];
   updateUser: {
-    /** Okta GETs the resource before its PUT. */
+    /** Okta GETs the resource before its PUT; Entra GETs it and diffs against what the target holds. */
     readFirst: boolean;
+    /**
+     * The IdP re-evaluates a linked user against what the target holds at every cycle (read, diff, PATCH what
+     * differs), so a scenario `sync` sends the profile's update with no directory change. Absent: it pushes only
+     * directory changes, and `sync` sends nothing.
+     */
+    reconcile?: boolean;
     build(prev: DirUser, next: DirUser, id: string, current: ScimResource | undefined, ctx: BuildContext): IdpRequest[];
   };
   setActive: {
@@ -61,6 +87,11 @@ export interface Profile {
   };
   /** Whether the IdP ever sends DELETE /Users when set up to delete (Okta never does). */
   deletesUsers: boolean;
+  /**
+   * Soft delete: a person deleted in the directory is disabled, restorable for `softDeleteRetentionDays`, then
+   * hard-deleted (Entra: 30 days, then DELETE). Absent: a deleted person stays disabled until someone acts.
+   */
+  lifecycle?: { softDeleteRetentionDays?: number };
   groups: {
     /** Optional lookup before creating a group (Entra matches on displayName). */
     matchQuery?(group: DirGroup): Record<string, string>;
@@ -72,7 +103,23 @@ export interface Profile {
     findByListing?: { count: number };
     /** Extra query on reads of a group (Entra: excludedAttributes=members). */
     readQuery?: Record<string, string>;
-    create(group: DirGroup): ScimResource;
+    /** `members` is given when `createWithMembers` is set: the create body carries them. */
+    create(group: DirGroup, members?: MemberRef[]): ScimResource;
+    /** The create carries the members (Okta AIW); otherwise they are added after the create. */
+    createWithMembers?: boolean;
+    /** A member's `display`: the user's displayName (default) or its login, userName (Okta). */
+    memberDisplay?: 'displayName' | 'userName';
+    /**
+     * Membership changes, renames and "Push now" by GET + PUT of the whole group (Okta AIW): the body is the group
+     * as read with the IdP's name and full member list on top. Absent: PATCH.
+     */
+    replaceWhole?(id: string, current: ScimResource, group: DirGroup, members: MemberRef[]): IdpRequest;
+    /** Removals and additions of one change in one PATCH (Okta). Absent: removals, then additions. */
+    changeMembers?(id: string, add: MemberRef[], remove: MemberRef[]): IdpRequest;
+    /** The rename request is sent again with every membership change (Okta). */
+    renameWithMembership?: boolean;
+    /** "Push now": the whole member list in one request (Okta: replace members). Absent: no such button. */
+    pushNow?(id: string, members: MemberRef[]): IdpRequest;
     rename(id: string, group: DirGroup): IdpRequest;
     /** Members per PATCH request when a membership change is large. */
     batchSize: number;
@@ -82,8 +129,11 @@ export interface Profile {
   reactions: {
     /** 409 on POST /Users: Okta stops that user; Entra records the error and retries next cycle. */
     onCreateConflict: 'stop' | 'retry-next-cycle';
-    /** 404 on an update of a user deleted behind the IdP's back. */
-    onUpdateNotFound: 'recreate-now' | 'recreate-next-cycle';
+    /**
+     * 404 on an update of a user deleted behind the IdP's back: re-create at once, at the next cycle, or 'stop'
+     * (Okta: the task errors until the admin unassigns and reassigns the person, which matches and creates anew).
+     */
+    onUpdateNotFound: 'recreate-now' | 'recreate-next-cycle' | 'stop';
   };
   /** Habit → where it is documented (rendered into docs/idp.md). */
   sources: Record<string, string>;

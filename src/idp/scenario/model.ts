@@ -24,6 +24,10 @@ export interface Expectation {
   membersOf?: string;
   memberCount?: number;
   agree?: boolean;
+  /** The last import read each user of this batch exactly once. */
+  importedUsers?: string;
+  /** The last import read each group of this batch exactly once. */
+  importedGroups?: string;
 }
 
 export type Action =
@@ -33,8 +37,16 @@ export type Action =
   | { kind: 'update'; user: string; fields: UserFields }
   | { kind: 'deactivate' | 'reactivate' | 'delete' | 'targetDeleteUser'; user: string }
   | { kind: 'cycle' }
+  /** Soft delete / restore in the directory, unassignment from the app, the IdP's next cycle for one user. */
+  | { kind: 'softDelete' | 'restore' | 'unassign' | 'sync'; user: string }
+  /** Days pass in the IdP (soft-delete retention runs out). */
+  | { kind: 'elapse'; days: number }
   | { kind: 'createGroup'; group: string; displayName: string; members?: string[]; membersOf?: string }
   | { kind: 'addMembers' | 'removeMembers'; group: string; members: string[] }
+  | { kind: 'changeMembers'; group: string; add: string[]; remove: string[] }
+  | { kind: 'pushGroupNow'; group: string }
+  | { kind: 'createGroupMany'; batch: string; count: number }
+  | { kind: 'import' }
   | { kind: 'renameGroup'; group: string; displayName: string }
   | { kind: 'deleteGroup'; group: string }
   | { kind: 'targetCreateUser'; user: string; fields: UserFields }

@@ -7,7 +7,7 @@ import type { TranscriptEntry } from '../../scim/results.ts';
 import { isScimError } from '../../scim/errors.ts';
 import { SCHEMA_URN, type ScimResource } from '../../scim/types.ts';
 import { idpIdFor, type DirUser } from '../directory.ts';
-import { SyncEngine, describe, listResources, type ActionResult } from '../engine.ts';
+import { SyncEngine, describe, listResources, type ActionResult, type Imported } from '../engine.ts';
 import { IdpHttp, TargetUnreachable, type IdpRequest, type IdpResponse } from '../http.ts';
 import { filterEq, type Profile } from '../profiles/types.ts';
 import type { Action, Expectation, Scenario, Step, UserFields } from './model.ts';
@@ -24,6 +24,11 @@ export interface RunOptions {
   prefix: string;
   deprovision: 'delete' | 'disable';
   signal?: AbortSignal;
+  /**
+   * Bounds the cleanup after a stop (issue 11 #12: `idp --deadline`, Ctrl-C): cleanup is still attempted once
+   * `signal` aborts, until this one does. Absent: cleanup stops with `signal`.
+   */
+  cleanupSignal?: AbortSignal;
   onExchange?: (entry: TranscriptEntry, purpose?: string) => void;
   onStep?: (verdict: StepVerdict) => void;
   sleep?: (ms: number) => Promise<void>;
@@ -99,6 +104,8 @@ class Play {
   readonly transcript: TranscriptEntry[] = [];
   readonly engine: SyncEngine;
   readonly admin: IdpHttp;
+  /** The verifier's client for cleanup: it outlives a stop of the run until `cleanupSignal` (when given). */
+  readonly sweeper: IdpHttp;
   readonly preexisting = new Map<string, string>();
   readonly batches = new Map<string, string[]>();
   readonly groupIds = new Map<string, string>();
@@ -135,6 +142,20 @@ class Play {
       sleep: o.sleep,
       transcript: this.transcript,
     });
+    this.sweeper = o.cleanupSignal
+      ? new IdpHttp({
+          baseUrl: o.baseUrl,
+          authorization: o.authorization,
+          fetch: o.fetch,
+          timeoutMs: o.timeoutMs,
+          headers: VERIFIER_HEADERS,
+          retry: { limit: 1, baseDelayMs: 200, maxDelayMs: 5000, honorRetryAfter: true },
+          signal: o.cleanupSignal,
+          onExchange: (e) => o.onExchange?.(e, 'verify'),
+          sleep: o.sleep,
+          transcript: this.transcript,
+        })
+      : this.admin;
     this.engine = new SyncEngine({ profile: o.profile, http, baseUrl: o.baseUrl, deprovision: o.deprovision });
   }
 
@@ -222,6 +243,19 @@ class Play {
         const lines = Object.entries(results).map(([k, r]) => `${k}: ${this.allow(step, ['created', 'recreated', 'linked'], r, `next cycle, ${k}`)}`);
         return lines.length ? lines.join('; ') : 'nothing pending';
       }
+      case 'softDelete':
+        return this.allow(step, ['deactivated'], await e.softDelete(a.user), `soft-delete ${a.user} in the IdP`);
+      case 'restore':
+        return this.allow(step, ['reactivated'], await e.restore(a.user), `restore ${a.user} in the IdP`);
+      case 'unassign':
+        return this.allow(step, ['deactivated'], await e.unassign(a.user), `unassign ${a.user} from the app`);
+      case 'sync':
+        return this.allow(step, ['updated', 'ok'], await e.sync(a.user), `next cycle, ${a.user}`);
+      case 'elapse': {
+        const results = await e.elapse(a.days);
+        const lines = Object.entries(results).map(([k, r]) => `${k}: ${this.allow(step, ['deleted', 'deactivated'], r, `${a.days} days later, ${k}`)}`);
+        return `${a.days} days later: ${lines.length ? lines.join('; ') : 'nothing to send'}`;
+      }
       case 'createGroup': {
         const members = [...(a.members ?? []), ...(a.membersOf ? this.batches.get(a.membersOf) ?? [] : [])];
         const g = { key: a.group, idpId: idpIdFor(this.o.profile.idStyle, `${this.o.prefix}/g/${a.group}`), displayName: expand(a.displayName, this.o.prefix), members };
@@ -234,6 +268,26 @@ class Play {
         return this.allow(step, ['updated'], await e.addMembers(a.group, a.members), `add members to ${a.group}`);
       case 'removeMembers':
         return this.allow(step, ['updated'], await e.removeMembers(a.group, a.members), `remove members from ${a.group}`);
+      case 'changeMembers':
+        return this.allow(step, ['updated'], await e.changeMembers(a.group, a.add, a.remove), `change members of ${a.group}`);
+      case 'pushGroupNow':
+        // A profile without a "Push now" button sends nothing: the step says so and passes.
+        return this.allow(step, ['updated', 'skipped'], await e.pushNow(a.group), `push ${a.group} now`);
+      case 'createGroupMany': {
+        const keys: string[] = [];
+        for (let i = 1; i <= a.count; i++) {
+          const key = `${a.batch}-${i}`;
+          const g = { key, idpId: idpIdFor(this.o.profile.idStyle, `${this.o.prefix}/g/${key}`), displayName: `${this.o.prefix}-${a.batch}-${i}`, members: [] };
+          this.allow(step, ['created', 'linked'], await e.pushGroup(g), `push group ${key}`);
+          const id = e.groupLinks.get(key);
+          if (id) this.groupIds.set(key, id);
+          keys.push(key);
+        }
+        this.batches.set(a.batch, keys);
+        return `${a.count} groups pushed`;
+      }
+      case 'import':
+        return this.importAll();
       case 'renameGroup':
         return this.allow(step, ['updated'], await e.renameGroup(a.group, expand(a.displayName, this.o.prefix)), `rename ${a.group}`);
       case 'deleteGroup':
@@ -245,6 +299,40 @@ class Play {
       case 'expect':
         return this.verify(a.expect);
     }
+  }
+
+  /** What the last import step read (for `importedUsers` / `importedGroups`). */
+  private imported?: Imported;
+
+  /** The IdP's import: every User and Group page by page, the profile's way (RFC 7644 §3.4.2.4). */
+  private async importAll(): Promise<string> {
+    const { result, imported } = await this.engine.importAll();
+    if (!imported) return this.allow({ action: { kind: 'import' } }, ['ok'], result, 'import');
+    this.imported = imported;
+    if (imported.shortPages.length) {
+      // RFC 7644 §3.4.2.4: the service provider "MAY return fewer results" than count; stepping by count then skips some.
+      const { count } = this.o.profile.import ?? { count: 100 };
+      throw new StepNotApplicable(
+        `${this.o.profile.title} steps startIndex by ${count} whatever a page holds, and the target returned fewer than count=${count} (${imported.shortPages[0]}); RFC 7644 §3.4.2.4 lets it ("MAY return fewer results"), but this IdP's import would skip resources: let a page hold ${count}`,
+      );
+    }
+    return `read ${imported.Users.length} users and ${imported.Groups.length} groups in ${imported.requests} pages`;
+  }
+
+  /** Each resource of the batch read exactly once by the last import, and no resource read twice (RFC 7644 §3.4.2.4). */
+  private verifyImported(kind: 'Users' | 'Groups', batch: string, problems: string[], seen: string[]): void {
+    if (!this.imported) return void problems.push('no import was run before this expectation');
+    const read = this.imported[kind];
+    const times = new Map<string, number>();
+    for (const id of read) times.set(id, (times.get(id) ?? 0) + 1);
+    const keys = this.batches.get(batch) ?? [];
+    const idOf = (k: string) => (kind === 'Users' ? this.currentId(k) : this.groupIds.get(k));
+    const missing = keys.filter((k) => !times.has(idOf(k) ?? ''));
+    const twice = [...times].filter(([, n]) => n > 1).map(([id]) => id);
+    const few = (xs: string[]) => `${fmt(xs.slice(0, 5))}${xs.length > 5 ? ` and ${xs.length - 5} more` : ''}`;
+    if (missing.length) problems.push(`import: ${missing.length} of the ${keys.length} ${kind.toLowerCase()} of ${batch} never appeared on any page: ${few(missing)} (RFC 7644 §3.4.2.4: startIndex is the 1-based index of the first result of the whole result set)`);
+    if (twice.length) problems.push(`import: ${twice.length} ${kind.toLowerCase()} appeared on more than one page: ${few(twice)} (RFC 7644 §3.4.2.4: pages of one result set do not overlap)`);
+    if (!missing.length && !twice.length) seen.push(`import read each of the ${keys.length} ${kind.toLowerCase()} of ${batch} once (${read.length} in all)`);
   }
 
   /** An admin creates the account directly in the target (the premise of match-and-link). */
@@ -295,6 +383,8 @@ class Play {
     if (x.user) await this.verifyUser(x.user, x, problems, seen);
     if (x.userName !== undefined && !x.user) await this.verifyFilter(x, problems, seen);
     if (x.group) await this.verifyGroup(x, problems, seen);
+    if (x.importedUsers) this.verifyImported('Users', x.importedUsers, problems, seen);
+    if (x.importedGroups) this.verifyImported('Groups', x.importedGroups, problems, seen);
     if (problems.length) throw new StepFailed(problems.join('; '));
     return seen.join('; ') || 'ok';
   }
@@ -497,7 +587,7 @@ class Play {
     const problems: string[] = [];
     const del = async (path: string) => {
       try {
-        const res = await this.admin.send({ method: 'DELETE', path, purpose: 'cleanup' });
+        const res = await this.sweeper.send({ method: 'DELETE', path, purpose: 'cleanup' });
         if (res.status !== 204 && res.status !== 200 && res.status !== 404) problems.push(`DELETE ${path} → ${res.status}`);
       } catch (e) {
         problems.push(`DELETE ${path}: ${e instanceof Error ? e.message : String(e)}`);
@@ -512,7 +602,7 @@ class Play {
       for (let round = 0; round < 10; round++) {
         let res: IdpResponse;
         try {
-          res = await this.admin.send({ method: 'GET', path, query: { filter: `${attr} sw ${JSON.stringify(this.o.prefix)}`, count: '200' }, purpose: 'cleanup sweep' });
+          res = await this.sweeper.send({ method: 'GET', path, query: { filter: `${attr} sw ${JSON.stringify(this.o.prefix)}`, count: '200' }, purpose: 'cleanup sweep' });
         } catch {
           break;
         }
