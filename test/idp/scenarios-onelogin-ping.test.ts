@@ -16,13 +16,13 @@ const scenarios = await loadScenarios(['disable-vs-delete', 'push-groups']);
 
 async function play(profile: Profile, scenario: string, deprovision: 'delete' | 'disable', faults: string[] = []) {
   const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token: 'T' }] }, faults, policy: { deprovision } });
-  const fetch = ((input: RequestInfo | URL, init?: RequestInit) => provider.fetch(input instanceof Request ? input : new Request(input, init))) as typeof fetch;
+  const handler = ((input: RequestInfo | URL, init?: RequestInit) => provider.fetch(input instanceof Request ? input : new Request(input, init))) as typeof fetch;
   const purposes: (string | undefined)[] = [];
   const run = await runScenario(scenarios.find((s) => s.name === scenario)!, {
     profile,
     baseUrl: BASE,
     authorization: 'Bearer T',
-    fetch,
+    fetch: handler,
     timeoutMs: 10000,
     prefix: 'olp',
     deprovision,

@@ -3,7 +3,8 @@
  * KB0013904 / the connector's Configuration tab) or to the assumption the profile names.
  */
 import { describe, expect, it } from 'vitest';
-import { checkCustomHeaders, makeOneLogin, onelogin } from '../../src/idp/profiles/onelogin.ts';
+import { checkCustomHeaders } from '../../src/idp/profiles/custom-headers.ts';
+import { makeOneLogin, onelogin } from '../../src/idp/profiles/onelogin.ts';
 import { group, last, person, setup } from './harness.ts';
 
 const ops = (r: { body: any }) => r.body.Operations;

@@ -11,6 +11,7 @@
 import { SCHEMA_URN, type ScimResource } from '../../scim/types.ts';
 import type { DirUser } from '../directory.ts';
 import { ENT, enterpriseOf, formattedName, matchFilter } from './common.ts';
+import { mergeHeaders } from './custom-headers.ts';
 import { compact, filterEq, patch, type Profile } from './types.ts';
 
 export interface OneLoginOptions {
@@ -18,38 +19,9 @@ export interface OneLoginOptions {
   emailsAsObject?: boolean;
   /**
    * The connector's "Custom Headers" field (OL-kb): extra headers sent with every request, e.g. a tenant or
-   * API-key header a gateway in front of the SCIM server wants. Credentials belong in --auth-*, not here.
+   * API-version header a gateway in front of the SCIM server wants (src/idp/profiles/custom-headers.ts).
    */
   customHeaders?: Record<string, string>;
-}
-
-// RFC 7230 §3.2.6: a header name is a token.
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// Set by the HTTP client itself; a custom value would fight it (Authorization comes from --auth-*).
-const RESERVED = new Set(['authorization', 'host', 'content-length']);
-
-/** The custom headers as given, or a one-line reason they cannot be sent. */
-export function checkCustomHeaders(headers: Record<string, string>): Record<string, string> {
-  for (const [name, value] of Object.entries(headers)) {
-    if (!HEADER_NAME.test(name)) throw new Error(`custom header name '${name}' is not a valid HTTP header name`);
-    if (RESERVED.has(name.toLowerCase())) throw new Error(`custom header '${name}' is set by scimcheck itself (credentials go in --auth-bearer / --auth-basic)`);
-    if (/[\r\n]/.test(value)) throw new Error(`custom header '${name}' has a line break in its value`);
-  }
-  return { ...headers };
-}
-
-/**
- * The profile's headers with the custom ones added; a custom header named like one of the profile's (in any
- * case: HTTP names are case-insensitive, RFC 7230 §3.2) replaces it under the profile's spelling, so no
- * header is ever sent twice.
- */
-function withCustomHeaders<T extends Record<string, string>>(base: T, custom: Record<string, string>): T {
-  const out: Record<string, string> = { ...base };
-  for (const [name, value] of Object.entries(custom)) {
-    const same = Object.keys(base).find((k) => k.toLowerCase() === name.toLowerCase());
-    out[same ?? name] = value;
-  }
-  return out as T;
 }
 
 function templateBody(u: DirUser, opts: OneLoginOptions): ScimResource {
@@ -69,12 +41,12 @@ function templateBody(u: DirUser, opts: OneLoginOptions): ScimResource {
 }
 
 export function makeOneLogin(opts: OneLoginOptions = {}): Profile {
-  const custom = checkCustomHeaders(opts.customHeaders ?? {});
+  const custom = opts.customHeaders ?? {};
   return {
     id: 'onelogin',
     title: 'OneLogin (SCIM Provisioner with SAML, SCIM v2 Enterprise)',
     idStyle: 'number',
-    headers: withCustomHeaders(
+    headers: mergeHeaders(
       {
         // OneLogin does not document its User-Agent; this names it plainly.
         'User-Agent': 'OneLogin SCIM Provisioner (scimcheck mock)',
@@ -87,6 +59,8 @@ export function makeOneLogin(opts: OneLoginOptions = {}): Profile {
     ),
     // OL-kb: the Configuration tab has a "SCIM Bearer Token" field.
     auth: ['bearer'],
+    // OL-kb: and a "Custom Headers" field (`scimcheck idp --header 'Name: value'`).
+    customHeaders: true,
     retry: { limit: 1, baseDelayMs: 2000, maxDelayMs: 30000, honorRetryAfter: true },
     connectionTest: (randomId) => [
       // OL-api, Example API Flow step 1: enabling the connector looks up a userName that cannot exist, and an

@@ -43,6 +43,8 @@ export interface Profile {
   headers: { 'User-Agent'?: string; Accept: string; 'Content-Type': string };
   /** Authentication schemes the IdP's admin UI offers. */
   auth: ('bearer' | 'basic')[];
+  /** The IdP's admin UI lets the admin add request headers (OneLogin: "Custom Headers"); `idp --header` fills them. */
+  customHeaders?: boolean;
   retry: RetryPolicy;
   /** The "Test connection" requests; `attr` is the configured matching attribute (Entra queries it, not always userName). */
   connectionTest(randomId: string, attr?: MatchAttribute): ConnectionProbe[];
