@@ -35,6 +35,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'an IdP-scale sync (users, groups, memberships, incremental cycle) with a read-back verdict',
     load: async () => (await import('./commands/load.ts')).loadCommand,
   },
+  proxy: {
+    summary: 'forward a real IdP to a real SCIM endpoint and grade both sides of every exchange',
+    load: async () => (await import('./commands/proxy.ts')).proxyCommand,
+  },
 };
 
 function usage(): string {

@@ -16,7 +16,8 @@ export interface TranscriptEntry {
 export interface CheckResult {
   id: string;
   title: string;
-  suite: 'conformance' | 'scenarios' | 'properties';
+  /** 'proxy': a finding of `scimcheck proxy` on traffic it watched (issue 14). */
+  suite: 'conformance' | 'scenarios' | 'properties' | 'proxy';
   area: string;
   /** e.g. 'RFC7644 §3.3' */
   rfc: string;
@@ -32,4 +33,6 @@ export interface CheckResult {
   profile?: string;
   /** Set on a `skipped` result whose prerequisite check failed or errored: that check's id. */
   blockedBy?: string;
+  /** Proxy findings (issue 14): whose message the finding judges, the client's request or the server's answer. */
+  side?: 'client' | 'server';
 }

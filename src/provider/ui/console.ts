@@ -13,7 +13,13 @@ import { RequestLog, type LogEntry } from './request-log.ts';
 export const CONSOLE_PATH = '/ui';
 
 export interface ConsoleOptions {
-  provider: Provider;
+  /** The provider served: its traffic is logged and its store listed. */
+  provider?: Provider;
+  /**
+   * Instead of a provider (`scimcheck proxy`, issue 14): the handler served as it is, not logged (the caller
+   * adds its exchanges to `log` itself, with their findings), and the base path the page shows.
+   */
+  passthrough?: { fetch: FetchHandler; basePath: string };
   auth: ConsoleAuthOptions;
   /** Exchanges kept for pages that open later (default 500). */
   logCapacity?: number;
@@ -46,7 +52,10 @@ function text(status: number, body: string, headers: Record<string, string> = {}
 export function createConsole(opts: ConsoleOptions): ProviderConsole {
   const log = new RequestLog(opts.logCapacity ?? 500);
   const auth = createConsoleAuth(opts.auth);
-  const api = withRequestLog((req) => opts.provider.fetch(req), log);
+  const { provider, passthrough } = opts;
+  if (!provider && !passthrough) throw new TypeError('createConsole needs a provider or a passthrough handler');
+  const api = provider ? withRequestLog((req) => provider.fetch(req), log) : passthrough!.fetch;
+  const basePath = provider?.basePath ?? passthrough!.basePath;
   /** Closes each open event stream (close() ends them all so a server can stop). */
   const streams = new Set<() => void>();
   const keepAliveMs = opts.keepAliveMs ?? 15_000;
@@ -158,7 +167,7 @@ export function createConsole(opts: ConsoleOptions): ProviderConsole {
       });
     }
     if (isPage) {
-      return new Response(consolePage({ basePath: opts.provider.basePath }), {
+      return new Response(consolePage({ basePath }), {
         status: 200,
         headers: {
           'content-type': 'text/html; charset=utf-8',
@@ -168,7 +177,8 @@ export function createConsole(opts: ConsoleOptions): ProviderConsole {
       });
     }
     if (sub === '/api/state') {
-      const view = await directoryView(opts.provider.store);
+      // A passthrough has no store of its own: the page lists no users or groups.
+      const view = provider ? await directoryView(provider.store) : { users: [], groups: [] };
       return new Response(JSON.stringify(view), { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS } });
     }
     if (sub === '/api/events') return events(req);

@@ -9,6 +9,15 @@ export interface LoggedMessage {
   body: string;
 }
 
+/** A finding on a logged exchange (`scimcheck proxy`, issue 14; src/grading/finding.ts), as the console shows it. */
+export interface LoggedFinding {
+  id: string;
+  side: 'client' | 'server';
+  level: string;
+  rfc: string;
+  message: string;
+}
+
 export interface LogEntry {
   /** Increases by one per exchange; lets a reconnecting page skip what it has. */
   seq: number;
@@ -21,6 +30,8 @@ export interface LogEntry {
   durationMs: number;
   request: LoggedMessage;
   response: LoggedMessage;
+  /** Set when the exchange was graded: what each side did wrong (empty when nothing). */
+  findings?: LoggedFinding[];
 }
 
 export type LogListener = (entry: LogEntry) => void;
