@@ -35,6 +35,19 @@ type Raw = {
 
 const NAMES = ['filter', 'sortBy', 'sortOrder', 'startIndex', 'count', 'attributes', 'excludedAttributes'] as const;
 
+/** `attr[valFilter].sub op value` as a whole filter: the form Entra matches users with (see below). */
+const ENTRA_VALUE_PATH_COMPARISON = /^\s*([A-Za-z][\w$-]*)\[([^\[\]]+)\]\.([A-Za-z][\w$-]*)\s+(eq|ne|co|sw|ew|gt|ge|lt|le)\s+("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)\s*$/i;
+
+/**
+ * Leniency (Entra): `emails[type eq "work"].value eq "x"`, the match query Entra's provisioning service sends (its
+ * SCIM tutorial asks service providers to accept it), is read as `emails[type eq "work" and value eq "x"]`. RFC 7644
+ * §3.4.2.2 has no `.sub` after a valuePath in a filter; docs/leniencies.md. Anything else is parsed as written.
+ */
+export function entraValuePathComparison(filter: string): string {
+  const m = ENTRA_VALUE_PATH_COMPARISON.exec(filter);
+  return m ? `${m[1]}[(${m[2]}) and ${m[3]} ${m[4]} ${m[5]}]` : filter;
+}
+
 /** Parses a list request's query parameters or a SearchRequest body. Throws ScimError 400. */
 export function parseListQuery(params: URLSearchParams | Record<string, unknown>, ctx: ListQueryContext): ListQuery {
   const fromBody = !(params instanceof URLSearchParams);
@@ -62,7 +75,7 @@ export function parseListQuery(params: URLSearchParams | Record<string, unknown>
   if (raw.filter !== undefined) {
     // RFC 7644 §3.4.2.2: the filter is a string in the filter grammar; RFC 7644 §3.12: invalidFilter otherwise.
     if (typeof raw.filter !== 'string') throw scimError.invalidFilter(`'filter' must be a string`);
-    const filter = parseFilter(raw.filter);
+    const filter = parseFilter(entraValuePathComparison(raw.filter));
     validateFilter(filter, ctx);
     query.filter = filter;
   }

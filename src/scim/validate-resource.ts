@@ -85,6 +85,9 @@ export function normalizeAttributeValue(raw: unknown, attr: AttributeDef, label:
     // RFC 7643 §2.3: a single-valued attribute holds one value, not an array.
     else throw typeError(label, `a single ${attr.type} value (the attribute is single-valued)`, raw);
   }
+  // Leniency (Entra): a single-valued complex attribute with a `value` sub-attribute (enterprise `manager`) sent as
+  // the plain id string becomes {"value": id} (RFC 7643 §4.3 wants the complex form); docs/leniencies.md.
+  if (typeof value === 'string' && attr.type === 'complex' && attr.subAttributes?.some((s) => s.name === 'value')) value = { value };
   return normalizeSingle(value, attr, label);
 }
 
