@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenarios, parseScenario } from '../../src/idp/scenario/load.ts';
 import { UsageError } from '../../src/usage-error.ts';
 
-const REQUIRED = ['create-and-assign', 'update-attributes', 'rename-user', 'duplicate-upn', 'push-groups', 'disable-vs-delete', 'manual-delete-drift', 'soft-delete-restore'];
+const REQUIRED = ['create-and-assign', 'update-attributes', 'rename-user', 'duplicate-upn', 'push-groups', 'disable-vs-delete', 'manual-delete-drift', 'soft-delete-restore', 'reassign-deactivated', 'import'];
 
 const wrap = (steps: string) => `name: t\ntitle: T\nrfc: RFC7644 §3.3\nsteps:\n${steps}`;
 

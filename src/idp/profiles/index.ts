@@ -1,12 +1,13 @@
-/** The selectable profiles by name (`--profile okta|entra|entra-2020|onelogin|pingfederate`). */
+/** The selectable profiles by name (`--profile okta|okta-aiw|entra|entra-2020|onelogin|pingfederate`). */
 import { entra, entra2020 } from './entra.ts';
-import { okta } from './okta.ts';
+import { okta, oktaAiw } from './okta.ts';
 import { onelogin } from './onelogin.ts';
 import { pingfederate } from './pingfederate.ts';
 import type { Profile } from './types.ts';
 
 export const PROFILES: Readonly<Record<string, Profile>> = Object.freeze({
   okta,
+  'okta-aiw': oktaAiw,
   entra,
   'entra-2020': entra2020,
   onelogin,
