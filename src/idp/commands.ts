@@ -11,6 +11,7 @@ import type { TranscriptEntry } from '../scim/results.ts';
 import { UsageError } from '../usage-error.ts';
 import { DEFAULT_DEPROVISION } from '../scim/deprovision.ts';
 import { getProfile } from './profiles/index.ts';
+import { parseHeaderFlag, withCustomHeaders } from './profiles/custom-headers.ts';
 import { resolveProfiles, toCheckResult } from './scenario-suite.ts';
 import { loadScenarios } from './scenario/load.ts';
 import { runScenario, type StepVerdict } from './scenario/runner.ts';
@@ -28,6 +29,8 @@ const USAGE = `usage: scimcheck idp --profile okta|entra|entra-2020|onelogin|pin
   --deprovision MODE     the target's policy on DELETE: delete (default; RFC 7644 §3.6) or disable (keeps the
                          record with active false); the same default as \`scimcheck run\` (config "deprovision")
   --timeout MS           per-request timeout (default 15000)
+  --header 'NAME: VALUE' a custom header on every IdP request (repeatable), for profiles whose IdP has such a
+                         field (onelogin: "Custom Headers"); values of key/token/secret-like names are redacted
   --prefix P             prefix of every name the run creates (default: scimcheck-idp-<random>)
   --verbose              print every step's verdict and every request and response
   --quiet                print only failures and the summary
@@ -68,7 +71,7 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
   let secrets: string[] = [];
   const out = (l: string) => print(visible(redactSecrets(l, secrets)));
   const env = io.env ?? process.env;
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseFlags({
       args: argv,
@@ -82,6 +85,7 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
         deprovision: { type: 'string' },
         timeout: { type: 'string' },
         prefix: { type: 'string' },
+        header: { type: 'string', multiple: true },
         verbose: { type: 'boolean' },
         quiet: { type: 'boolean' },
         json: { type: 'string' },
@@ -111,6 +115,19 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
   if (basic !== undefined && !basic.includes(':')) throw new UsageError('--auth-basic must be USER:PASS');
   const authorization = bearer ? `Bearer ${bearer}` : basic ? `Basic ${Buffer.from(basic).toString('base64')}` : undefined;
   secrets = bearer ? [bearer] : basic ? secretsOf({ kind: 'basic', user: basic.slice(0, basic.indexOf(':')), password: basic.slice(basic.indexOf(':') + 1) }) : [];
+  // OneLogin's "Custom Headers" field as `--header 'Name: value'` (curl's form), repeatable.
+  const customHeaders: Record<string, string> = {};
+  for (const raw of (values.header as string[] | undefined) ?? []) {
+    try {
+      const [name, value] = parseHeaderFlag(raw);
+      customHeaders[name] = value;
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const hasCustomHeaders = Object.keys(customHeaders).length > 0;
+  // Issue 11 #11: a custom header named like a key, token or secret is a credential too.
+  secrets = [...secrets, ...secretsOf({ kind: 'none' }, customHeaders)];
   const scenarios = await loadScenarios(((values.scenario as string | undefined) ?? 'all').split(',').filter(Boolean));
   const verbose = Boolean(values.verbose);
   const quiet = Boolean(values.quiet);
@@ -123,7 +140,9 @@ export async function idpCommand(argv: string[], io: Partial<IdpCommandIO> = {})
   let failed = 0;
   let unreachable = false;
   for (const [pi, p] of profiles.entries()) {
-    const profile = getProfile(p)!;
+    const listed = getProfile(p)!;
+    const profile = hasCustomHeaders && listed.customHeaders ? withCustomHeaders(listed, customHeaders) : listed;
+    if (hasCustomHeaders && !listed.customHeaders) out(`note: ${listed.title} has no custom headers field; --header is not sent for it`);
     if (authorization && !profile.auth.includes(authorization.startsWith('Basic') ? 'basic' : 'bearer')) {
       out(`note: ${profile.title} does not offer ${authorization.split(' ')[0]} authentication; sending it anyway`);
     }
