@@ -74,6 +74,17 @@ describe('entra: matching and create (MS-use, Get User by query, Create User, /U
     expect(post.body.externalId).toBe('alice');
   });
 
+  it('links a matched account and updates it with what differs (MS-how, Initial cycle step 5)', async () => {
+    const { target, engine } = setup(entra);
+    target.users.set('pre', { id: 'pre', userName: 'alice@example.test', displayName: 'Old Name', active: true, emails: [{ type: 'work', value: 'alice@example.test' }], name: { givenName: 'Alice', familyName: 'Tester' } });
+    expect((await engine.assign(person('alice'))).outcome).toBe('linked');
+    expect(lines(target.requests)).toEqual(['GET /Users', 'GET /Users/pre', 'PATCH /Users/pre']);
+    expect(ops(target.requests[2])).toEqual([
+      { op: 'Add', path: 'externalId', value: 'alice' },
+      { op: 'Add', path: 'displayName', value: 'alice Tester' },
+    ]);
+  });
+
   it('writes the email match as Entra sends it: emails[type eq "work"].value eq "…" (option: the RFC valuePath form)', async () => {
     for (const matchBy of ['email', 'workEmail'] as const) {
       const { target, engine } = setup(entra);

@@ -210,6 +210,9 @@ export function makeEntra(options: EntraOptions | boolean = {}): Profile {
       default: matching,
       // MS-use, Get User by query: filter only, no paging parameters.
       query: (attr, u) => query(attr, u),
+      // MS-how, Initial cycle step 5: "If a matching user is found, it's updated using the attributes provided by the
+      // source system" (read and diff, as every update); an assigned person is active, so an inactive match is enabled.
+      onMatch: { sendProfile: true, reactivate: true },
     },
     createUser: (u) => entraUserBody(u),
     // MS-known "Manager isn't provisioned": the service provisions the user and then updates the manager;
