@@ -17,7 +17,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   },
   serve: {
     summary: 'start the reference SCIM service provider',
-    load: async () => (await import('./provider/serve-command.ts')).serveCommand,
+    // Through the CLI layer, which wires the harness's report writer in for --grade-clients.
+    load: async () => (await import('./commands/serve.ts')).serveCli,
   },
   list: {
     summary: 'list every check: id, RFC clause, level, title',

@@ -9,8 +9,20 @@ import { createProvider } from './create-provider.ts';
 import { createScimServer } from './http-server.ts';
 import { HELP, parseServeFlags } from './serve-flags.ts';
 import { CONSOLE_PATH, createConsole } from './ui/console.ts';
+import type { CheckResult } from '../scim/results.ts';
+import { createClientGradingSession, providerRegistry, type ClientGradingSession } from './grade-clients.ts';
+import { withRequestLog } from './ui/capture.ts';
+import { RequestLog } from './ui/request-log.ts';
 
-export async function serveCommand(argv: string[]): Promise<number> {
+/**
+ * What the CLI layer wires in (src/commands/serve.ts): the provider never imports the harness, so the report
+ * writer of `--grade-clients` comes from outside. Returns the files written and the exit code, as `run`'s.
+ */
+export interface ServeHooks {
+  writeClientReport?(results: CheckResult[], info: { target: string; startedAt: Date; out: string }): { files: string[]; exitCode: number };
+}
+
+export async function serveCommand(argv: string[], hooks: ServeHooks = {}): Promise<number> {
   const flags = parseServeFlags(argv);
   if (flags.help) {
     console.log(HELP);
@@ -39,14 +51,20 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (flags.faults.length > 0) console.log(`faults enabled: ${flags.faults.join(', ')}`);
   if (flags.variants.length > 0) console.log(`variants enabled: ${flags.variants.join(', ')}`);
   if (flags.policy) console.log(`policy: deprovision by ${flags.policy.deprovision}`);
+  // --grade-clients: the provider's own /Schemas (asked in-process, with the API's credentials) drive the grader.
+  const grading = flags.gradeClients ? await clientGrading(provider, tokens, flags.basic) : undefined;
+  const startedAt = new Date();
   // --ui: the console wraps the provider (logging its traffic) and answers /ui itself.
-  const ui = flags.ui ? createConsole({ provider, auth: { api: { tokens: tokens.map((token) => ({ token })), basic: flags.basic }, uiToken: flags.uiToken } }) : undefined;
+  const ui = flags.ui ? createConsole({ provider, auth: { api: { tokens: tokens.map((token) => ({ token })), basic: flags.basic }, uiToken: flags.uiToken }, grade: grading?.grade }) : undefined;
   // Without the console, node:http talks to the provider's core handler directly (no WHATWG Request/Response).
   const handler = ui ? ui.fetch : provider;
 
+  // Grading without the console: the same capture, with a log that keeps nothing.
+  const served = grading && !ui ? withRequestLog((req) => provider.fetch(req), new RequestLog(0), undefined, grading.grade) : handler;
+
   return new Promise<number>((resolve, reject) => {
     // The HTTP edge: refusals made before the handler (parser errors, a bad Host) still answer a SCIM error.
-    const server = createScimServer(handler, { defaultHost: flags.host });
+    const server = createScimServer(served, { defaultHost: flags.host });
     server.listen(flags.port, flags.host, () => {
       const info = server.address() as AddressInfo;
       const host = info.address.includes(':') ? `[${info.address}]` : info.address;
@@ -68,7 +86,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       server.close();
       // Pending --state writes finish before the process exits.
       provider.close().then(
-        () => resolve(0),
+        () => resolve(grading ? writeGradingReport(grading, hooks, { target: `${provider.basePath} (scimcheck serve --grade-clients)`, startedAt, out: flags.out }) : 0),
         (err) => reject(err),
       );
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
@@ -76,4 +94,34 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+async function clientGrading(provider: ReturnType<typeof createProvider>, tokens: string[], basic: { user: string; password: string }[]): Promise<ClientGradingSession> {
+  const authorization = tokens[0] !== undefined ? `Bearer ${tokens[0]}` : `Basic ${Buffer.from(`${basic[0]!.user}:${basic[0]!.password}`).toString('base64')}`;
+  const registry = await providerRegistry((req) => provider.fetch(req), provider.basePath, authorization);
+  console.log('grading clients: findings per request in the console (--ui), MUST and SHOULD findings printed here, a report on stop');
+  return createClientGradingSession({
+    basePath: provider.basePath,
+    registry,
+    onFindings: (exchange, findings) => {
+      // Notes (INFO) and MAY stay in the console and the report; what fails or warns is said as it happens.
+      for (const f of findings) if (f.level === 'MUST' || f.level === 'SHOULD') console.log(`client ${f.level} ${f.id} on ${exchange.method} ${exchange.logged.path}: ${f.message} (${f.rfc})`);
+    },
+    onError: (err, exchange) => console.error(`internal error grading ${exchange.method} ${exchange.logged.path}: ${err instanceof Error ? err.stack : String(err)}`),
+  });
+}
+
+/** On stop: the report through the CLI's writer; the exit code as `run`'s (1 when a client broke a MUST). */
+function writeGradingReport(grading: ClientGradingSession, hooks: ServeHooks, info: { target: string; startedAt: Date; out: string }): number {
+  const results = grading.results();
+  const { graded } = grading.stats();
+  const recognised = grading.recognition();
+  console.log(`graded ${graded} client request${graded === 1 ? '' : 's'}${recognised ? `; the client looks like ${recognised.label}` : ''}`);
+  if (!hooks.writeClientReport) {
+    console.error('no report writer wired in (run through the scimcheck CLI): the client grading report was not written');
+    return results.some((r) => r.status === 'failed') ? 1 : 0;
+  }
+  const { files, exitCode } = hooks.writeClientReport(results, info);
+  console.log(`client grading report: ${files.join(', ')}`);
+  return exitCode;
 }

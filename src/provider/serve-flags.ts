@@ -38,6 +38,12 @@ ${variantHelp()}
   --policy FILE       Files.com-style provisioning policy, JSON or YAML (docs/policy.md)
   --ui                serve the live console at /ui (users, groups, requests as they arrive)
   --ui-token T        a separate token for the console (else the API's credentials open it)
+  --grade-clients     grade every request a client sends against RFC 7643/7644 (content type, schemas,
+                      PATCH ops and paths, filters, readOnly writes, Bulk shape, If-Match); findings show
+                      per request in --ui, MUST findings are printed, and on stop (Ctrl-C, SIGTERM) a report
+                      is written to --out (docs/provider.md, Grading clients)
+  --out DIR           where --grade-clients writes report.json, junit.xml, summary.md, report.html
+                      (default reports/clients)
   --help              this text
 
 With neither --token nor --basic a random bearer token is generated and printed:
@@ -61,6 +67,10 @@ export interface ServeFlags {
   /** Serve the live console at /ui (src/provider/ui). */
   ui: boolean;
   uiToken?: string;
+  /** --grade-clients: grade each request a client sends (src/provider/grade-clients.ts, issue 14). */
+  gradeClients: boolean;
+  /** Where the client grading report goes on stop. */
+  out: string;
   help: boolean;
 }
 
@@ -85,6 +95,8 @@ export function parseServeFlags(argv: string[]): ServeFlags {
         policy: { type: 'string' },
         ui: { type: 'boolean' },
         'ui-token': { type: 'string' },
+        'grade-clients': { type: 'boolean' },
+        out: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -110,6 +122,8 @@ export function parseServeFlags(argv: string[]): ServeFlags {
   const unknownVariants = variants.filter((v) => !isVariantName(v));
   if (unknownVariants.length > 0) throw unknownVariantError(unknownVariants);
   if (values['state-recover'] === true && values.state === undefined) throw new UsageError('--state-recover needs --state FILE');
+  if (values.out !== undefined && values['grade-clients'] !== true) throw new UsageError('--out needs --grade-clients (the report it writes is the client grading report)');
+  if (values.out !== undefined && (values.out as string).trim() === '') throw new UsageError('--out must not be empty');
   return {
     port: Number(portText),
     host: (values.host as string | undefined) ?? '127.0.0.1',
@@ -124,6 +138,8 @@ export function parseServeFlags(argv: string[]): ServeFlags {
     policy: values.policy !== undefined ? readPolicyFile(values.policy as string) : undefined,
     ui: values.ui === true || values['ui-token'] !== undefined,
     uiToken: values['ui-token'] as string | undefined,
+    gradeClients: values['grade-clients'] === true,
+    out: (values.out as string | undefined) ?? 'reports/clients',
     help: values.help === true,
   };
 }

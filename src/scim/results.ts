@@ -16,8 +16,8 @@ export interface TranscriptEntry {
 export interface CheckResult {
   id: string;
   title: string;
-  /** 'proxy': a finding of `scimcheck proxy` on traffic it watched (issue 14). */
-  suite: 'conformance' | 'scenarios' | 'properties' | 'proxy';
+  /** 'proxy': a finding of `scimcheck proxy` on traffic it watched; 'clients': of `serve --grade-clients` on the requests it received (issue 14). */
+  suite: 'conformance' | 'scenarios' | 'properties' | 'proxy' | 'clients';
   area: string;
   /** e.g. 'RFC7644 §3.3' */
   rfc: string;

@@ -8,7 +8,7 @@
  * pass-through stream keeps the provider in charge: the log sees exactly the bytes the provider pulled,
  * the provider's size limits hold, and its cancel goes straight to the connection.
  */
-import type { RequestLog } from './request-log.ts';
+import type { LogEntry, LoggedFinding, RequestLog } from './request-log.ts';
 import { redactBody, redactHeaders, redactPathAndQuery } from './redact.ts';
 
 /** Bodies longer than this are cut in the log (the provider accepts up to 1 MiB). */
@@ -28,6 +28,12 @@ class BodyTap {
   take(chunk: Uint8Array): void {
     if (this.size + chunk.byteLength <= RAW_LIMIT) this.chunks.push(chunk);
     this.size += chunk.byteLength;
+  }
+
+  /** The body as sent, when it was read whole and kept ('' when empty); undefined otherwise (for graders). */
+  raw(): string | undefined {
+    if (this.size === 0) return this.ended ? '' : undefined;
+    return this.ended && this.size <= RAW_LIMIT ? Buffer.concat(this.chunks).toString('utf8') : undefined;
   }
 
   /** The body as logged: redacted and clipped when it was read whole, otherwise a note of what was read. */
@@ -97,7 +103,22 @@ async function readResponseCopy(res: Response): Promise<BodyTap> {
 
 export type FetchHandler = (req: Request) => Promise<Response>;
 
-export function withRequestLog(handler: FetchHandler, log: RequestLog, now: () => number = () => performance.now()): FetchHandler {
+/** One exchange as captured, for a grader (`serve --grade-clients`, issue 14): the request as sent plus the logged view. */
+export interface CapturedExchange {
+  method: string;
+  url: URL;
+  headers: Headers;
+  /** The request body as sent; undefined when the handler did not read it whole (a refusal before reading). */
+  body: string | undefined;
+  hadBody: boolean;
+  /** The redacted view the log keeps (for transcripts). */
+  logged: Omit<LogEntry, 'seq' | 'findings'>;
+}
+
+/** Grades a captured exchange; its findings go on the log entry. A throw is caught: logging never breaks. */
+export type ExchangeGrader = (exchange: CapturedExchange) => LoggedFinding[] | undefined;
+
+export function withRequestLog(handler: FetchHandler, log: RequestLog, now: () => number = () => performance.now(), grade?: ExchangeGrader): FetchHandler {
   return async (req) => {
     const arrived = new Date();
     const started = now();
@@ -109,7 +130,7 @@ export function withRequestLog(handler: FetchHandler, log: RequestLog, now: () =
     // Logged after the answer is on its way: reading the copy never delays the client.
     void (async () => {
       const resTap = await readResponseCopy(resCopy);
-      log.add({
+      const logged = {
         time: arrived.toISOString(),
         method: req.method,
         path: redactPathAndQuery(new URL(req.url)),
@@ -117,7 +138,14 @@ export function withRequestLog(handler: FetchHandler, log: RequestLog, now: () =
         durationMs,
         request: { headers: redactHeaders(req.headers), body: tap.forLog() },
         response: { headers: redactHeaders(res.headers), body: resTap.forLog() },
-      });
+      };
+      let findings: LoggedFinding[] | undefined;
+      try {
+        findings = grade?.({ method: req.method, url: new URL(req.url), headers: req.headers, body: tap.raw(), hadBody: hasBody, logged });
+      } catch {
+        // A grader's bug must not cost the log its entry (the grader reports its own errors).
+      }
+      log.add(findings ? { ...logged, findings } : logged);
     })();
     return res;
   };

@@ -4,7 +4,7 @@
  * log. All state (log, open streams) lives in the object returned: two consoles can share a process.
  */
 import type { Provider } from '../create-provider.ts';
-import { withRequestLog, type FetchHandler } from './capture.ts';
+import { withRequestLog, type ExchangeGrader, type FetchHandler } from './capture.ts';
 import { createConsoleAuth, type ConsoleAuthOptions } from './console-auth.ts';
 import { directoryView } from './directory.ts';
 import { consolePage } from './page.ts';
@@ -20,6 +20,8 @@ export interface ConsoleOptions {
    * adds its exchanges to `log` itself, with their findings), and the base path the page shows.
    */
   passthrough?: { fetch: FetchHandler; basePath: string };
+  /** `serve --grade-clients` (issue 14): grades each logged exchange of the provider; its findings show per exchange. */
+  grade?: ExchangeGrader;
   auth: ConsoleAuthOptions;
   /** Exchanges kept for pages that open later (default 500). */
   logCapacity?: number;
@@ -54,7 +56,7 @@ export function createConsole(opts: ConsoleOptions): ProviderConsole {
   const auth = createConsoleAuth(opts.auth);
   const { provider, passthrough } = opts;
   if (!provider && !passthrough) throw new TypeError('createConsole needs a provider or a passthrough handler');
-  const api = provider ? withRequestLog((req) => provider.fetch(req), log) : passthrough!.fetch;
+  const api = provider ? withRequestLog((req) => provider.fetch(req), log, undefined, opts.grade) : passthrough!.fetch;
   const basePath = provider?.basePath ?? passthrough!.basePath;
   /** Closes each open event stream (close() ends them all so a server can stop). */
   const streams = new Set<() => void>();
