@@ -42,3 +42,16 @@ export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typ
     throw new UsageError((err as Error).message.split('\n')[0] ?? 'bad flags');
   }
 }
+
+/**
+ * A duration flag: `30s`, `2m`, `500ms` or a bare number of milliseconds (run --deadline / --time-budget,
+ * idp --deadline, load --deadline: one parser, one wording of the mistake).
+ */
+export function durationFlag(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(raw.trim());
+  if (!m) throw new UsageError(`--${name} must be a duration like 30s, 2m or 500ms, got '${raw}'`);
+  const ms = Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as const)[(m[2] ?? 'ms') as 'ms' | 's' | 'm'];
+  if (ms < 1) throw new UsageError(`--${name} must be at least 1ms, got '${raw}'`);
+  return Math.round(ms);
+}

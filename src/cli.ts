@@ -17,8 +17,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   },
   serve: {
     summary: 'start the reference SCIM service provider',
-    // Through the CLI layer, which wires the harness's report writer in for --grade-clients.
-    load: async () => (await import('./commands/serve.ts')).serveCli,
+    load: async () => (await import('./provider/serve-command.ts')).serveCommand,
   },
   list: {
     summary: 'list every check: id, RFC clause, level, title',
@@ -30,15 +29,11 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   },
   idp: {
     summary: "replay an IdP profile's traffic for lifecycle scenarios against a target",
-    load: async () => (await import('./idp/commands.ts')).idpCommand,
+    load: async () => (await import('./idp/commands.ts')).idpCli,
   },
   load: {
     summary: 'an IdP-scale sync (users, groups, memberships, incremental cycle) with a read-back verdict',
     load: async () => (await import('./commands/load.ts')).loadCommand,
-  },
-  proxy: {
-    summary: 'forward a real IdP to a real SCIM endpoint and grade both sides of every exchange',
-    load: async () => (await import('./commands/proxy.ts')).proxyCommand,
   },
 };
 

@@ -5,12 +5,11 @@
  * This CLI layer is the only place that may start the reference provider and hand its URL and token to the
  * harness; src/harness/** never imports src/provider.
  */
-import { parseFlags } from '../cli-args.ts';
+import { durationFlag, parseFlags } from '../cli-args.ts';
 import { DEFAULT_DEPROVISION } from '../scim/deprovision.ts';
 import { randomInt } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setMaxListeners } from 'node:events';
 import { UsageError } from '../usage-error.ts';
 import { version } from '../version.ts';
 import type { CheckResult, RunReport } from '../harness/check.ts';
@@ -24,8 +23,9 @@ import { discover, TargetUnavailable } from '../harness/discovery.ts';
 import { createFixtureRegistry, runPrefix } from '../harness/fixtures.ts';
 import { authorizationHeader, createHttpClient, secretsOf, type AuthConfig } from '../harness/http-client.ts';
 import { buildReport, runSuites, type ExtraSuite } from '../harness/runner.ts';
+import { namedSecrets, shortSecretWarnings } from '../harness/redact.ts';
 import { retainTranscripts, TRANSCRIPT_MODES, type TranscriptMode } from '../harness/transcript-retention.ts';
-import { cleanupReserveMs, DEADLINE_PASSED, formatDuration, INTERRUPTED, RunStopped, stopAfter, stoppedByDeadline, stopReason } from '../harness/run-stop.ts';
+import { cleanupReserveMs, DEADLINE_PASSED, DEFAULT_DEADLINE_MS, formatDuration, RunStopped, stopAfter, stoppedByDeadline, stopOnSignals, stopReason } from '../harness/run-stop.ts';
 import { splitPatterns } from '../harness/glob.ts';
 import { baselineFrom, compareToBaseline, exitCodeFor, readBaseline, writeBaseline, type Baseline } from '../harness/baseline.ts';
 import { createConsoleReporter, type ConsoleReporter } from '../harness/reporters/console.ts';
@@ -35,8 +35,6 @@ import { scenarioSuite } from '../idp/scenario-suite.ts';
 import { PROFILE_NAMES } from '../idp/profiles/index.ts';
 
 const SUITES = ['conformance', 'scenarios', 'properties'] as const;
-/** Issue 11 #12: no target keeps a run going longer than this unless --deadline says so. */
-const DEFAULT_DEADLINE_MS = 15 * 60_000;
 type SuiteName = (typeof SUITES)[number];
 
 const HELP = `usage: scimcheck run [--target URL] [flags]
@@ -156,16 +154,6 @@ function intFlag(name: string, raw: string | undefined, min: number, max: number
     throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got '${raw}'`);
   }
   return Number(raw);
-}
-
-/** `30s`, `2m`, `500ms` or a bare number of milliseconds. */
-function durationFlag(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(raw.trim());
-  if (!m) throw new UsageError(`--${name} must be a duration like 30s, 2m or 500ms, got '${raw}'`);
-  const ms = Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as const)[(m[2] ?? 'ms') as 'ms' | 's' | 'm'];
-  if (ms < 1) throw new UsageError(`--${name} must be at least 1ms, got '${raw}'`);
-  return Math.round(ms);
 }
 
 function transcriptMode(raw: string | undefined): TranscriptMode {
@@ -397,29 +385,9 @@ function tryReadBaseline(file: string): Baseline | undefined {
   }
 }
 
-/** Ctrl-C aborts the run; the runner still cleans up what the checks created (DESIGN.md). */
+/** Ctrl-C and SIGTERM abort the run; the runner still cleans up what the checks created and writes the report (DESIGN.md). */
 function interruptible(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  // Every running check listens on the run's signal (--concurrency of them, times the self-test's parallel runs).
-  setMaxListeners(256, controller.signal);
-  // Issue 11 #12: SIGTERM (a CI job cancelled, a container stopped) stops the run as Ctrl-C does, so the report
-  // of what ran is still written; a second signal quits at once.
-  const stop = (name: 'SIGINT' | 'SIGTERM', how: string) => () => {
-    if (controller.signal.aborted) process.exit(name === 'SIGINT' ? 130 : 143);
-    process.stderr.write(`\nscimcheck: interrupted (${how}), cleaning up and writing the report (${how} again to quit now)\n`);
-    controller.abort(new RunStopped('interrupted', `${INTERRUPTED} (${how})`));
-  };
-  const onSigint = stop('SIGINT', 'Ctrl-C');
-  const onSigterm = stop('SIGTERM', 'SIGTERM');
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigterm);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigterm);
-    },
-  };
+  return stopOnSignals('scimcheck');
 }
 
 function embeddedFaults(env: NodeJS.ProcessEnv): string[] {
@@ -446,6 +414,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
     const where = embedded ? { baseUrl: embedded.baseUrl, auth: { kind: 'bearer', token: embedded.token } as AuthConfig } : { baseUrl: settings.target as string, auth: settings.auth };
     if (!embedded && where.auth.kind === 'none') reporter.info('note: no credentials given (--auth-bearer / --auth-basic / SCIMCHECK_TOKEN)');
+    // Issue 11 #11: a 1-3 character credential is not scrubbed from the reports (it would shred them); said once,
+    // on stderr, also with --quiet.
+    for (const w of shortSecretWarnings(namedSecrets(where.auth, settings.config.headers))) console.error(w);
     const { exitCode } = await executeRun(settings, where, reporter, signal, { writeReports: true, extraSuites });
     return exitCode;
   } catch (err) {

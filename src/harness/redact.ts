@@ -102,12 +102,48 @@ export function secretForms(s: string): string[] {
   return [...forms].sort((a, b) => b.length - a.length);
 }
 
+/**
+ * The shortest credential literal scrubbed from text. A 1-3 character literal ("abc", "GET", "id") also spells
+ * method names, JSON keys and words of every report: scrubbing it everywhere would wreck the reports, and scrubbing
+ * it only as a whole value still hits our own vocabulary (a password "GET" is a transcript's method). So it is
+ * left alone, and the command says so once at start (shortSecretWarnings).
+ */
+export const MIN_SCRUBBED_LENGTH = 4;
+
+/** A credential the command was given, by the name a user knows it by ("the Basic password"). */
+export interface NamedSecret {
+  what: string;
+  value: string;
+}
+
+/**
+ * The credentials of `run`, `idp` and `load` by name: the bearer token, the Basic user and password, and the
+ * values of config headers whose names look like credentials (the same set secretsOf scrubs).
+ */
+export function namedSecrets(auth: { kind: 'bearer'; token: string } | { kind: 'basic'; user: string; password: string } | { kind: 'none' }, headers: Record<string, string> = {}): NamedSecret[] {
+  const out: NamedSecret[] = [];
+  if (auth.kind === 'bearer') out.push({ what: 'the bearer token', value: auth.token });
+  if (auth.kind === 'basic') out.push({ what: 'the Basic user', value: auth.user }, { what: 'the Basic password', value: auth.password });
+  for (const [k, v] of Object.entries(headers)) if (/key|token|secret|auth|password|cookie/i.test(k)) out.push({ what: `the value of header ${k}`, value: v });
+  return out;
+}
+
+/**
+ * Issue 11 #11: one warning line per credential too short to scrub (1 to 3 characters; an empty one cannot leak),
+ * e.g. "warning: the Basic password is 3 characters: too short to scrub from reports safely".
+ */
+export function shortSecretWarnings(secrets: readonly NamedSecret[]): string[] {
+  return secrets
+    .filter((s) => s.value.length > 0 && s.value.length < MIN_SCRUBBED_LENGTH)
+    .map((s) => `warning: ${s.what} is ${s.value.length} character${s.value.length === 1 ? '' : 's'}: too short to scrub from reports safely`);
+}
+
 /** Replaces every occurrence of each known secret (and its URL-encoded / JSON-escaped forms). */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) {
-    // Very short strings would shred unrelated text; real credentials are longer than this.
-    if (!s || s.length < 4) continue;
+    // Very short strings would shred unrelated text (MIN_SCRUBBED_LENGTH); the command warned at start.
+    if (!s || s.length < MIN_SCRUBBED_LENGTH) continue;
     for (const form of secretForms(s)) if (out.includes(form)) out = out.split(form).join(REDACTED);
   }
   return out;
@@ -119,7 +155,7 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
  * attribute value or as a JSON key must not carry it into report.json, JUnit, HTML, Markdown or the console.
  */
 export function scrubSecrets<T>(value: T, secrets: readonly string[], opts: { keys?: boolean } = {}): T {
-  const live = secrets.filter((s) => s && s.length >= 4);
+  const live = secrets.filter((s) => s && s.length >= MIN_SCRUBBED_LENGTH);
   if (live.length === 0) return value;
   // Keys are scrubbed only in what the target wrote (expected/actual): our own field names (`users`, `status`)
   // must survive a Basic user that happens to spell part of them.

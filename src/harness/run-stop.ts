@@ -23,6 +23,36 @@ export class RunStopped extends Error {
 export const DEADLINE_PASSED = "the run's deadline passed";
 export const INTERRUPTED = 'interrupted';
 
+/** Issue 11 #12: no target keeps `run`, `idp` or `load` going longer than this unless --deadline says so. */
+export const DEFAULT_DEADLINE_MS = 15 * 60_000;
+
+/**
+ * Ctrl-C and SIGTERM (a CI job cancelled, a container stopped) abort the returned signal with an `interrupted`
+ * RunStopped, so the command still cleans up and writes what ran; a second signal quits at once (130 / 143).
+ * `who` names the command in the one line printed ("scimcheck", "scimcheck idp").
+ */
+export function stopOnSignals(who: string, write: (line: string) => void = (l) => void process.stderr.write(l)): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  // Every running check listens on it (--concurrency of them, times the self-test's parallel runs).
+  setMaxListeners(256, controller.signal);
+  const stop = (name: 'SIGINT' | 'SIGTERM', how: string) => () => {
+    if (controller.signal.aborted) process.exit(name === 'SIGINT' ? 130 : 143);
+    write(`\n${who}: interrupted (${how}), cleaning up and writing the report (${how} again to quit now)\n`);
+    controller.abort(new RunStopped('interrupted', `${INTERRUPTED} (${how})`));
+  };
+  const onSigint = stop('SIGINT', 'Ctrl-C');
+  const onSigterm = stop('SIGTERM', 'SIGTERM');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+    },
+  };
+}
+
 /** The skip reason for work a stopped signal left out ('the run was interrupted' when the reason is unknown). */
 export function stopReason(signal: AbortSignal | undefined): string {
   const reason: unknown = signal?.reason;

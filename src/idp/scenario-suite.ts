@@ -6,7 +6,7 @@ import type { CheckResult, TranscriptEntry } from '../scim/results.ts';
 import { getProfile, PROFILE_NAMES } from './profiles/index.ts';
 import { loadScenarios } from './scenario/load.ts';
 import type { Scenario } from './scenario/model.ts';
-import { runScenario, type ScenarioRun } from './scenario/runner.ts';
+import { runScenario, type RunOptions, type ScenarioRun } from './scenario/runner.ts';
 import { UsageError } from '../usage-error.ts';
 
 export interface ScenarioSuiteEnv {
@@ -61,6 +61,57 @@ export function resolveProfiles(names: string[]): string[] {
   return list;
 }
 
+/** Why a stopped signal left work out, in the report's words ("the run's deadline passed", "interrupted (SIGTERM)"). */
+function whyStopped(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error && reason.name === 'RunStopped' ? reason.message : 'the run was interrupted';
+}
+
+/** A play the stop (deadline, Ctrl-C, SIGTERM) never reached: listed, skipped with the reason (issue 11 #12). */
+export function notReached(sc: Scenario, profile: string, why: string): CheckResult {
+  return { id: `scenario.${profile}.${sc.name}`, title: `${sc.title} (${profile})`, suite: 'scenarios', area: 'scenarios', rfc: sc.rfc, level: 'MUST', status: 'skipped', durationMs: 0, message: why, transcript: [], profile };
+}
+
+/** One play's outcome: its result, the run when it ran, and whether the run's stop cut it short. */
+export interface Played {
+  result: CheckResult;
+  run?: ScenarioRun;
+  /** The stop broke the play off (its requests aborted): skipped, never the target's failure. */
+  cutOff?: boolean;
+}
+
+/**
+ * Plays one scenario for one profile as `run --suite scenarios` and `scimcheck idp` both do: not started once the
+ * stop came, skipped (saying where) when the stop broke it off, `errored` only when the harness itself broke
+ * (DESIGN.md: errored is never the target's fault).
+ */
+export async function playScenario(sc: Scenario, opts: RunOptions): Promise<Played> {
+  const profile = opts.profile.id;
+  if (opts.signal?.aborted) return { result: notReached(sc, profile, whyStopped(opts.signal)) };
+  const started = performance.now();
+  try {
+    const run = await runScenario(sc, opts);
+    const result = toCheckResult(sc, run);
+    if (opts.signal?.aborted && result.status === 'failed') {
+      const last = run.steps.at(-1);
+      const at = last && !last.ok ? `at step ${last.index} (${last.label})` : 'before its first step';
+      const from = last && !last.ok ? last.index + 1 : 1;
+      const rest = from <= sc.steps.length ? `; ${from === sc.steps.length ? `step ${from}` : `steps ${from}-${sc.steps.length}`} not reached` : '';
+      return { result: { ...result, status: 'skipped', message: `${whyStopped(opts.signal)} (cut off ${at}${rest})` }, run, cutOff: true };
+    }
+    return { result, run };
+  } catch (e) {
+    return {
+      result: {
+        ...notReached(sc, profile, ''),
+        status: 'errored',
+        durationMs: Math.round(performance.now() - started),
+        message: `internal error: ${e instanceof Error ? e.message : String(e)}`,
+      },
+    };
+  }
+}
+
 export function scenarioSuite(opts: ScenarioSuiteOptions) {
   const profiles = resolveProfiles(opts.profiles);
   return {
@@ -70,49 +121,18 @@ export function scenarioSuite(opts: ScenarioSuiteOptions) {
       const results: CheckResult[] = [];
       for (const [pi, p] of profiles.entries()) {
         for (const [si, sc] of scenarios.entries()) {
-          const started = performance.now();
-          if (env.signal?.aborted) {
-            // Issue 11 #12: what a stopped run (deadline, Ctrl-C, SIGTERM) did not play is listed, with the reason.
-            const reason: unknown = env.signal.reason;
-            const message = reason instanceof Error && reason.name === 'RunStopped' ? reason.message : 'the run was interrupted';
-            results.push({ id: `scenario.${p}.${sc.name}`, title: `${sc.title} (${p})`, suite: 'scenarios', area: 'scenarios', rfc: sc.rfc, level: 'MUST', status: 'skipped', durationMs: 0, message, transcript: [], profile: p });
-            continue;
-          }
-          try {
-            const run = await runScenario(sc, {
-              profile: getProfile(p)!,
-              baseUrl: env.baseUrl,
-              authorization: env.authorization,
-              fetch: env.fetch,
-              timeoutMs: env.timeoutMs,
-              // Each play gets its own prefix so plays never see each other's resources.
-              prefix: `${env.prefix}-p${pi}s${si}`,
-              deprovision: opts.deprovision,
-              signal: env.signal,
-            });
-            const result = toCheckResult(sc, run);
-            // A play the stop broke off (its requests aborted) is not the target's failure: skipped, saying where.
-            if (env.signal?.aborted && result.status === 'failed') {
-              const reason: unknown = env.signal.reason;
-              const why = reason instanceof Error && reason.name === 'RunStopped' ? reason.message : 'the run was interrupted';
-              results.push({ ...result, status: 'skipped', message: `${why} (cut off: ${result.message ?? ''})` });
-            } else results.push(result);
-          } catch (e) {
-            // Only the harness itself breaking lands here (DESIGN.md: errored is never the target's fault).
-            results.push({
-              id: `scenario.${p}.${sc.name}`,
-              title: `${sc.title} (${p})`,
-              suite: 'scenarios',
-              area: 'scenarios',
-              rfc: sc.rfc,
-              level: 'MUST',
-              status: 'errored',
-              durationMs: Math.round(performance.now() - started),
-              message: `internal error: ${e instanceof Error ? e.message : String(e)}`,
-              transcript: [],
-              profile: p,
-            });
-          }
+          const played = await playScenario(sc, {
+            profile: getProfile(p)!,
+            baseUrl: env.baseUrl,
+            authorization: env.authorization,
+            fetch: env.fetch,
+            timeoutMs: env.timeoutMs,
+            // Each play gets its own prefix so plays never see each other's resources.
+            prefix: `${env.prefix}-p${pi}s${si}`,
+            deprovision: opts.deprovision,
+            signal: env.signal,
+          });
+          results.push(played.result);
         }
       }
       return results;

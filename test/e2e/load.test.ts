@@ -75,7 +75,7 @@ describe('scimcheck load (process)', () => {
     }
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(1);
-    expect(run.output()).toContain('interrupted, cleaning up');
+    expect(run.output()).toContain('scimcheck load: interrupted (Ctrl-C), cleaning up');
     expect(run.output()).toMatch(/VERDICT: none — interrupted/);
     expect(run.output()).toMatch(/cleanup: \d+ deleted, nothing left/);
     expect(await target.count('ldsig')).toBe(0);

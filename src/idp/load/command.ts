@@ -2,11 +2,15 @@
  * `scimcheck load`: an IdP-scale sync with a read-back verdict. Thin: flags → settings → (embedded
  * provider without --target) → LoadRun with live progress → summary table, JSON, HTML → exit code.
  * Exit codes (DESIGN.md): 0 nothing lost or duplicated and cleanup complete, 1 the verdict failed or the run
- * was interrupted, 2 bad usage, 3 the target could not be reached or refused the credentials.
+ * was interrupted (Ctrl-C, SIGTERM) or cut short by --deadline, 2 bad usage, 3 the target could not be reached
+ * or refused the credentials.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { parseFlags } from '../../cli-args.ts';
+import { durationFlag, parseFlags } from '../../cli-args.ts';
+import { namedSecrets, shortSecretWarnings } from '../../harness/redact.ts';
+import { DEFAULT_DEADLINE_MS, formatDuration, stopOnSignals } from '../../harness/run-stop.ts';
+import { stopBounds } from '../../harness/stop-bounds.ts';
 import { UsageError } from '../../usage-error.ts';
 import { getProfile, PROFILE_NAMES } from '../profiles/index.ts';
 import { renderHtml } from './html.ts';
@@ -33,6 +37,10 @@ reads everything back and deletes what it created. Without --target it starts th
   --rate R                 at most R requests per second (all workers together)
   --ramp S                 start the workers spread over S seconds
   --duration S             start no new work after S seconds of sync (the read-back checks what was sent)
+  --deadline DURATION      bound the whole run (default 15m), e.g. 90s, 10m: when it passes, work stops (requests in
+                           flight are cut off), the read-back is skipped, cleanup gets the last tenth (at most 1m)
+                           and the report of what ran is written; exit 1. Ctrl-C and SIGTERM do the same, cleanup
+                           then gets at most 10s more
   --incremental SHARE      share of users (and memberships) changed in the incremental cycle (default ${DEFAULTS.incremental})
   --deprovision MODE       the target's policy: disable (default) or delete (leavers are deleted by profiles that delete)
   --seed N                 seed of the directory and of the changes (default random)
@@ -46,8 +54,8 @@ reads everything back and deletes what it created. Without --target it starts th
   --export locust FILE     write a Locust locustfile with the same traffic shape instead of running
                            (then: SCIMCHECK_TOKEN=... locust -f FILE --headless -u 4 -r 4 -t 30s --host URL)
 
-exit codes: 0 nothing lost or duplicated, 1 the read-back verdict failed (or cleanup left resources), 2 bad usage,
-3 target unreachable or credentials rejected`;
+exit codes: 0 nothing lost or duplicated, 1 the read-back verdict failed (or cleanup left resources, or the run was
+stopped: deadline, Ctrl-C, SIGTERM), 2 bad usage, 3 target unreachable or credentials rejected`;
 
 /** A reference provider the CLI started for a run without --target (src/commands/load-embedded.ts). */
 export interface EmbeddedTarget {
@@ -67,8 +75,12 @@ export interface LoadCommandIO {
   progress?: NodeJS.WritableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
   fetch?: typeof fetch;
-  /** Install the SIGINT handler (the CLI does; tests do not). */
+  /** Install the SIGINT and SIGTERM handlers (the CLI does; tests do not). */
   signals?: boolean;
+  /** Stops the run as Ctrl-C would (tests). */
+  signal?: AbortSignal;
+  /** Where the warnings and the stop notices go (default stderr). */
+  err?: (line: string) => void;
   sleep?: (ms: number) => Promise<void>;
   /**
    * Starts the embedded reference provider when there is no --target. Given by the CLI layer
@@ -84,6 +96,10 @@ interface Parsed {
   quiet: boolean;
   statePath?: string;
   exportLocust?: string;
+  /** --deadline: the whole run, cleanup and report included (issue 11 #12). */
+  deadlineMs: number;
+  /** The credentials by name, for the short-secret warning. */
+  auth: { kind: 'bearer'; token: string } | { kind: 'basic'; user: string; password: string } | { kind: 'none' };
 }
 
 function num(name: string, raw: string | undefined, opts: { min: number; max?: number; int?: boolean }): number | undefined {
@@ -115,6 +131,7 @@ export function parseLoadFlags(argv: string[], env: Record<string, string | unde
         rate: { type: 'string' },
         ramp: { type: 'string' },
         duration: { type: 'string' },
+        deadline: { type: 'string' },
         incremental: { type: 'string' },
         deprovision: { type: 'string' },
         seed: { type: 'string' },
@@ -187,19 +204,9 @@ export function parseLoadFlags(argv: string[], env: Record<string, string | unde
     quiet: !!values.quiet,
     statePath: values.state as string | undefined,
     exportLocust,
+    deadlineMs: durationFlag('deadline', values.deadline as string | undefined) ?? DEFAULT_DEADLINE_MS,
+    auth: bearer ? { kind: 'bearer', token: bearer } : basic ? { kind: 'basic', user: basic.slice(0, basic.indexOf(':')), password: basic.slice(basic.indexOf(':') + 1) } : { kind: 'none' },
   };
-}
-
-/** Ctrl-C stops new work and skips the read-back, but cleanup still runs; a second Ctrl-C quits at once. */
-function interruptible(out: (l: string) => void): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    out('\nscimcheck load: interrupted, cleaning up (Ctrl-C again to quit now)');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
 }
 
 export async function runLoadCommand(argv: string[], io: Partial<LoadCommandIO> = {}): Promise<{ code: number; report?: LoadReport }> {
@@ -211,14 +218,22 @@ export async function runLoadCommand(argv: string[], io: Partial<LoadCommandIO> 
   }
   const s = parsed.settings;
   if (parsed.exportLocust) {
-    const text = renderLocustfile({ profile: getProfile(s.profile)!, host: s.target, users: s.users, groups: s.groups, membersPerGroup: s.membersPerGroup, incremental: s.incremental, deprovision: s.deprovision });
+    const text = renderLocustfile({ profile: getProfile(s.profile)!, host: s.target, users: s.users, groups: s.groups, membersPerGroup: s.membersPerGroup, incremental: s.incremental });
     writeFileSync(parsed.exportLocust, text);
     out(`wrote ${parsed.exportLocust} (profile ${s.profile})`);
     out(`run it: SCIMCHECK_TOKEN=... locust -f ${parsed.exportLocust} --headless -u ${s.concurrency} -r ${s.concurrency} -t 60s --host ${s.target ?? 'URL'}`);
     return { code: 0 };
   }
   const env = io.env ?? process.env;
-  const sig = io.signals ? interruptible(out) : undefined;
+  const say = io.err ?? ((l: string) => console.error(l));
+  // Issue 11 #11: a credential of 1-3 characters is not scrubbed from reports (it would shred them): said once.
+  for (const w of shortSecretWarnings(namedSecrets(parsed.auth))) say(w);
+  // Issue 11 #12 (stop-bounds.ts): Ctrl-C, SIGTERM and --deadline stop new work and cut off requests in flight;
+  // the read-back is skipped, cleanup is still attempted until the deadline (a short grace after a signal), and the
+  // report of what ran is written. A second signal quits at once.
+  const sig = io.signals ? stopOnSignals('scimcheck load', (l) => out(l.replace(/^\n|\n$/g, ''))) : undefined;
+  const interrupt = io.signal && sig ? AbortSignal.any([io.signal, sig.signal]) : (io.signal ?? sig?.signal);
+  const bounds = stopBounds(parsed.deadlineMs, { interrupt, onDeadline: () => say(`scimcheck load: the run's deadline (${formatDuration(parsed.deadlineMs)}) passed; cleaning up, then the report of what ran`) });
   let embedded: EmbeddedTarget | undefined;
   const progressOut = io.progress ?? process.stderr;
   const progress = parsed.quiet ? undefined : createProgress(progressOut);
@@ -232,7 +247,7 @@ export async function runLoadCommand(argv: string[], io: Partial<LoadCommandIO> 
     }
     const settings: LoadSettings = embedded ? { ...s, target: embedded.baseUrl, authorization: `Bearer ${embedded.token}` } : { ...s, target: s.target! };
     if (!embedded && !settings.authorization) out('note: no credentials given (--auth-bearer / --auth-basic / SCIMCHECK_TOKEN)');
-    const run = new LoadRun(settings, { fetch: io.fetch, signal: sig?.signal, sleep: io.sleep, onPhase: (snap) => progress?.tick(snap, true) });
+    const run = new LoadRun(settings, { fetch: io.fetch, signal: bounds.signal, cleanupSignal: bounds.cleanupSignal, sleep: io.sleep, onPhase: (snap) => progress?.tick(snap, true) });
     out(`${settings.profile}: ${run.overallTotal} objects (${s.users} users, ${s.groups} groups × ${s.membersPerGroup}, ${run.plan.changes.length} incremental changes), concurrency ${s.concurrency}, prefix ${s.prefix}, seed ${s.seed}`);
     if (progress) timer = setInterval(() => progress.tick(run.snapshot()), 250);
     const report = await run.run();
@@ -247,6 +262,7 @@ export async function runLoadCommand(argv: string[], io: Partial<LoadCommandIO> 
     return { code: report.exitCode, report };
   } finally {
     if (timer) clearInterval(timer);
+    bounds.dispose();
     sig?.dispose();
     await embedded?.stop();
   }

@@ -18,6 +18,7 @@ import { makePlan, type Change, type Plan } from './plan.ts';
 import { runPool } from './pool.ts';
 import { RateLimiter, realClock, type Clock } from './rate.ts';
 import { readBack, type ReadBackVerdict } from './readback.ts';
+import { stopReason } from '../../harness/run-stop.ts';
 import type { LoadSettings } from './settings.ts';
 
 export interface PhaseResult {
@@ -60,8 +61,13 @@ export interface LoadReport {
 
 export interface LoadIO {
   fetch?: typeof fetch;
-  /** Ctrl-C: stop starting work, skip the read-back, still clean up. */
+  /** Ctrl-C, SIGTERM, --deadline: stop starting work (requests in flight are aborted), skip the read-back, still clean up. */
   signal?: AbortSignal;
+  /**
+   * Bounds cleanup, which outlives `signal` (issue 11 #12: `load --deadline`): a target that stops answering
+   * cannot hold cleanup past it. Absent: cleanup is bounded only by each request's timeout and retries.
+   */
+  cleanupSignal?: AbortSignal;
   clock?: Clock;
   /** Retry waits (tests inject a fast one); defaults to real time. */
   sleep?: (ms: number) => Promise<void>;
@@ -151,7 +157,7 @@ export class LoadRun {
     };
   }
 
-  /** The neutral reader; cleanup's gets no abort signal, since it must run after Ctrl-C. */
+  /** The neutral reader; cleanup's gets `cleanupSignal` (not `signal`), since it must run after Ctrl-C. */
   private verifierHttp(metrics: Metrics, signal?: AbortSignal): MeteredHttp {
     return new MeteredHttp(
       { baseUrl: this.s.target, authorization: this.s.authorization, fetch: this.io.fetch, transport: this.wire?.send, timeoutMs: this.s.timeoutMs, headers: VERIFIER_HEADERS, retry: VERIFIER_RETRY, sleep: this.io.sleep, signal },
@@ -300,7 +306,7 @@ export class LoadRun {
         this.unreachable ??= err.detail;
       }
       syncMs = this.clock.now() - syncStart;
-      if (this.io.signal?.aborted) verdictError = 'interrupted: no read-back';
+      if (this.io.signal?.aborted) verdictError = `${stopReason(this.io.signal)}: no read-back`;
       else if (this.unreachable) verdictError = `the target could not be reached: ${this.unreachable}`;
       else {
         this.enter('read-back');
@@ -309,18 +315,18 @@ export class LoadRun {
           // A read-back cut short by Ctrl-C is no verdict.
           if (this.io.signal?.aborted) {
             verdict = undefined;
-            verdictError = 'interrupted during the read-back';
+            verdictError = `${stopReason(this.io.signal)} during the read-back`;
           }
         } catch (err) {
           if (!(err instanceof ScimError)) throw err;
-          verdictError = this.io.signal?.aborted ? 'interrupted during the read-back' : `read-back failed: ${err.detail}`;
+          verdictError = this.io.signal?.aborted ? `${stopReason(this.io.signal)} during the read-back` : `read-back failed: ${err.detail}`;
         }
       }
     } finally {
       try {
         if (s.cleanup && !(this.unreachable && this.engine.userLinks.size === 0 && this.engine.groupLinks.size === 0)) {
           this.enter('cleanup');
-          cleanupResult = await cleanup(this.engine, { http: this.verifierHttp(cleanMetrics), prefix: s.prefix, concurrency: s.concurrency });
+          cleanupResult = await cleanup(this.engine, { http: this.verifierHttp(cleanMetrics, this.io.cleanupSignal), prefix: s.prefix, concurrency: s.concurrency });
         }
       } finally {
         this.wire?.close();
