@@ -108,6 +108,9 @@ describe('locustfile templates', () => {
     expect(okta.update[0].method).toBe('PUT');
     expect(okta.create.body.password).toBe('__PASSWORD__');
     expect(okta.removeMembers.body.Operations).toEqual([{ op: 'remove', path: 'members[value eq "__MEMBER_ID__"]' }]);
-    expect(okta.groupLookup).toBeNull();
+    // Okta checks a group exists (filter=displayName eq "…") before creating it.
+    expect(okta.groupLookup.query).toEqual({ filter: 'displayName eq "__GROUP_NAME__"', startIndex: '1', count: '100' });
+    // Okta GETs the user and PUTs it back as read with its profile on top: the template says how to merge.
+    expect(okta.update[0].merge).toMatchObject({ others: true, deep: true });
   });
 });
