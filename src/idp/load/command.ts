@@ -218,7 +218,7 @@ export async function runLoadCommand(argv: string[], io: Partial<LoadCommandIO> 
   }
   const s = parsed.settings;
   if (parsed.exportLocust) {
-    const text = renderLocustfile({ profile: getProfile(s.profile)!, host: s.target, users: s.users, groups: s.groups, membersPerGroup: s.membersPerGroup, incremental: s.incremental });
+    const text = renderLocustfile({ profile: getProfile(s.profile)!, host: s.target, users: s.users, groups: s.groups, membersPerGroup: s.membersPerGroup, incremental: s.incremental, deprovision: s.deprovision });
     writeFileSync(parsed.exportLocust, text);
     out(`wrote ${parsed.exportLocust} (profile ${s.profile})`);
     out(`run it: SCIMCHECK_TOKEN=... locust -f ${parsed.exportLocust} --headless -u ${s.concurrency} -r ${s.concurrency} -t 60s --host ${s.target ?? 'URL'}`);

@@ -20,6 +20,20 @@ export function verdictLine(r: LoadReport): string {
     : `VERDICT: FAIL — ${lost} lost, ${dup} duplicated, ${wrong} wrong (${counts})`;
 }
 
+/** The charts of load.html in one line: the peaks, and when errors and 429s came. */
+export function overTimeLine(r: LoadReport): string | undefined {
+  const tl = r.requests.timeline;
+  if (!tl?.points.length) return undefined;
+  const peak = (f: (p: (typeof tl.points)[number]) => number) => tl.points.reduce((best, p) => (f(p) > f(best) ? p : best), tl.points[0]!);
+  const rps = peak((p) => p.rps);
+  const p95 = peak((p) => p.p95);
+  const when = (f: (p: (typeof tl.points)[number]) => number) => {
+    const hit = tl.points.filter((p) => f(p) > 0);
+    return hit.length ? `${hit.reduce((n, p) => n + f(p), 0)} in ${hit.length} interval(s) from ${hit[0]!.t} s` : 'none';
+  };
+  return `over time (${tl.points.length} intervals of ${tl.intervalMs / 1000} s): peak ${rps.rps} req/s at ${rps.t} s; highest p95 ${p95.p95} ms at ${p95.t} s; errors ${when((p) => p.errors)}; 429s ${when((p) => p.throttled)}`;
+}
+
 export function renderSummary(r: LoadReport): string[] {
   const out: string[] = [];
   const s = r.settings;
@@ -30,6 +44,8 @@ export function renderSummary(r: LoadReport): string[] {
   out.push(...table(['requests by kind', 'count', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], r.requests.byKind.map((k) => [k.kind, k.count, k.errors, k.p50, k.p95, k.p99, k.max])));
   out.push('');
   out.push(`sync: ${r.requests.total} requests in ${(r.syncMs / 1000).toFixed(1)} s = ${r.throughput} req/s; read-back ${r.readBackRequests} requests; cleanup ${r.cleanupRequests} requests`);
+  const over = overTimeLine(r);
+  if (over) out.push(over);
   out.push(`status codes: ${Object.entries(r.requests.statuses).map(([k, v]) => `${k}×${v}`).join(', ') || 'none'}`);
   const t = r.requests.throttle;
   out.push(

@@ -7,6 +7,7 @@ import { CHART, niceMax } from '../../../src/idp/load/charts.ts';
 import { renderCharts, renderHtml } from '../../../src/idp/load/html.ts';
 import { Metrics } from '../../../src/idp/load/metrics.ts';
 import type { LoadReport } from '../../../src/idp/load/run.ts';
+import { overTimeLine } from '../../../src/idp/load/summary.ts';
 import { FIRST_INTERVAL_MS, MAX_INTERVALS, type Timeline } from '../../../src/idp/load/timeline.ts';
 import { fakeClock } from './helpers.ts';
 
@@ -106,6 +107,14 @@ describe('load.html charts', () => {
     expect(html).toMatch(/<details><summary>The numbers behind the charts \(6 intervals\)<\/summary><table>/);
     expect(html.match(/<tr><td>/g)).toHaveLength(6);
     expect(html).not.toMatch(/<script|(src|href)=/);
+  });
+
+  it('the text summary names the peaks and when errors and 429s came', () => {
+    const { metrics } = synthetic([10, 40, 0, 25, 7, 3]);
+    const line = overTimeLine({ requests: metrics.stats() } as LoadReport);
+    // Interval 1 has 40 attempts (400 req/s); interval 3 the slowest p95 (rank 24 of 25 × 4 ms = 96 ms, within 1%);
+    // 500s (multiples of 5 that are not of 4) 2 + 6 + 4 + 1, 429s 2 + 10 + 6 + 1, none in the last interval.
+    expect(line).toMatch(/^over time \(6 intervals of 0\.1 s\): peak 400 req\/s at 0\.1 s; highest p95 9[5-7](\.\d)? ms at 0\.3 s; errors 13 in 4 interval\(s\) from 0 s; 429s 19 in 4 interval\(s\) from 0 s$/);
   });
 
   it('a run without requests says so instead of drawing empty charts', () => {
