@@ -2,17 +2,23 @@
  * `npm run bench:provider`: throughput and latency of the reference provider, each HTTP figure beside
  * a bare node:http server answering a body of the same size in the same run (the floor of Node + HTTP
  * here), both driven by `wrk` (native) so the generator is not the bottleneck: the bare server's CPU share
- * is printed beside its figure to show it is saturated. Prints Markdown tables. Not part of `npm test`.
- * Needs `wrk` on PATH (`apt-get install -y wrk`); BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS tune it.
+ * is printed beside its figure to show it is saturated. The provider is mounted as `serve` mounts it
+ * (createScimServer). GETs pick a user at random per request (paths.lua), so a per-resource cache cannot
+ * flatter one hot id. Calibration rows: the bare server doing N µs of busy work per request, which shows
+ * what a given handler cost can reach on this machine. Prints Markdown tables. Not part of `npm test`.
+ * Needs `wrk` on PATH (`apt-get install -y wrk`); BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS tune it;
+ * BENCH_DIST=<dir> measures a compiled build (tsc -p tsconfig.build.json --outDir <dir>) instead of src/ via tsx.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { serve } from '@hono/node-server';
-import { createProvider, type Provider } from '../../src/provider/index.ts';
+import type { Provider, ProviderOptions } from '../../src/provider/index.ts';
+import type { ScimApp } from '../../src/provider/http-server.ts';
 import { WRK_INSTALL, runWrk, wrkAvailable, type WrkResult } from './wrk.ts';
 
 const HELP = `npm run bench:provider — the reference provider vs a bare node:http server, driven by wrk
@@ -20,7 +26,9 @@ const HELP = `npm run bench:provider — the reference provider vs a bare node:h
 Needs wrk (a native HTTP load generator) on PATH: ${WRK_INSTALL.replace('wrk is not installed: ', '')}.
 Environment: BENCH_SECONDS (per run, default 5), BENCH_ROUNDS (provider/bare alternations, median, default 3),
 BENCH_CONNECTIONS (wrk keep-alive connections, one wrk thread, default 32), BENCH_USERS (store size, default 10000),
-BENCH_ONLY=http (the wrk table only).`;
+BENCH_ONLY=http (the wrk table only), BENCH_DIST=<dir> (a compiled build: tsc -p tsconfig.build.json --outDir <dir>,
+with <dir> one level below the package root so specs/ is found), BENCH_RENDER_CACHE=off (the provider without its
+render cache), BENCH_MOUNT=fetch (the provider behind @hono/node-server and provider.fetch, as --ui serves it).`;
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(HELP);
@@ -43,8 +51,16 @@ const here = new URL('.', import.meta.url).pathname;
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-function newProvider(): Provider {
-  return createProvider({ auth: { tokens: [{ token: 'bench' }] }, limits: { maxBodyBytes: 8 * 1024 * 1024 } });
+// The code measured: src/ through tsx (how `serve` runs in a clone), or a compiled build (how the package runs).
+const dist = process.env.BENCH_DIST ? pathToFileURL(`${resolve(process.env.BENCH_DIST)}/`) : undefined;
+const { createProvider } = (await import(dist ? new URL('provider/index.js', dist).href : '../../src/provider/index.ts')) as typeof import('../../src/provider/index.ts');
+const { createScimServer } = (await import(dist ? new URL('provider/http-server.js', dist).href : '../../src/provider/http-server.ts')) as typeof import('../../src/provider/http-server.ts');
+
+const RENDER_CACHE_OFF = process.env.BENCH_RENDER_CACHE === 'off';
+const FETCH_MOUNT = process.env.BENCH_MOUNT === 'fetch';
+
+function newProvider(extra: ProviderOptions = {}): Provider {
+  return createProvider({ auth: { tokens: [{ token: 'bench' }] }, limits: { maxBodyBytes: 8 * 1024 * 1024 }, ...(RENDER_CACHE_OFF ? { renderCacheChars: 0 } : {}), ...extra });
 }
 
 async function call(p: Provider, method: string, path: string, body?: unknown): Promise<any> {
@@ -83,72 +99,114 @@ function listen(server: Server): Promise<number> {
  * during it, as a share of one core: a single-threaded server at ~100 % is saturated, so the generator is not
  * what limits the figure.
  */
-async function measure(url: string, method: string, prefix: string): Promise<WrkResult & { serverCpu: number }> {
+async function measure(url: string, method: string, prefix: string, pathsFile?: string): Promise<WrkResult & { serverCpu: number; cpuPerRequestUs: number }> {
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
+  const script =
+    method === 'POST' ? { script: join(here, 'post-user.lua'), scriptArgs: [prefix] } : pathsFile ? { script: join(here, 'paths.lua'), scriptArgs: [pathsFile] } : {};
   const result = await runWrk({
     url,
     connections: CONNECTIONS,
     seconds: SECONDS,
     headers: { authorization: 'Bearer bench', 'content-type': 'application/scim+json' },
-    ...(method === 'POST' ? { script: join(here, 'post-user.lua'), scriptArgs: [prefix] } : {}),
+    ...script,
   });
   const wallUs = Number(process.hrtime.bigint() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  return { ...result, serverCpu: (cpu.user + cpu.system) / wallUs };
+  // Also per request: CPU time is less sensitive than req/s to other jobs on a shared machine.
+  return { ...result, serverCpu: (cpu.user + cpu.system) / wallUs, cpuPerRequestUs: (cpu.user + cpu.system) / Math.max(1, result.requests) };
 }
 
 const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const pct = (x: number) => `${fmt(x * 100)} %`;
+/** CPU share of one core, and CPU µs per request. */
+const cpuOf = (r: { serverCpu: number; cpuPerRequestUs: number }) => `${pct(r.serverCpu)} (${fmt(r.cpuPerRequestUs)} µs/req)`;
 
-async function httpComparisons(rows: string[][]): Promise<void> {
+/** Spins for `us` microseconds: the calibration rows' stand-in for a handler's work. */
+function busyWait(us: number): void {
+  const until = process.hrtime.bigint() + BigInt(us * 1000);
+  while (process.hrtime.bigint() < until);
+}
+
+/** Bare node:http answering `bodyOf(url)` after `workUs` µs of busy work (0: the floor itself). */
+function bareServer(bodyOf: (url: string) => string, workUs = 0): Server {
+  return createServer((req, res) => {
+    const body = bodyOf(req.url ?? '');
+    req.resume();
+    req.on('end', () => {
+      if (workUs > 0) busyWait(workUs);
+      res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/scim+json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  });
+}
+
+/** A provider as `serve` mounts it: node:http straight to its core handler (BENCH_MOUNT=fetch: through provider.fetch). */
+async function mount(app: ScimApp & Provider): Promise<{ server: Server; origin: string }> {
+  const server = createScimServer(FETCH_MOUNT ? (req: Request) => app.fetch(req) : app, { defaultHost: '127.0.0.1' });
+  const port = await listen(server);
+  return { server, origin: `http://127.0.0.1:${port}` };
+}
+
+async function httpComparisons(rows: string[][], calibration: string[][]): Promise<void> {
   const provider = newProvider();
   const ids = await addUsers(provider, USERS, 'bench');
   const mid = Math.floor(USERS / 2);
   const byId = `/Users/${ids[mid]}`;
   const eq = `/Users?filter=${encodeURIComponent(`userName eq "bench-${mid}"`)}`;
+  // Every GET picks one of the USERS users at random (paths.lua), by id or by userName.
+  const tmp = mkdtempSync(join(os.tmpdir(), 'scimcheck-bench-'));
+  const byIdPaths = join(tmp, 'by-id.txt');
+  const eqPaths = join(tmp, 'eq.txt');
+  writeFileSync(byIdPaths, ids.map((id) => `/scim/v2/Users/${id}`).join('\n'));
+  writeFileSync(eqPaths, ids.map((_, i) => `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "bench-${i}"`)}`).join('\n'));
 
-  const scim = serve({ fetch: provider.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((r) => scim.once('listening', r));
-  const scimPort = (scim.address() as AddressInfo).port;
-  const origin = `http://127.0.0.1:${scimPort}`;
+  const { server: scim, origin } = await mount(provider);
   // The bodies the provider sends on the wire (meta.location carries the port), canned for the bare server.
   const wire = async (path: string) => (await fetch(`${origin}/scim/v2${path}`, { headers: { authorization: 'Bearer bench' } })).text();
   const sampleUser = await wire(byId);
   const sampleList = await wire(eq);
   // The floor: node:http answering a canned body of the same size per route, no parsing, no store.
-  const bare = createServer((req, res) => {
-    const body = req.url?.includes('filter') ? sampleList : sampleUser;
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(req.method === 'POST' ? 201 : 200, { 'content-type': 'application/scim+json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-    });
-  });
+  const bodyOf = (url: string) => (url.includes('filter') ? sampleList : sampleUser);
+  const bare = bareServer(bodyOf);
   const barePort = await listen(bare);
 
-  const cases: [string, string, string][] = [
-    ['GET /Users/{id}', 'GET', byId],
-    [`GET /Users?filter=userName eq (${fmt(USERS)} users)`, 'GET', eq],
-    ['POST /Users', 'POST', '/Users'],
+  const cases: [string, string, string, string | undefined][] = [
+    [`GET /Users/{id} (random of ${fmt(USERS)})`, 'GET', byId, byIdPaths],
+    [`GET /Users?filter=userName eq (random of ${fmt(USERS)})`, 'GET', eq, eqPaths],
+    ['POST /Users', 'POST', '/Users', undefined],
   ];
   // Provider and bare runs alternate, ROUNDS times each; the median of each side is reported, so a burst
   // of load from elsewhere on a shared machine hits both sides rather than one.
   const median = <T>(xs: T[], by: (x: T) => number) => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
-  for (const [name, method, path] of cases) {
+  let bareById = NaN;
+  for (const [name, method, path, pathsFile] of cases) {
     const prov: Awaited<ReturnType<typeof measure>>[] = [];
     const bareRuns: Awaited<ReturnType<typeof measure>>[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      prov.push(await measure(`${origin}/scim/v2${path}`, method, `load-p${round}`));
-      bareRuns.push(await measure(`http://127.0.0.1:${barePort}/scim/v2${path}`, method, `load-b${round}`));
+      prov.push(await measure(`${origin}/scim/v2${path}`, method, `load-p${round}`, pathsFile));
+      bareRuns.push(await measure(`http://127.0.0.1:${barePort}/scim/v2${path}`, method, `load-b${round}`, pathsFile));
     }
     const p = median(prov, (r) => r.rps);
     const b = median(bareRuns, (r) => r.rps);
+    if (Number.isNaN(bareById)) bareById = b.rps;
     const errors = prov.reduce((sum, r) => sum + r.errors, 0);
-    rows.push([name, fmt(p.rps), `${fmt(p.latencyP50Ms ?? NaN, 2)} ms`, pct(p.serverCpu), fmt(b.rps), pct(b.serverCpu), `${fmt(p.rps / b.rps, 2)}x`, String(errors)]);
+    rows.push([name, fmt(p.rps), `${fmt(p.latencyP50Ms ?? NaN, 2)} ms`, cpuOf(p), fmt(b.rps), cpuOf(b), `${fmt(p.rps / b.rps, 2)}x`, String(errors)]);
   }
   scim.close();
   bare.close();
+
+  // Calibration: what N µs of work per request costs in throughput here (the GET by id body, same wrk).
+  for (const us of [5, 10, 20]) {
+    const slow = bareServer(bodyOf, us);
+    const port = await listen(slow);
+    const runs: Awaited<ReturnType<typeof measure>>[] = [];
+    for (let round = 0; round < ROUNDS; round++) runs.push(await measure(`http://127.0.0.1:${port}/scim/v2${byId}`, 'GET', '', byIdPaths));
+    const r = median(runs, (x) => x.rps);
+    calibration.push([`bare + ${us} µs busy work per request`, fmt(r.rps), cpuOf(r), `${fmt(r.rps / bareById, 2)}x`]);
+    slow.close();
+  }
+  rmSync(tmp, { recursive: true, force: true });
 }
 
 async function meanLatencyMs(n: number, fn: (i: number) => Promise<unknown>): Promise<number> {
@@ -161,11 +219,16 @@ async function meanLatencyMs(n: number, fn: (i: number) => Promise<unknown>): Pr
 async function main(): Promise<void> {
   const load0 = os.loadavg()[0]!.toFixed(1);
   const rows: string[][] = [];
-  await httpComparisons(rows);
-  console.log(`provider benchmark: wrk, 1 thread, ${CONNECTIONS} keep-alive connections, ${SECONDS}s x ${ROUNDS} rounds per case (median), node ${process.version}, ${os.cpus().length} CPUs, load average ${load0} -> ${os.loadavg()[0]!.toFixed(1)}\n`);
-  console.log('| request | provider req/s | provider p50 | provider CPU | bare node:http req/s (what wrk reaches) | bare CPU | provider / bare | errors |');
+  const calibration: string[][] = [];
+  await httpComparisons(rows, calibration);
+  const setup = [dist ? `compiled build ${process.env.BENCH_DIST}` : 'src/ via tsx', FETCH_MOUNT ? 'fetch mount' : 'direct mount', RENDER_CACHE_OFF ? 'render cache off' : 'render cache on'];
+  console.log(`provider benchmark (${setup.join(', ')}): wrk, 1 thread, ${CONNECTIONS} keep-alive connections, ${SECONDS}s x ${ROUNDS} rounds per case (median), node ${process.version}, ${os.cpus().length} CPUs, load average ${load0} -> ${os.loadavg()[0]!.toFixed(1)}\n`);
+  console.log('| request | provider req/s | provider p50 | provider CPU (per request) | bare node:http req/s (what wrk reaches) | bare CPU (per request) | provider / bare | errors |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  console.log('\n| calibration (GET by id body) | req/s | server CPU (per request) | / bare GET by id |');
+  console.log('| --- | ---: | ---: | ---: |');
+  for (const r of calibration) console.log(`| ${r.join(' | ')} |`);
   // BENCH_ONLY=http: the wrk table alone (the in-process tables below take another minute).
   if (process.env.BENCH_ONLY === 'http') return;
 

@@ -16,6 +16,7 @@ import {
   emptyResponse,
   errorResponse,
   jsonResponse,
+  jsonTextResponse,
   readJsonObject,
   type BodyLimits,
   type ResponseStyle,
@@ -33,8 +34,9 @@ import { scryptCost } from './password.ts';
 import { ENDPOINT, derivedDropped, locationOf, present } from './present.ts';
 import { ResourceService, etagMatches, newVersion, type Stored, type WriteResult } from './resources.ts';
 import { answerToResponse, scimRequestFromFetch, type ScimAnswer, type ScimRequest } from './scim-request.ts';
+import { RenderCache, WriteCountingMemoryStore } from './render-cache.ts';
 import { StateFile } from './state-file.ts';
-import { MemoryStore, type ResourceKind, type ResourceStore } from './store.ts';
+import type { ResourceKind, ResourceStore } from './store.ts';
 
 export interface Provider {
   /** Answers one HTTP request. Never rejects: unexpected failures become a generic 500 SCIM error. */
@@ -85,7 +87,12 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     : faults.has('username-case-sensitive')
       ? withCaseExact(registry, (urn, name) => urn === SCHEMA_URN.user && name === 'userName')
       : registry;
-  const store = options.store ?? new MemoryStore();
+  // The provider's own store counts its writes, which the render cache needs to stay exact.
+  const store = options.store ?? new WriteCountingMemoryStore();
+  // A fault may reshape an answer per request (an echoed password, a dropped id): no cache then.
+  const renderCacheChars = options.renderCacheChars ?? 8 * 1024 * 1024;
+  const renderCache =
+    store instanceof WriteCountingMemoryStore && (options.faults ?? []).length === 0 && renderCacheChars > 0 ? new RenderCache(store, renderCacheChars) : undefined;
   const auth = createAuthenticator(options.auth ?? {});
   const authSchemes: ('bearer' | 'basic')[] = [];
   if ((options.auth?.tokens?.length ?? 0) > 0 || (options.auth?.basic?.length ?? 0) === 0) authSchemes.push('bearer');
@@ -163,6 +170,27 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     return shaped;
   }
 
+  /**
+   * The JSON text of one resource's answer, as `render` makes it; its default form (no ?attributes /
+   * ?excludedAttributes, RFC 7644 §3.9) is remembered in the render cache and served from it while no write
+   * has happened since (render-cache.ts).
+   */
+  async function renderText(kind: ResourceKind, r: Stored, baseUrl: string, url: URL, echoedPassword?: string): Promise<string> {
+    const cacheable = renderCache !== undefined && (url.search === '' || (!url.searchParams.has('attributes') && !url.searchParams.has('excludedAttributes')));
+    if (!cacheable) return JSON.stringify(await render(kind, r, baseUrl, url, echoedPassword));
+    const hit = renderCache.get(kind, r, baseUrl);
+    if (hit !== undefined) return hit;
+    const stamp = renderCache.stamp();
+    const text = JSON.stringify(await render(kind, r, baseUrl, url, echoedPassword));
+    renderCache.put(kind, r, baseUrl, stamp, text);
+    return text;
+  }
+
+  /** RFC 7644 §3.14: every single-resource response carries the version as ETag. */
+  function renderedResponse(status: number, text: string, version: string | undefined, extra: Record<string, string> = {}): ScimAnswer {
+    return jsonTextResponse(style, status, text, version ? { ...extra, ETag: version } : extra);
+  }
+
   /** RFC 7644 §3.14: every single-resource response carries the version as ETag. */
   function resourceResponse(status: number, body: ScimResource, version: string | undefined, extra: Record<string, string> = {}): ScimAnswer {
     const headers: Record<string, string> = { ...extra };
@@ -179,13 +207,13 @@ export function createProvider(options: ProviderOptions = {}): Provider {
         // RFC 7644 §3.14: If-None-Match naming the current version answers 304 without a body.
         const inm = req.headers.get('if-none-match');
         if (inm !== null && etagMatches(inm, version)) return emptyResponse(style, 304, version ? { ETag: version } : {});
-        return resourceResponse(200, await render(kind, r, baseUrl, url), version);
+        return renderedResponse(200, await renderText(kind, r, baseUrl, url), version);
       }
       case 'PUT': {
         const body = await readJsonObject(req, bodyLimits);
         const res = await service.replace(kind, id, body, pre);
         // RFC 7644 §3.5.1: 200 with the resource as now stored.
-        return resourceResponse(200, await render(kind, res.resource, baseUrl, url, res.echoedPassword), res.resource.meta?.version);
+        return renderedResponse(200, await renderText(kind, res.resource, baseUrl, url, res.echoedPassword), res.resource.meta?.version);
       }
       case 'PATCH': {
         const body = await readJsonObject(req, bodyLimits);
@@ -197,7 +225,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
           return emptyResponse(style, 204, version ? { ETag: version } : {});
         }
         // RFC 7644 §3.5.2: 200 with the resource (honouring ?attributes), or 204; we always return it.
-        return resourceResponse(200, await render(kind, res.resource, baseUrl, url, res.echoedPassword), res.resource.meta?.version);
+        return renderedResponse(200, await renderText(kind, res.resource, baseUrl, url, res.echoedPassword), res.resource.meta?.version);
       }
       case 'DELETE':
         await service.delete(kind, id, pre);
@@ -216,11 +244,10 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     // RFC 7644 §3.3: 201 Created with Location equal to meta.location.
     if (!faults.has('location-missing')) headers.Location = location;
     const status = faults.has('create-returns-200') ? 200 : 201;
+    if (!idLost) return renderedResponse(status, await renderText(kind, res.resource, baseUrl, url, res.echoedPassword), res.resource.meta?.version, headers);
     const body = await render(kind, res.resource, baseUrl, url, res.echoedPassword);
-    if (idLost) {
-      delete body.id;
-      body.meta = { ...body.meta, location };
-    }
+    delete body.id;
+    body.meta = { ...body.meta, location };
     return resourceResponse(status, body, res.resource.meta?.version, headers);
   }
 

@@ -64,6 +64,11 @@ export interface ProviderOptions {
    * enough for a test provider (docs/provider.md). Hashes carry their parameters, so changing it is safe.
    */
   passwordHashCost?: number;
+  /**
+   * The render cache (render-cache.ts): how many characters of remembered JSON answers it may hold, default
+   * 8 Mi (about 13k typical Users); 0 turns it off. Only the provider's own store is cached, never under a fault.
+   */
+  renderCacheChars?: number;
   /** Told about unexpected exceptions (bugs) that were answered with a generic 500; `serve` logs them. */
   onInternalError?: (err: unknown, req: Request) => void;
 }

@@ -1,0 +1,131 @@
+/**
+ * The JSON text of a stored resource's default answer (no `attributes` / `excludedAttributes`), remembered so
+ * a GET does not present, project and serialise the same record again (issue 11 "Honest benchmarks": that was
+ * about half of a GET by id). A write answer fills it, so an IdP's GET after its own POST/PUT/PATCH is served
+ * from it too.
+ *
+ * Exactly correct or not used: a render depends on more than its record (a User's derived `groups` and their
+ * display names come from the Groups, a Group's member display names from its members), so an entry is valid
+ * only while NO write at all has happened since it was rendered. The store counts its writes (before and
+ * after each one), a render is stamped with the count read before it started, and an entry whose stamp is not
+ * the current count is never served: one write anywhere empties the cache. Everything else a render reads is
+ * fixed for the provider's life (schemas, variants, policy) or part of the key (the record object itself —
+ * stores hand out immutable values, store.ts — and the base URL, which carries the request's origin). The
+ * provider turns the cache off under any fault (some faults reshape answers per request).
+ */
+import type { ScimResource } from '../scim/types.ts';
+import { MemoryStore, type MemberChange, type ResourceKind, type StoreSnapshot } from './store.ts';
+
+/** The in-memory store, counting its writes so a render can tell whether anything changed since. */
+export class WriteCountingMemoryStore extends MemoryStore {
+  #writes = 0;
+
+  /** Goes up before and after every write; equal counts mean no write began or ended in between. */
+  get writes(): number {
+    return this.#writes;
+  }
+
+  override async create(kind: ResourceKind, resource: ScimResource & { id: string }): Promise<void> {
+    this.#writes++;
+    try {
+      await super.create(kind, resource);
+    } finally {
+      this.#writes++;
+    }
+  }
+
+  override async replace(kind: ResourceKind, resource: ScimResource & { id: string }, change?: MemberChange): Promise<void> {
+    this.#writes++;
+    try {
+      await super.replace(kind, resource, change);
+    } finally {
+      this.#writes++;
+    }
+  }
+
+  override async delete(kind: ResourceKind, id: string): Promise<boolean> {
+    this.#writes++;
+    try {
+      return await super.delete(kind, id);
+    } finally {
+      this.#writes++;
+    }
+  }
+
+  override async load(snapshot: StoreSnapshot): Promise<void> {
+    this.#writes++;
+    try {
+      await super.load(snapshot);
+    } finally {
+      this.#writes++;
+    }
+  }
+}
+
+interface Entry {
+  record: object;
+  baseUrl: string;
+  text: string;
+}
+
+/** Rendered answers of one provider, bounded by their total length in characters (oldest dropped first). */
+export class RenderCache {
+  private readonly entries: Record<ResourceKind, Map<string, Entry>> = { User: new Map(), Group: new Map() };
+  private chars = 0;
+  /** The store's write count the entries were rendered at. */
+  private writesSeen: number;
+
+  constructor(
+    private readonly store: WriteCountingMemoryStore,
+    private readonly maxChars: number,
+  ) {
+    this.writesSeen = store.writes;
+  }
+
+  /** Read before a render starts; handed back to `put` with its result. */
+  stamp(): number {
+    return this.store.writes;
+  }
+
+  /** The remembered text for exactly this record object and base URL, if nothing was written since. */
+  get(kind: ResourceKind, record: ScimResource & { id: string }, baseUrl: string): string | undefined {
+    this.forgetIfWritten();
+    const e = this.entries[kind].get(record.id);
+    return e !== undefined && e.record === record && e.baseUrl === baseUrl ? e.text : undefined;
+  }
+
+  /** Remembers a render, unless a write began or ended since `stamp` (it may have seen either state). */
+  put(kind: ResourceKind, record: ScimResource & { id: string }, baseUrl: string, stamp: number, text: string): void {
+    this.forgetIfWritten();
+    if (stamp !== this.writesSeen || text.length > this.maxChars) return;
+    const map = this.entries[kind];
+    const old = map.get(record.id);
+    if (old) {
+      this.chars -= old.text.length;
+      map.delete(record.id);
+    }
+    while (this.chars + text.length > this.maxChars) this.dropOldest();
+    map.set(record.id, { record, baseUrl, text });
+    this.chars += text.length;
+  }
+
+  private forgetIfWritten(): void {
+    if (this.store.writes === this.writesSeen) return;
+    this.writesSeen = this.store.writes;
+    if (this.chars === 0) return;
+    this.entries.User.clear();
+    this.entries.Group.clear();
+    this.chars = 0;
+  }
+
+  private dropOldest(): void {
+    for (const map of [this.entries.User, this.entries.Group]) {
+      const first = map.entries().next();
+      if (!first.done) {
+        this.chars -= first.value[1].text.length;
+        map.delete(first.value[0]);
+        return;
+      }
+    }
+  }
+}
