@@ -35,7 +35,9 @@ export function gradeFilter(filter: unknown, where: string): Finding[] {
     return [];
   } catch (e) {
     if (!isScimError(e)) throw e;
-    return [clientFinding('client.filter.syntax', `${where} ${JSON.stringify(filter)}: ${e.detail}`)];
+    // Entra's documented email match puts the comparison after the brackets; the grammar wants it inside.
+    const hint = /\]\.\w+\s+\w+/.test(filter) ? ' (a valuePath takes its comparison inside the brackets: emails[type eq "work" and value eq "…"])' : '';
+    return [clientFinding('client.filter.syntax', `${where} ${JSON.stringify(filter)}: ${e.detail}${hint}`)];
   }
 }
 

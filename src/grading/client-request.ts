@@ -30,12 +30,12 @@ export function gradeClientRequest(req: GradedRequest, ctx: ClientGradingContext
   const route = routeOf(req.path, ctx.registry);
   const out: Finding[] = [];
   const hasBody = req.rawBody !== undefined && req.rawBody.trim() !== '';
-  if (hasBody) out.push(...gradeContentType(req));
+  if (hasBody || req.bodyUnread) out.push(...gradeContentType(req));
   const ifMatch = req.headers['if-match'];
   if (ifMatch !== undefined) out.push(...gradeIfMatch(ifMatch));
   // RFC 7644 §3.4.2.2: the filter of a GET on a resource type's endpoint (or the server root).
   if (method === 'GET' && req.query.filter !== undefined) out.push(...gradeFilter(req.query.filter, 'the "filter" parameter'));
-  if (!BODY_METHODS.has(method)) return out;
+  if (!BODY_METHODS.has(method) || req.bodyUnread) return out;
   // A body that is absent or no JSON holds no "schemas": each endpoint's own rule says so.
   const body = hasBody ? req.body : undefined;
   if (route.kind === 'bulk' && method === 'POST') out.push(...gradeBulkBody(body, ctx));
@@ -53,6 +53,7 @@ function gradeContentType(req: GradedRequest): Finding[] {
   if (media === SCIM_JSON) return [];
   if (media === 'application/json') return [clientFinding('client.content-type.plain-json', `Content-Type: ${header}: accepted by every SCIM server, though the SCIM media type is ${SCIM_JSON} (RFC 7644 §8.1)`)];
   // A body that is not JSON either is labelled honestly; what is wrong with it is said by the endpoint's rules.
+  if (req.bodyUnread) return [clientFinding('client.content-type.not-json', `a body sent as Content-Type: ${header} (refused unread; SCIM bodies are JSON: use ${SCIM_JSON})`)];
   if (req.body === undefined) return [];
   return [clientFinding('client.content-type.not-json', `a JSON body sent as Content-Type: ${header}, a format it is not in (use ${SCIM_JSON})`)];
 }

@@ -16,6 +16,11 @@ export interface GradedRequest {
   rawBody?: string;
   /** The parsed JSON body; undefined when absent or not JSON. */
   body?: unknown;
+  /**
+   * A body was sent but never read (the server refused the request first: 401, 413, 415): headers are graded,
+   * the body's rules are not (grading it as absent would invent findings).
+   */
+  bodyUnread?: boolean;
 }
 
 export interface GradedAnswer {

@@ -61,7 +61,9 @@ function gradedRequestOf(exchange: CapturedExchange, path: string): GradedReques
     headers[name] = value;
   });
   const req: GradedRequest = { method: exchange.method, path, query: Object.fromEntries(exchange.url.searchParams), headers };
-  if (exchange.body !== undefined && exchange.body !== '') {
+  // A body the provider refused before reading it (413, 415) is unknown: only the headers are graded.
+  if (exchange.hadBody && exchange.body === undefined) req.bodyUnread = true;
+  else if (exchange.body !== undefined && exchange.body !== '') {
     req.rawBody = exchange.body;
     try {
       req.body = JSON.parse(exchange.body);
@@ -94,9 +96,8 @@ export function createClientGradingSession(opts: ClientGradingOptions): ClientGr
     grade(exchange) {
       requests++;
       const path = relativePath(exchange.url, opts.basePath);
-      // Outside the base (a 404) there is no SCIM request to grade; a body the provider refused before
-      // reading it (401, 413) is unknown, and grading it as absent would invent findings.
-      if (path === undefined || (exchange.hadBody && exchange.body === undefined)) return undefined;
+      // Outside the base (a 404) there is no SCIM request to grade; a refused credential is no client habit.
+      if (path === undefined || exchange.logged.status === 401) return undefined;
       let findings: Finding[];
       try {
         const req = gradedRequestOf(exchange, path);

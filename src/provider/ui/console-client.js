@@ -73,12 +73,33 @@
     Object.keys(m.headers).forEach(function (k) { box.appendChild(el('span', { class: 'k', text: k + ':' })); box.appendChild(el('span', { class: 'v', text: m.headers[k] })); });
     return el('div', null, [el('div', { class: 'lbl', text: label }), box, m.body ? el('pre', { text: pretty(m.body) }) : el('div', { class: 'uid', text: '(no body)' })]);
   }
+  // Findings of a graded exchange (serve --grade-clients, proxy; issue 14): worst level first, one line each.
+  var LEVELS = ['MUST', 'SHOULD', 'MAY', 'INFO'];
+  function byLevel(findings) {
+    return findings.slice().sort(function (a, b) { return LEVELS.indexOf(a.level) - LEVELS.indexOf(b.level); });
+  }
+  function findingBadge(findings) {
+    if (!findings || !findings.length) return null;
+    var worst = byLevel(findings)[0].level;
+    var n = findings.filter(function (f) { return f.level === worst; }).length;
+    return el('span', { class: 'fb f-' + worst, title: findings.length + ' finding' + (findings.length === 1 ? '' : 's'), text: n + ' ' + worst + (findings.length > n ? ' +' + (findings.length - n) : '') });
+  }
+  function findingList(findings) {
+    if (!findings) return null;
+    if (!findings.length) return el('div', { class: 'uid findings-none', text: 'graded: no findings' });
+    return el('ul', { class: 'findings' }, byLevel(findings).map(function (f) {
+      return el('li', { class: 'f-' + f.level }, [
+        el('span', { class: 'lvl', text: f.level }), ' ', el('span', { class: 'side', text: f.side }), ' ',
+        el('span', { class: 'mono', text: f.id }), ' ', el('span', { text: f.message }), ' ', el('span', { class: 'uid', text: f.rfc })
+      ]);
+    }));
+  }
   function toggle(tr, e) {
     var open = tr.getAttribute('aria-expanded') === 'true';
     var next = tr.nextSibling;
     if (open) { if (next && next.classList.contains('detail')) next.remove(); tr.setAttribute('aria-expanded', 'false'); return; }
     tr.setAttribute('aria-expanded', 'true');
-    tr.after(el('tr', { class: 'detail' }, [el('td', { colspan: '5' }, [el('div', { class: 'pair' }, [message('request', e.request), message('response · HTTP ' + e.status, e.response)])])]));
+    tr.after(el('tr', { class: 'detail' }, [el('td', { colspan: '5' }, [findingList(e.findings), el('div', { class: 'pair' }, [message('request', e.request), message('response · HTTP ' + e.status, e.response)])])]));
   }
   function addEntry(e) {
     if (e.seq <= lastSeq) return;
@@ -90,7 +111,7 @@
     var tr = el('tr', { class: 'req fresh', tabindex: '0', 'aria-expanded': 'false', 'data-seq': e.seq, 'data-method': e.method, 'data-status': e.status }, [
       el('td', { class: 'mono', text: time, title: e.time }),
       el('td', null, [el('span', { class: 'm', text: e.method })]),
-      el('td', { class: 'path mono', text: e.path }),
+      el('td', { class: 'path mono' }, [e.path, findingBadge(e.findings)]),
       el('td', null, [el('span', { class: 'st s' + String(e.status).charAt(0), text: e.status })]),
       el('td', { class: 'num', text: e.durationMs })
     ]);
