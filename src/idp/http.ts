@@ -7,6 +7,7 @@ import type { TranscriptEntry } from '../scim/results.ts';
 import { ScimError } from '../scim/errors.ts';
 import { redactBody, redactHeaders } from './redact.ts';
 import { BodyTooLarge, DEFAULT_MAX_BODY_BYTES, readCappedBody } from '../scim/bounded-body.ts';
+import { bareTransport } from './bare-transport.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -180,7 +181,10 @@ export class IdpHttp {
   constructor(private readonly opts: IdpHttpOptions) {
     this.transcript = opts.transcript ?? [];
     this.keepTranscript = opts.keepTranscript ?? true;
-    this.transport = opts.transport ?? fetchTransport(opts.fetch ?? globalThis.fetch);
+    // Node's fetch adds `user-agent: node` to a request without one: an IdP that sends none (Entra) goes out through
+    // node:http instead, so the target sees what the IdP really sends (src/idp/bare-transport.ts).
+    const sendsUserAgent = Object.keys(opts.headers).some((h) => h.toLowerCase() === 'user-agent');
+    this.transport = opts.transport ?? (opts.fetch || sendsUserAgent ? fetchTransport(opts.fetch ?? globalThis.fetch) : bareTransport());
   }
 
   /** Sends with the profile's retry policy. Never throws for an HTTP status; throws TargetUnreachable. */
