@@ -25,7 +25,11 @@ const KINDS: Record<string, string> = {
   'read before (de)activation': 'user read',
   'update (PATCH per attribute)': 'user update',
   'update (PUT)': 'user update',
+  'update (read, then PATCH what differs)': 'user update',
+  'manager (reference attribute, after create)': 'user manager link',
   deactivate: 'user deactivate',
+  'disable (PUT)': 'user deactivate',
+  'enable (PUT)': 'user reactivate',
   'deactivate (PUT)': 'user deactivate',
   reactivate: 'user reactivate',
   'reactivate (PUT)': 'user reactivate',
@@ -36,6 +40,9 @@ const KINDS: Record<string, string> = {
   'delete group': 'group delete',
   'add members': 'members add',
   'remove members': 'members remove',
+  'push now (replace members)': 'members replace',
+  'read group before PUT': 'group read',
+  'update group (PUT)': 'group update',
 };
 
 export function kindOf(req: IdpRequest): string {

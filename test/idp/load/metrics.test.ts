@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { MeteredHttp, kindOf } from '../../../src/idp/load/metered-http.ts';
 import { Metrics, percentile } from '../../../src/idp/load/metrics.ts';
 import { RateLimiter } from '../../../src/idp/load/rate.ts';
+import type { DirUser } from '../../../src/idp/directory.ts';
+import { PROFILES } from '../../../src/idp/profiles/index.ts';
+import type { BuildContext } from '../../../src/idp/profiles/types.ts';
+import type { ScimResource } from '../../../src/scim/types.ts';
 import { BASE, fakeClock } from './helpers.ts';
 
 describe('metrics', () => {
@@ -30,6 +34,17 @@ describe('metrics', () => {
     expect(kindOf({ method: 'GET', path: '/Users', purpose: 'match-before-create' })).toBe('user lookup');
     expect(kindOf({ method: 'PATCH', path: '/Groups/x', purpose: 'add members' })).toBe('members add');
     expect(kindOf({ method: 'GET', path: '/Users' })).toBe('GET Users');
+  });
+
+  it.each(Object.keys(PROFILES))("%s: every user update and (de)activation lands in the summary's user rows", (name) => {
+    const p = PROFILES[name]!;
+    const u: DirUser = { key: 'u', idpId: 'i', userName: 'a@x.test', givenName: 'A', familyName: 'B', displayName: 'A B', email: 'a@x.test', title: 'T', department: 'D', active: true };
+    const ctx: BuildContext = { targetIdOf: () => undefined, refOf: (k, id) => `http://t/${k}/${id}`, password: () => 'p' };
+    const current = { id: 'ID', ...p.createUser(u, ctx) } as ScimResource;
+    const kinds = (reqs: { method: string; path: string; purpose?: string }[]) => [...new Set(reqs.map(kindOf))];
+    expect(kinds(p.updateUser.build(u, { ...u, title: 'T2' }, 'ID', current, ctx))).toEqual(['user update']);
+    expect(kinds(p.setActive.build({ ...u, active: false }, 'ID', false, current, ctx))).toEqual(['user deactivate']);
+    expect(kinds(p.setActive.build(u, 'ID', true, { ...current, active: false } as ScimResource, ctx))).toEqual(['user reactivate']);
   });
 });
 
