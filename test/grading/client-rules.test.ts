@@ -1,4 +1,5 @@
 /** Every client rule's level is the keyword of the sentence it quotes, and every clause exists (specs/rfc-sections.json). */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_RULES } from '../../src/grading/client-rules.ts';
 import { isKnownSection } from '../../src/scim/citations.ts';
@@ -20,4 +21,9 @@ describe('client rules', () => {
       expect(id.startsWith('client.')).toBe(true);
     });
   }
+
+  it('docs/provider.md (Grading clients) lists every rule with its level and clause', () => {
+    const doc = readFileSync(new URL('../../docs/provider.md', import.meta.url), 'utf8');
+    for (const [id, rule] of Object.entries(CLIENT_RULES)) expect(doc).toContain(`| \`${id}\` | ${rule.level} | ${rule.rfc} |`);
+  });
 });

@@ -9,7 +9,9 @@ import { loadScenarios } from '../../src/idp/scenario/load.ts';
 import { runScenario } from '../../src/idp/scenario/runner.ts';
 import { createClientGradingSession, providerRegistry } from '../../src/provider/grade-clients.ts';
 import { createProvider } from '../../src/provider/index.ts';
+import { parseServeFlags } from '../../src/provider/serve-flags.ts';
 import { createConsole } from '../../src/provider/ui/console.ts';
+import { UsageError } from '../../src/usage-error.ts';
 
 const BASE = 'http://localhost/scim/v2';
 const scenarios = await loadScenarios(['all']);
@@ -82,5 +84,14 @@ describe('a broken request', () => {
     await fetch(`${BASE}/Users`, { method: 'POST', headers: { authorization: 'Bearer wrong', 'content-type': 'application/scim+json' }, body: '{}' });
     await settled();
     expect(session.stats()).toMatchObject({ requests: 2, graded: 0, findings: 0 });
+  });
+});
+
+describe('serve flags', () => {
+  it('--grade-clients takes --out (default reports/clients); --out alone is a usage error', () => {
+    expect(parseServeFlags([])).toMatchObject({ gradeClients: false });
+    expect(parseServeFlags(['--grade-clients'])).toMatchObject({ gradeClients: true, out: 'reports/clients' });
+    expect(parseServeFlags(['--grade-clients', '--out', 'x/y'])).toMatchObject({ out: 'x/y' });
+    expect(() => parseServeFlags(['--out', 'x'])).toThrow(UsageError);
   });
 });
