@@ -149,14 +149,13 @@ function stopSignal(durationMs?: number): Promise<string> {
   });
 }
 
-export async function runProxy(s: ProxySettings, hooks: { gradeClient?: ClientGrader; clientTitles?: Record<string, string>; stopped?: Promise<string> } = {}): Promise<number> {
+export async function runProxy(s: ProxySettings, hooks: { gradeClient?: ClientGrader; stopped?: Promise<string> } = {}): Promise<number> {
   const startedAt = new Date();
   const record = s.record ? openRecording(s.record) : undefined;
   const ui = s.ui ? createProxyConsole({ basePath: new URL(s.target).pathname.replace(/\/+$/, '') || '/', uiToken: s.uiToken }) : undefined;
   const session = createProxySession({
     deprovision: s.deprovision,
     ...(hooks.gradeClient ? { gradeClient: hooks.gradeClient } : {}),
-    ...(hooks.clientTitles ? { clientTitles: hooks.clientTitles } : {}),
     onEntry: (e) => {
       if (!s.quiet) printEntry(e);
       record?.(e, session.secrets());
@@ -185,6 +184,8 @@ export async function runProxy(s: ProxySettings, hooks: { gradeClient?: ClientGr
   const written = writeReports(report, s.out);
   const reporter = createConsoleReporter({ quiet: s.quiet });
   reporter.info(`stopped (${why}): ${stats.exchanges} exchange${stats.exchanges === 1 ? '' : 's'}, ${stats.findings} finding${stats.findings === 1 ? '' : 's'}${s.record ? `; recorded to ${s.record}` : ''}`);
+  const client = session.client();
+  if (client && stats.exchanges > 0) reporter.info(`client: ${client.label}${client.evidence.length ? ` (${client.evidence.join('; ')})` : ''}`);
   reporter.finish(report, { written });
   if (stats.answered === 0 && stats.unanswered > 0) {
     console.error(`scimcheck proxy: the target never answered (${stats.unanswered} request${stats.unanswered === 1 ? '' : 's'} failed to reach ${s.target})`);

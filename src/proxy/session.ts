@@ -5,6 +5,7 @@
  * fails, SHOULD warns, MAY and INFO never fail), its message counts the exchanges and quotes the RFC sentence,
  * and it keeps the first few exchanges' transcripts, redacted.
  */
+import { CLIENT_RULES, gradeClientRequest, recogniseClient, type ClientRecognition } from '../grading/client-request.ts';
 import { createServerAnswerGrader, SERVER_RULES } from '../grading/server-answer.ts';
 import type { Finding, GradedRequest } from '../grading/finding.ts';
 import type { SchemaRegistry } from '../scim/schema-registry.ts';
@@ -26,9 +27,8 @@ export interface SessionEntry {
 export interface ProxySessionOptions {
   /** The target's policy on DELETE ('disable' keeps the record: no 404 expected afterwards). */
   deprovision?: 'delete' | 'disable';
+  /** The client-side grader (default: gradeClientRequest of src/grading/client-request.ts). */
   gradeClient?: ClientGrader;
-  /** Titles of client rules by id (the client grader's table); server titles come from SERVER_RULES. */
-  clientTitles?: Record<string, string>;
   onEntry?(entry: SessionEntry): void;
   /** Transcripts kept per finding id (default 3). */
   transcriptsPerFinding?: number;
@@ -57,6 +57,8 @@ export interface ProxySession {
   stats(): { exchanges: number; answered: number; unanswered: number; findings: number };
   /** Secret literals learned from the traffic (for scrubbing anything else written). */
   secrets(): string[];
+  /** Which IdP the client looks like, from its User-Agent and habits (src/grading/client-profile.ts). */
+  client(): ClientRecognition | undefined;
 }
 
 export function createProxySession(opts: ProxySessionOptions = {}): ProxySession {
@@ -70,7 +72,12 @@ export function createProxySession(opts: ProxySessionOptions = {}): ProxySession
   let answered = 0;
   let unanswered = 0;
   let findingCount = 0;
-  const serverTitles = new Map<string, string>(Object.values(SERVER_RULES).map((r) => [r.id, r.title]));
+  const titles = new Map<string, string>([
+    ...Object.values(SERVER_RULES).map((r): [string, string] => [r.id, r.title]),
+    ...Object.entries(CLIENT_RULES).map(([id, r]): [string, string] => [id, r.title]),
+  ]);
+  const gradeClient = opts.gradeClient ?? gradeClientRequest;
+  let recognition: ClientRecognition | undefined;
 
   return {
     record(exchange) {
@@ -78,7 +85,8 @@ export function createProxySession(opts: ProxySessionOptions = {}): ProxySession
       const findings: Finding[] = [];
       // The registry the server grader follows (the target's own /Schemas once the client read them).
       const registry = server.registry();
-      if (opts.gradeClient) findings.push(...opts.gradeClient(exchange.request, { registry }));
+      findings.push(...gradeClient(exchange.request, { registry }));
+      recognition = recogniseClient(exchange.request, recognition);
       if (exchange.answer) {
         answered++;
         const graded = server.grade(exchange.request, exchange.answer);
@@ -106,7 +114,7 @@ export function createProxySession(opts: ProxySessionOptions = {}): ProxySession
       const out: CheckResult[] = [];
       for (const [id, g] of gathered) {
         const f = g.first;
-        const title = f.side === 'server' ? (serverTitles.get(id) ?? id) : (opts.clientTitles?.[id] ?? id);
+        const title = titles.get(id) ?? id;
         const more = g.count > g.messages.length ? `\n… and ${g.count - g.messages.length} more` : '';
         out.push({
           id,
@@ -144,5 +152,6 @@ export function createProxySession(opts: ProxySessionOptions = {}): ProxySession
     },
     stats: () => ({ exchanges: seq, answered, unanswered, findings: findingCount }),
     secrets: () => secrets.list(),
+    client: () => recognition,
   };
 }

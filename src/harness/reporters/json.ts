@@ -3,9 +3,10 @@ import type { CheckResult, RunReport } from '../check.ts';
 import { rootCausesOf } from '../root-causes.ts';
 
 function orderedResult(r: CheckResult): Record<string, unknown> {
-  // DESIGN.md's fields first, then what the other reporters use to re-render (area, expected, actual, profile, blockedBy).
-  const { id, title, suite, rfc, level, status, durationMs, message, reproduce, transcript, area, expected, actual, profile, blockedBy } = r;
-  return { id, title, suite, rfc, level, status, durationMs, message, reproduce, transcript, area, expected, actual, profile, blockedBy };
+  // DESIGN.md's fields first, then what the other reporters use to re-render (area, expected, actual, profile, blockedBy),
+  // then the side a proxy finding judges (issue 14).
+  const { id, title, suite, rfc, level, status, durationMs, message, reproduce, transcript, area, expected, actual, profile, blockedBy, side } = r;
+  return { id, title, suite, rfc, level, status, durationMs, message, reproduce, transcript, area, expected, actual, profile, blockedBy, side };
 }
 
 export function renderJson(report: RunReport): string {
