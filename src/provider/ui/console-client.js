@@ -111,8 +111,8 @@
     var tr = el('tr', { class: 'req fresh', tabindex: '0', 'aria-expanded': 'false', 'data-seq': e.seq, 'data-method': e.method, 'data-status': e.status }, [
       el('td', { class: 'mono', text: time, title: e.time }),
       el('td', null, [el('span', { class: 'm', text: e.method })]),
-      el('td', { class: 'path mono' }, [e.path, findingBadge(e.findings)]),
-      el('td', null, [el('span', { class: 'st s' + String(e.status).charAt(0), text: e.status })]),
+      el('td', { class: 'path mono', text: e.path }),
+      el('td', null, [el('span', { class: 'st s' + String(e.status).charAt(0), text: e.status }), findingBadge(e.findings)]),
       el('td', { class: 'num', text: e.durationMs })
     ]);
     tr.addEventListener('click', function () { toggle(tr, e); });
