@@ -22,7 +22,7 @@ import { secretsOf, type AuthConfig } from '../harness/http-client.ts';
 import { DEFAULT_DEADLINE_MS, formatDuration, RunStopped, stopOnSignals } from '../harness/run-stop.ts';
 import { stopBounds } from '../harness/stop-bounds.ts';
 
-const USAGE = `usage: scimcheck idp --profile okta|entra|entra-2020|onelogin|pingfederate --scenario NAME|all --target URL [flags]
+const USAGE = `usage: scimcheck idp --profile okta|okta-aiw|entra|entra-2020|onelogin|pingfederate --scenario NAME|all --target URL [flags]
 
   --profile P[,P]        IdP profile(s) to play (default: all)
   --scenario NAME[,…]    scenario name(s) from scenarios/, a path to a .yaml file, or all (default: all)
