@@ -3,6 +3,7 @@ import { MeteredHttp, kindOf } from '../../../src/idp/load/metered-http.ts';
 import { Metrics, percentile } from '../../../src/idp/load/metrics.ts';
 import { RateLimiter } from '../../../src/idp/load/rate.ts';
 import type { DirUser } from '../../../src/idp/directory.ts';
+import type { IdpRequest } from '../../../src/idp/http.ts';
 import { PROFILES } from '../../../src/idp/profiles/index.ts';
 import type { BuildContext } from '../../../src/idp/profiles/types.ts';
 import type { ScimResource } from '../../../src/scim/types.ts';
@@ -41,7 +42,7 @@ describe('metrics', () => {
     const u: DirUser = { key: 'u', idpId: 'i', userName: 'a@x.test', givenName: 'A', familyName: 'B', displayName: 'A B', email: 'a@x.test', title: 'T', department: 'D', active: true };
     const ctx: BuildContext = { targetIdOf: () => undefined, refOf: (k, id) => `http://t/${k}/${id}`, password: () => 'p' };
     const current = { id: 'ID', ...p.createUser(u, ctx) } as ScimResource;
-    const kinds = (reqs: { method: string; path: string; purpose?: string }[]) => [...new Set(reqs.map(kindOf))];
+    const kinds = (reqs: IdpRequest[]) => [...new Set(reqs.map(kindOf))];
     expect(kinds(p.updateUser.build(u, { ...u, title: 'T2' }, 'ID', current, ctx))).toEqual(['user update']);
     expect(kinds(p.setActive.build({ ...u, active: false }, 'ID', false, current, ctx))).toEqual(['user deactivate']);
     expect(kinds(p.setActive.build(u, 'ID', true, { ...current, active: false } as ScimResource, ctx))).toEqual(['user reactivate']);
