@@ -84,6 +84,7 @@ describe.skipIf(!hasLocust)('locust export, run headless (skipped when the `locu
     ['okta', 'disable'],
     ['okta', 'delete'],
     ['onelogin', 'delete'],
+    ['okta-aiw', 'disable'],
     ['pingfederate', 'disable'],
   ] as const)('%s, deprovision %s: Locust replays the profile traffic, then cleans up what it created', { timeout: 180_000 }, async (profile, deprovision) => {
     const { base, seen } = await servedProvider();
