@@ -221,7 +221,7 @@ export async function runLoadCommand(argv: string[], io: Partial<LoadCommandIO> 
     const text = renderLocustfile({ profile: getProfile(s.profile)!, host: s.target, users: s.users, groups: s.groups, membersPerGroup: s.membersPerGroup, incremental: s.incremental, deprovision: s.deprovision });
     writeFileSync(parsed.exportLocust, text);
     out(`wrote ${parsed.exportLocust} (profile ${s.profile})`);
-    out(`run it: SCIMCHECK_TOKEN=... locust -f ${parsed.exportLocust} --headless -u ${s.concurrency} -r ${s.concurrency} -t 60s --host ${s.target ?? 'URL'}`);
+    out(`run it: SCIMCHECK_TOKEN=... locust -f ${parsed.exportLocust} --headless -u ${s.concurrency} -r ${s.concurrency} -t 60s --stop-timeout 30 --host ${s.target ?? 'URL'}`);
     return { code: 0 };
   }
   const env = io.env ?? process.env;
