@@ -16,8 +16,13 @@ export interface ProxyConsole {
   close(): void;
 }
 
+/** Bodies longer than this are cut in the console (as the provider's console does: the log keeps 500 exchanges). */
+const BODY_LIMIT = 64 * 1024;
+
+const clip = (text: string) => (text.length > BODY_LIMIT ? `${text.slice(0, BODY_LIMIT)}… (${text.length - BODY_LIMIT} more characters)` : text);
+
 /** The body of a transcript side, as the console shows it ('' when none). */
-const bodyText = (m: { body?: string } | { error: string }) => ('body' in m && m.body !== undefined ? m.body : 'error' in m ? `(no answer: ${m.error})` : '');
+const bodyText = (m: { body?: string } | { error: string }) => clip('body' in m && m.body !== undefined ? m.body : 'error' in m ? `(no answer: ${m.error})` : '');
 
 export function createProxyConsole(opts: { basePath: string; uiToken?: string }): ProxyConsole {
   const token = opts.uiToken ?? randomBytes(18).toString('base64url');
@@ -37,7 +42,7 @@ export function createProxyConsole(opts: { basePath: string; uiToken?: string })
         path,
         status: entry.exchange.status,
         durationMs: entry.exchange.durationMs,
-        request: { headers: t.request.headers, body: t.request.body ?? '' },
+        request: { headers: t.request.headers, body: clip(t.request.body ?? '') },
         response: { headers: 'headers' in t.response ? t.response.headers : {}, body: bodyText(t.response) },
         findings: entry.findings.map((f) => ({ id: f.id, side: f.side, level: f.level, rfc: f.rfc, message: f.message })),
       });
