@@ -5,6 +5,7 @@
 import { getMember, isPlainObject } from '../scim/resource-access.ts';
 import { SCHEMA_URN } from '../scim/types.ts';
 import { gradeBody, type BodyContext } from './client-body.ts';
+import { gradeIfMatch } from './client-headers.ts';
 import { hasSchema } from './client-patch.ts';
 import { routeOf } from './client-route.ts';
 import { clientFinding } from './client-rules.ts';
@@ -44,6 +45,9 @@ function gradeOperation(op: unknown, where: string, bulkIds: Set<string>, ctx: B
     if (bulkIds.has(bulkId)) out.push(clientFinding('client.bulk.bulkid', `${where}.bulkId "${bulkId}" is used by an earlier operation too`));
     bulkIds.add(bulkId);
   }
+  // RFC 7644 §3.7: "version" is the ETag the operation is conditional on, as an If-Match header would carry it.
+  const version = getMember(op, 'version');
+  if (typeof version === 'string') out.push(...gradeIfMatch(version, `${where}.version`));
   const path = getMember(op, 'path');
   if (typeof path !== 'string' || path === '') {
     out.push(clientFinding('client.bulk.path', `${where} (${method}) has no "path"`));

@@ -11,8 +11,8 @@
 import type { SchemaRegistry } from '../scim/schema-registry.ts';
 import { gradeBody, gradeFilter } from './client-body.ts';
 import { gradeBulkBody } from './client-bulk.ts';
+import { gradeContentType, gradeIfMatch } from './client-headers.ts';
 import { routeOf } from './client-route.ts';
-import { clientFinding } from './client-rules.ts';
 import type { Finding, GradedRequest } from './finding.ts';
 
 export { recogniseClient, type ClientRecognition } from './client-profile.ts';
@@ -32,7 +32,7 @@ export function gradeClientRequest(req: GradedRequest, ctx: ClientGradingContext
   const hasBody = req.rawBody !== undefined && req.rawBody.trim() !== '';
   if (hasBody || req.bodyUnread) out.push(...gradeContentType(req));
   const ifMatch = req.headers['if-match'];
-  if (ifMatch !== undefined) out.push(...gradeIfMatch(ifMatch));
+  if (ifMatch !== undefined) out.push(...gradeIfMatch(ifMatch, 'If-Match'));
   // RFC 7644 §3.4.2.2: the filter of a GET on a resource type's endpoint (or the server root).
   if (method === 'GET' && req.query.filter !== undefined) out.push(...gradeFilter(req.query.filter, 'the "filter" parameter'));
   if (!BODY_METHODS.has(method) || req.bodyUnread) return out;
@@ -41,28 +41,4 @@ export function gradeClientRequest(req: GradedRequest, ctx: ClientGradingContext
   if (route.kind === 'bulk' && method === 'POST') out.push(...gradeBulkBody(body, ctx));
   else out.push(...gradeBody(method, route, body, ctx).map((f) => (hasBody && req.body === undefined ? { ...f, message: `the body is not JSON: ${f.message}` } : f)));
   return out;
-}
-
-const SCIM_JSON = 'application/scim+json';
-
-/** RFC 7644 §3.8 (media type of a body). */
-function gradeContentType(req: GradedRequest): Finding[] {
-  const header = req.headers['content-type'];
-  if (header === undefined || header.trim() === '') return [clientFinding('client.content-type.missing', `a ${req.method} with a body and no Content-Type (the SCIM media type is ${SCIM_JSON})`)];
-  const media = header.split(';')[0]!.trim().toLowerCase();
-  if (media === SCIM_JSON) return [];
-  if (media === 'application/json') return [clientFinding('client.content-type.plain-json', `Content-Type: ${header}: accepted by every SCIM server, though the SCIM media type is ${SCIM_JSON} (RFC 7644 §8.1)`)];
-  // A body that is not JSON either is labelled honestly; what is wrong with it is said by the endpoint's rules.
-  if (req.bodyUnread) return [clientFinding('client.content-type.not-json', `a body sent as Content-Type: ${header} (refused unread; SCIM bodies are JSON: use ${SCIM_JSON})`)];
-  if (req.body === undefined) return [];
-  return [clientFinding('client.content-type.not-json', `a JSON body sent as Content-Type: ${header}, a format it is not in (use ${SCIM_JSON})`)];
-}
-
-// RFC 7232 §3.1: If-Match = "*" / 1#entity-tag; entity-tag = [ W/ ] DQUOTE *etagc DQUOTE.
-const ENTITY_TAG = String.raw`(?:W\/)?"[\x21\x23-\x7e\x80-\uffff]*"`;
-const IF_MATCH = new RegExp(String.raw`^\s*(?:\*|${ENTITY_TAG}(?:\s*,\s*${ENTITY_TAG})*)\s*$`);
-
-function gradeIfMatch(value: string): Finding[] {
-  if (IF_MATCH.test(value)) return [];
-  return [clientFinding('client.if-match.form', `If-Match: ${value} is no entity-tag list: the ETag goes in double quotes, as the service provider sent it (e.g. W/"3694e05e"), or *`)];
 }

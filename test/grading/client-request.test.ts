@@ -114,6 +114,7 @@ const BROKEN: [string, GradedRequest, string, string, string, RegExp][] = [
   ['a body without Content-Type', req('POST', '/Users', user(), { headers: {} }), 'client.content-type.missing', 'SHOULD', 'RFC 7231 §3.1.1.5', /no Content-Type/],
   ['a body that is no JSON', req('POST', '/Users', undefined, { headers: { ...scim }, rawBody: 'userName=bjensen' }), 'client.schemas.required', 'MUST', 'RFC 7643 §3', /not JSON/],
   ['an unquoted If-Match', req('PUT', '/Users/u-1', user(), { headers: { ...scim, 'if-match': 'W/abc' } }), 'client.if-match.form', 'MAY', 'RFC 7644 §3.14', /W\/abc/],
+  ['a Bulk operation version that is no entity-tag', req('POST', '/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: [{ method: 'DELETE', path: '/Users/u-1', version: '3694e05e' }] }), 'client.if-match.form', 'MAY', 'RFC 7644 §3.14', /Operations\[0\]\.version/],
   ['a Bulk request without schemas', req('POST', '/Bulk', { Operations: [{ method: 'DELETE', path: '/Users/u-1' }] }), 'client.schemas.required', 'MUST', 'RFC 7643 §3', /BulkRequest/],
   ['a Bulk request without operations', req('POST', '/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'] }), 'client.bulk.operations', 'MUST', 'RFC 7644 §3.7', /Operations/],
   ['a Bulk POST without bulkId', req('POST', '/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: [{ method: 'POST', path: '/Users', data: user() }] }), 'client.bulk.bulkid', 'MUST', 'RFC 7644 §3.7', /bulkId/],
