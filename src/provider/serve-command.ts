@@ -3,6 +3,7 @@
  * core handler to the node:http mount (http-server.ts), print where it listens, close cleanly on SIGINT/SIGTERM.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../usage-error.ts';
 import { createProvider } from './create-provider.ts';
@@ -52,7 +53,7 @@ export async function serveCommand(argv: string[], hooks: ServeHooks = {}): Prom
   if (flags.variants.length > 0) console.log(`variants enabled: ${flags.variants.join(', ')}`);
   if (flags.policy) console.log(`policy: deprovision by ${flags.policy.deprovision}`);
   // --grade-clients: the provider's own /Schemas (asked in-process, with the API's credentials) drive the grader.
-  const grading = flags.gradeClients ? await clientGrading(provider, tokens, flags.basic) : undefined;
+  const grading = flags.gradeClients ? await clientGrading(provider, tokens, flags.basic, flags.out) : undefined;
   const startedAt = new Date();
   // --ui: the console wraps the provider (logging its traffic) and answers /ui itself.
   const ui = flags.ui ? createConsole({ provider, auth: { api: { tokens: tokens.map((token) => ({ token })), basic: flags.basic }, uiToken: flags.uiToken }, grade: grading?.grade }) : undefined;
@@ -86,7 +87,13 @@ export async function serveCommand(argv: string[], hooks: ServeHooks = {}): Prom
       server.close();
       // Pending --state writes finish before the process exits.
       provider.close().then(
-        () => resolve(grading ? writeGradingReport(grading, hooks, { target: `${provider.basePath} (scimcheck serve --grade-clients)`, startedAt, out: flags.out }) : 0),
+        () => {
+          try {
+            resolve(grading ? writeGradingReport(grading, hooks, { target: `${provider.basePath} (scimcheck serve --grade-clients)`, startedAt, out: flags.out }) : 0);
+          } catch (err) {
+            reject(err);
+          }
+        },
         (err) => reject(err),
       );
       (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
@@ -96,7 +103,14 @@ export async function serveCommand(argv: string[], hooks: ServeHooks = {}): Prom
   });
 }
 
-async function clientGrading(provider: ReturnType<typeof createProvider>, tokens: string[], basic: { user: string; password: string }[]): Promise<ClientGradingSession> {
+async function clientGrading(provider: ReturnType<typeof createProvider>, tokens: string[], basic: { user: string; password: string }[], out: string): Promise<ClientGradingSession> {
+  // The report is written on stop: an --out that cannot be a directory is said now, before anything is served.
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (err) {
+    await provider.close();
+    throw new UsageError(`--out ${out} cannot be created: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
   const authorization = tokens[0] !== undefined ? `Bearer ${tokens[0]}` : `Basic ${Buffer.from(`${basic[0]!.user}:${basic[0]!.password}`).toString('base64')}`;
   const registry = await providerRegistry((req) => provider.fetch(req), provider.basePath, authorization);
   console.log('grading clients: findings per request in the console (--ui), MUST and SHOULD findings printed here, a report on stop');

@@ -81,4 +81,16 @@ describe('scimcheck serve --grade-clients', () => {
     expect(report.summary.failed).toBe(0);
     expect(report.results.find((r: any) => r.id === 'client.profile')).toMatchObject({ status: 'passed', title: expect.stringContaining('Okta') });
   });
+
+  it('an --out that cannot be created is a one-line usage error (exit 2) before anything listens', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve', '--port', '0', '--token', 'T', '--grade-clients', '--out', '/dev/null/reports'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.push(child);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(out).toMatch(/--out \/dev\/null\/reports cannot be created/);
+    expect(out).not.toMatch(/listening on/);
+  });
 });
