@@ -70,10 +70,11 @@ function refused(req: IdpRequest, res: IdpResponse, reason = describe(req, res))
 
 /**
  * The resources of a ListResponse, or undefined when the answer is not one. RFC 7644 §3.4.2: "Resources" is
- * REQUIRED only when totalResults is non-zero, so an empty list may leave it out.
+ * REQUIRED only when totalResults is non-zero, so an empty list may leave it out; it is "a multi-valued list of
+ * complex objects", so a list holding anything else (null, a number: issue 11 #16) is no ListResponse either.
  */
 export function listResources(json: any): ScimResource[] | undefined {
-  if (Array.isArray(json?.Resources)) return json.Resources;
+  if (Array.isArray(json?.Resources)) return json.Resources.every((r: unknown) => r !== null && typeof r === 'object' && !Array.isArray(r)) ? json.Resources : undefined;
   return json && typeof json === 'object' && Number(json.totalResults) === 0 && json.Resources === undefined ? [] : undefined;
 }
 

@@ -93,6 +93,16 @@ function label(step: Step, i: number, prefix: string): string {
 
 const fmt = (v: unknown) => JSON.stringify(v);
 
+/**
+ * The `value`s of a multi-valued attribute as the target answered it (RFC 7643 §2.4: a list of complex values
+ * with a `value` sub-attribute). Anything else (a number, a string, null items: issue 11 #16) counts for nothing,
+ * so a target's wrong shape ends as the step's failure ("members differ ...") instead of an exception.
+ */
+function valuesOf(multi: unknown): string[] {
+  if (!Array.isArray(multi)) return [];
+  return multi.map((m: unknown) => (m !== null && typeof m === 'object' ? (m as { value?: unknown }).value : undefined)).filter((v): v is string => typeof v === 'string' && v !== '');
+}
+
 /** "; not verified (not declared by the target's User schema): title, …" — grouped by reason, for step details. */
 function notVerified(items: { path: string; why: string }[]): string {
   const byWhy = new Map<string, string[]>();
@@ -461,7 +471,7 @@ class Play {
     const known = new Set(this.groupIds.values());
     const listed = u.groups as { value?: string }[] | undefined;
     if (this.schema.userGroupsReadable && Array.isArray(listed)) {
-      const groups = (listed ?? []).map((g) => g.value).filter((v): v is string => !!v && known.has(v)).sort();
+      const groups = valuesOf(listed).filter((v) => known.has(v)).sort();
       return { groups, source: "the target's groups attribute shows" };
     }
     const groups: string[] = [];
@@ -469,8 +479,7 @@ class Play {
       const res = await this.adminSend({ method: 'GET', path: `/Groups/${gid}`, purpose: 'verify membership' });
       // RFC 7644 §3.6: a deleted group answers 404 and has no members.
       if (res.status !== 200) continue;
-      const members = (res.json?.members as { value?: string }[] | undefined) ?? [];
-      if (members.some((m) => m.value === id)) groups.push(gid);
+      if (valuesOf(res.json?.members).includes(id)) groups.push(gid);
     }
     // RFC 7643 §2.5: an unassigned (empty) attribute may be left out, so an absent groups is not a failure.
     const why = this.schema.userGroupsReadable ? 'absent from the User' : "the target's User schema does not declare groups";
@@ -548,7 +557,7 @@ class Play {
     if (x.displayName !== undefined && g.displayName !== expand(x.displayName, this.o.prefix)) {
       problems.push(`group ${x.group}: expected displayName ${fmt(expand(x.displayName, this.o.prefix))}, the target shows ${fmt(g.displayName)}`);
     }
-    const memberIds = ((g.members as { value?: string }[] | undefined) ?? []).map((m) => m.value).filter((v): v is string => !!v);
+    const memberIds = valuesOf(g.members);
     if (x.members || x.membersOf) {
       const keys = [...(x.members ?? []), ...(x.membersOf ? this.batches.get(x.membersOf) ?? [] : [])];
       const want = keys.map((k) => this.currentId(k) ?? `(unlinked ${k})`).sort();
@@ -571,7 +580,7 @@ class Play {
           agreeNote = `; members' groups not compared: the target declares User.groups but GET /Users/${mid} does not return it`;
           break;
         }
-        const has = (listed ?? []).some((gr) => gr.value === id);
+        const has = valuesOf(listed).includes(id);
         if (!has) {
           problems.push(`group ${x.group}: member ${mid}'s groups attribute does not list the group (GET /Users/${mid} → ${u.status})`);
           break;
@@ -606,7 +615,9 @@ class Play {
         } catch {
           break;
         }
-        const ids: string[] = (res.json?.Resources ?? []).map((r: ScimResource) => r.id).filter(Boolean);
+        // Issue 11 #16: a ListResponse of the wrong shape (Resources no array, members null or without a string id)
+        // sweeps nothing; it is the target's answer, not a reason for the harness to throw.
+        const ids = (listResources(res.json) ?? []).map((r: unknown) => (r as ScimResource | null)?.id).filter((id): id is string => typeof id === 'string' && id !== '');
         if (res.status !== 200 || ids.length === 0) break;
         for (const id of ids) await del(`${path}/${id}`);
       }
