@@ -119,6 +119,7 @@ describe.skipIf(!hasLocust)('locust export, run headless (skipped when the `locu
     const auth = { authorization: 'Bearer T' };
     for (const [id, name] of groups) expect((await fetch(`${base}/Groups/${id}`, { headers: auth })).status, `group ${name} left behind`).toBe(404);
     const deletes = deprovision === 'delete' && getProfile(profile)!.deletesUsers;
+    expect(run.output).toContain(`cleanup done (${groups.size} groups deleted, ${users.size} users ${deletes ? 'deleted' : 'deactivated (or already inactive)'})`);
     const listed = await listByPrefix(base, prefix);
     if (deletes) {
       // RFC 7644 §3.6: deleted resources are gone.

@@ -536,6 +536,7 @@ def _clean_up(environment, **_kwargs):
     drain(environment, groups, lambda s, h, gid: delete(s, h, "Groups", gid, "cleanup group delete"))
     CREATED_GROUPS.clear()
     users = list(CREATED_USERS.items())
+    user_count = len(users)
 
     def clean_user(session, headers, item):
         uid, (_display, values) = item
@@ -546,7 +547,7 @@ def _clean_up(environment, **_kwargs):
 
     drain(environment, users, clean_user)
     CREATED_USERS.clear()
-    print("scimcheck locustfile: cleanup done (%d groups deleted, %d users %s)" % (group_count, len(users), "deleted" if DELETES else "deactivated"))
+    print("scimcheck locustfile: cleanup done (%d groups deleted, %d users %s)" % (group_count, user_count, "deleted" if DELETES else "deactivated (or already inactive)"))
 
 
 @events.init.add_listener
