@@ -17,7 +17,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   },
   serve: {
     summary: 'start the reference SCIM service provider',
-    load: async () => (await import('./provider/serve-command.ts')).serveCommand,
+    // Through the CLI layer, which wires the harness's report writer in for --grade-clients.
+    load: async () => (await import('./commands/serve.ts')).serveCli,
   },
   list: {
     summary: 'list every check: id, RFC clause, level, title',
@@ -34,6 +35,14 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   load: {
     summary: 'an IdP-scale sync (users, groups, memberships, incremental cycle) with a read-back verdict',
     load: async () => (await import('./commands/load.ts')).loadCommand,
+  },
+  proxy: {
+    summary: 'forward a real IdP to a real SCIM endpoint and grade both sides of every exchange',
+    load: async () => (await import('./commands/proxy.ts')).proxyCommand,
+  },
+  replay: {
+    summary: 'play a proxy --record recording against another target and report answers that differ in kind',
+    load: async () => (await import('./commands/proxy-replay.ts')).replayCommand,
   },
 };
 

@@ -1,7 +1,8 @@
 /**
  * `scimcheck proxy` as a real process (issue 14): it prints where it listens, forwards to a reference provider
  * on loopback, and on SIGTERM (sent to its pid) writes report.json, junit.xml, summary.md and report.html with the
- * findings, the recording without credentials or passwords, and exits 1 on a MUST finding (0 when clean).
+ * findings, the recording without credentials or passwords, and exits 1 on a MUST finding (0 when clean); the
+ * recording replays with `scimcheck replay`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -57,6 +58,15 @@ function tempDir(): string {
   return dir;
 }
 
+/** Runs the CLI to its end; its exit code and output. */
+function runCli(args: string[]): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out })));
+}
+
 const headers = { authorization: `Bearer ${TOKEN}`, accept: 'application/scim+json', 'content-type': 'application/scim+json' };
 
 describe('scimcheck proxy (process)', () => {
@@ -83,6 +93,16 @@ describe('scimcheck proxy (process)', () => {
       expect(text, file).not.toContain(PASSWORD);
     }
     expect(lines[0].request.headers.authorization).toBeUndefined();
+
+    // The recording replays: clean against a fresh provider (exit 0); without credentials every answer is a 401,
+    // a divergence in status class (exit 1).
+    const fresh = await provider([]);
+    const replayOut = tempDir();
+    expect(await runCli(['replay', record, '--target', fresh, '--auth-bearer', TOKEN, '--out', replayOut, '--quiet'])).toMatchObject({ code: 0 });
+    const refused = await runCli(['replay', record, '--target', fresh, '--out', replayOut]);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/#1 POST \/Users: status-class: recorded HTTP 201, now HTTP 401/);
+    expect(readFileSync(join(replayOut, 'report.json'), 'utf8')).toContain('replay.status-class');
   });
 
   it('--duration stops by itself; clean traffic exits 0', { timeout: 60_000 }, async () => {
