@@ -63,6 +63,8 @@ export function createFindingGatherer(opts: GatherOptions): FindingGatherer {
             title: opts.titles[id] ?? id,
             suite: opts.suite,
             area: opts.suite,
+            // Whose message the finding judges (report.json keeps it: issue 14).
+            side: f.side,
             rfc: reportCite(f.rfc),
             level: LEVEL_OF[f.level],
             status: STATUS_OF[f.level],
