@@ -200,6 +200,8 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   },
   // RFC 7644 §3.5.1: PUT replaces; attributes absent from the body are cleared.
   'put-merges': { only: ['users.put'], mustFail: ['users.put.replaces-omitted-attribute'] },
+  // RFC 7644 §3.5.1: a PUT's readWrite values replace the existing ones, active included.
+  'put-ignores-active': { only: ['users.attributes'], mustFail: ['users.attributes.active-round-trip'] },
   // RFC 7644 §3.5.2: a PATCH is atomic; a failing operation leaves the resource as it was.
   // (A PATCH refused for a taken userName counts: its earlier operation must not stay applied either.)
   'patch-not-atomic': { only: ['patch.atomic'], mustFail: ['patch.atomic.failing-last-op', 'patch.atomic.refused-write-unchanged'] },

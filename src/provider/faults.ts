@@ -27,6 +27,7 @@ export const FAULTS = {
   'location-missing': 'POST answers without a Location header (RFC 7644 §3.3)',
   'content-type-json': 'responses say application/json instead of application/scim+json (RFC 7644 §8.1)',
   'put-merges': 'PUT keeps attributes absent from the body instead of clearing them (RFC 7644 §3.5.1)',
+  'put-ignores-active': 'PUT leaves a user\'s `active` as it was, so (de)activation works only through PATCH (RFC 7644 §3.5.1: values provided SHALL replace the existing ones)',
   'patch-not-atomic': 'operations before a failing PATCH operation (invalid, or a uniqueness conflict) stay applied (RFC 7644 §3.5.2)',
   'excluded-attributes-ignored': '`excludedAttributes` is ignored (RFC 7644 §3.4.2.5)',
   'sort-ignored': '`sortBy` / `sortOrder` are ignored (RFC 7644 §3.4.2.3)',

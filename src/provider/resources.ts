@@ -274,6 +274,11 @@ export class ResourceService {
       const normalized = normalizeResource(input, { registry: this.ctx.registry, resourceType: kind, mode: 'replace', existing: current });
       this.faultyInput(kind, normalized);
       const merged: ScimResource = { ...normalized };
+      // Fault: a server that (de)activates only through PATCH keeps active through a PUT (what breaks Okta AIW apps).
+      if (kind === 'User' && this.has('put-ignores-active')) {
+        if (current.active === undefined) delete merged.active;
+        else merged.active = current.active;
+      }
       // Leniency: password is writeOnly, so a client cannot read it back to echo it; omitting it keeps it.
       if (kind === 'User' && merged.password === undefined && current.password !== undefined) merged.password = current.password;
       const version = this.has('version-unchanged') ? current.meta!.version! : this.nextVersion();

@@ -1,7 +1,8 @@
 /**
  * The scenarios issue 13 added for Okta's habits fail against the provider faults they are meant to expose:
  * `import` against paging faults (RFC 7644 §3.4.2.4), `reassign-deactivated` against a lookup that ignores its
- * filter (RFC 7644 §3.4.2.2) and, for the OIN template, a PATCH that changes nothing (RFC 7644 §3.5.2).
+ * filter (RFC 7644 §3.4.2.2), and the request each Okta kind (de)activates with: a PATCH that changes nothing for the
+ * OIN template (RFC 7644 §3.5.2), a PUT that keeps `active` for App Integration Wizard apps (RFC 7644 §3.5.1).
  * The passing side is the matrix in scenarios-provider.test.ts.
  */
 import { describe, expect, it } from 'vitest';
@@ -74,5 +75,13 @@ describe('reassign-deactivated fails where the match or the reactivation breaks'
     const aiw = await play('okta-aiw', 'reassign-deactivated', ['patch-ignored']);
     expect(aiw.run.failure).toBeUndefined();
     expect(aiw.run.transcript.some((e) => e.request.method === 'PATCH')).toBe(false);
+  });
+
+  it('put-ignores-active: okta-aiw (GET + PUT {active}) cannot deactivate or reactivate; the OIN template (PATCH) is unaffected', async () => {
+    const aiw = await play('okta-aiw', 'reassign-deactivated', ['put-ignores-active']);
+    expect(aiw.run.ok).toBe(false);
+    expect(aiw.run.failure).toMatch(/^step 4 \(expect mia\): mia: expected active false, the target shows true/);
+    const oin = await play('okta', 'reassign-deactivated', ['put-ignores-active']);
+    expect(oin.run.failure).toBeUndefined();
   });
 });

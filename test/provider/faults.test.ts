@@ -69,6 +69,10 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
     const u = await c.createUser('pm', { title: 'Keep?' });
     return (await c.put(`/Users/${u.id}`, { schemas: [USER_SCHEMA], userName: 'pm' })).json.title === 'Keep?';
   },
+  'put-ignores-active': async (c) => {
+    const u = await c.createUser('pa', { active: true });
+    return (await c.put(`/Users/${u.id}`, { schemas: [USER_SCHEMA], userName: 'pa', active: false })).json.active === true;
+  },
   'patch-not-atomic': async (c) => {
     const u = await c.createUser('na');
     const r = await c.patch(`/Users/${u.id}`, patchOp({ op: 'replace', path: 'title', value: 'Half' }, { op: 'remove', path: 'userName' }));
