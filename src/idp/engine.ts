@@ -181,6 +181,7 @@ export class SyncEngine {
         const next = await this.send(req);
         // RFC 7644 §3.5.2: PATCH success is 200 or 204.
         if (!ok(next.status)) return refused(req, next, `created, then ${describe(req, next)}`);
+        this.remember(key, req);
       }
       return { outcome: success };
     }
@@ -244,7 +245,11 @@ export class SyncEngine {
       if (res.status === 404) return this.lost(key, req, res);
       // RFC 7644 §3.5.1 / §3.5.2: success is 200 (with the resource) or 204.
       if (!ok(res.status)) return refused(req, res);
-      repeats.push(...again.map((p) => `${p.path} ${JSON.stringify(p.value)} (the target shows ${JSON.stringify(current ? readPath(current, p.path) : undefined)})`));
+      const shown = (path: string) => {
+        const v = current ? readPath(current, path) : undefined;
+        return v === undefined ? 'nothing there' : JSON.stringify(v);
+      };
+      repeats.push(...again.map((p) => `${p.path} ${JSON.stringify(p.value)} (the target shows ${shown(p.path)})`));
       this.remember(key, req);
     }
     if (repeats.length) {
@@ -513,10 +518,9 @@ export class SyncEngine {
       if (res.status !== 201 || typeof res.json?.id !== 'string') return res.status === 409 ? { outcome: 'conflict', reason: describe(req, res) } : refused(req, res);
       id = res.json.id as string;
       outcome = 'created';
-      this.groupLinks.set(g.key, id);
-      if (spec.createWithMembers) return { outcome };
     }
     this.groupLinks.set(g.key, id);
+    if (outcome === 'created' && spec.createWithMembers) return { outcome };
     // A linked group gets the IdP's members; a created one its first additions (nothing to send when empty).
     if (!g.members.length && !spec.replaceWhole) return { outcome };
     const added = await this.changeMembership(g, id, g.members, []);

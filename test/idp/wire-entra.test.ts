@@ -110,6 +110,16 @@ describe('entra: manager (MS-known "Manager isn\'t provisioned", azure-docs#4588
     expect(ops(target.requests[2])).toEqual([{ op: 'Add', path: `${ENT}:manager`, value: bossId }]);
   });
 
+  it('a target that accepted the manager PATCH but does not keep it is caught at the next cycle (azure-docs#11784)', async () => {
+    const { target, engine } = setup(entra);
+    await engine.assign(person('boss'));
+    await engine.assign(person('alice', { manager: 'boss' }));
+    // The fake target acknowledges the PATCH and stores nothing: GET shows no manager.
+    const r = await engine.sync('alice');
+    expect(r.outcome).toBe('failed');
+    expect(r.reason).toMatch(new RegExp(`^re-PATCH loop: .*: ${ENT}:manager "${engine.userLinks.get('boss')}" \\(the target shows nothing there\\)`));
+  });
+
   it('marks the plain-string manager as a quirk; the documented shape is an option', async () => {
     const captured = entra.afterCreate!(person('alice', { manager: 'boss' }), 'u9', { targetIdOf: () => 'u1', refOf: (k, i) => `${BASE}/${k}/${i}`, password: () => 'x' });
     expect(captured[0].quirk).toMatch(/plain id string.*RFC 7643 §4\.3/);
