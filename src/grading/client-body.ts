@@ -8,7 +8,7 @@ import { findKey, getMember, isPlainObject } from '../scim/resource-access.ts';
 import type { SchemaRegistry } from '../scim/schema-registry.ts';
 import { SCHEMA_URN, type ResourceTypeDef } from '../scim/types.ts';
 import { readOnlyAttributesPresent } from '../scim/validate-resource.ts';
-import { gradePatchBody, hasSchema } from './client-patch.ts';
+import { gradePatchBody, hasSchema, schemasLacking } from './client-patch.ts';
 import type { Route } from './client-route.ts';
 import { clientFinding } from './client-rules.ts';
 import type { Finding } from './finding.ts';
@@ -45,7 +45,7 @@ function gradeSearch(body: unknown): Finding[] {
   if (!isPlainObject(body)) return [clientFinding('client.search.schemas', 'the /.search body is not a JSON object, so it carries no "schemas"')];
   const out: Finding[] = [];
   if (!hasSchema(body, SCHEMA_URN.searchRequest)) {
-    out.push(clientFinding('client.search.schemas', `"schemas" is ${JSON.stringify(getMember(body, 'schemas') ?? null)}, without "${SCHEMA_URN.searchRequest}"`));
+    out.push(clientFinding('client.search.schemas', schemasLacking(body, SCHEMA_URN.searchRequest)));
   }
   const filter = getMember(body, 'filter');
   if (filter !== undefined && filter !== null) out.push(...gradeFilter(filter, 'the SearchRequest "filter"'));

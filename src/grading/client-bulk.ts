@@ -6,7 +6,7 @@ import { getMember, isPlainObject } from '../scim/resource-access.ts';
 import { SCHEMA_URN } from '../scim/types.ts';
 import { gradeBody, type BodyContext } from './client-body.ts';
 import { gradeIfMatch } from './client-headers.ts';
-import { hasSchema } from './client-patch.ts';
+import { hasSchema, schemasLacking } from './client-patch.ts';
 import { routeOf } from './client-route.ts';
 import { clientFinding } from './client-rules.ts';
 import type { Finding } from './finding.ts';
@@ -17,7 +17,7 @@ export function gradeBulkBody(body: unknown, ctx: BodyContext): Finding[] {
   if (!isPlainObject(body)) return [clientFinding('client.schemas.required', 'the Bulk body is not a JSON object, so it carries no "schemas"')];
   const out: Finding[] = [];
   if (!hasSchema(body, SCHEMA_URN.bulkRequest)) {
-    out.push(clientFinding('client.schemas.required', `the Bulk request's "schemas" is ${JSON.stringify(getMember(body, 'schemas') ?? null)}, without "${SCHEMA_URN.bulkRequest}"`));
+    out.push(clientFinding('client.schemas.required', `Bulk request: ${schemasLacking(body, SCHEMA_URN.bulkRequest)}`));
   }
   const operations = getMember(body, 'Operations');
   if (!Array.isArray(operations) || operations.length === 0) {

@@ -18,6 +18,12 @@ type Op = (typeof OPS)[number];
 /** RFC 7643 §2.5: null, [] and {} assign nothing, so giving them to a readOnly attribute modifies nothing. */
 const isUnassigned = (v: unknown) => v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0);
 
+/** What a message's "schemas" lacks, in words: 'the body has no "schemas"' or '"schemas" is [...], without "<urn>"'. */
+export function schemasLacking(body: unknown, urn: string): string {
+  const schemas = getMember(body, 'schemas');
+  return schemas === undefined ? `the body has no "schemas" (it needs "${urn}")` : `"schemas" is ${JSON.stringify(schemas)}, without "${urn}"`;
+}
+
 export function hasSchema(body: unknown, urn: string): boolean {
   const schemas = getMember(body, 'schemas');
   return Array.isArray(schemas) && schemas.some((s) => typeof s === 'string' && s.toLowerCase() === urn.toLowerCase());
@@ -31,7 +37,7 @@ export function gradePatchBody(body: unknown, ctx: ResourceContext & { id?: stri
     return out;
   }
   if (!hasSchema(body, SCHEMA_URN.patchOp)) {
-    out.push(clientFinding('client.patch.schemas', `"schemas" is ${JSON.stringify(getMember(body, 'schemas') ?? null)}, without "${SCHEMA_URN.patchOp}"`));
+    out.push(clientFinding('client.patch.schemas', schemasLacking(body, SCHEMA_URN.patchOp)));
   }
   const operations = getMember(body, 'Operations');
   if (!Array.isArray(operations) || operations.length === 0) {

@@ -55,6 +55,8 @@ export async function serveCommand(argv: string[], hooks: ServeHooks = {}): Prom
   // --grade-clients: the provider's own /Schemas (asked in-process, with the API's credentials) drive the grader.
   const grading = flags.gradeClients ? await clientGrading(provider, tokens, flags.basic, flags.out) : undefined;
   const startedAt = new Date();
+  /** Where clients reach the provider, once listening: the report's target. */
+  let listeningAt = provider.basePath;
   // --ui: the console wraps the provider (logging its traffic) and answers /ui itself.
   const ui = flags.ui ? createConsole({ provider, auth: { api: { tokens: tokens.map((token) => ({ token })), basic: flags.basic }, uiToken: flags.uiToken }, grade: grading?.grade }) : undefined;
   // Without the console, node:http talks to the provider's core handler directly (no WHATWG Request/Response).
@@ -69,7 +71,8 @@ export async function serveCommand(argv: string[], hooks: ServeHooks = {}): Prom
     server.listen(flags.port, flags.host, () => {
       const info = server.address() as AddressInfo;
       const host = info.address.includes(':') ? `[${info.address}]` : info.address;
-      console.log(`listening on http://${host}:${info.port}${provider.basePath}`);
+      listeningAt = `http://${host}:${info.port}${provider.basePath}`;
+      console.log(`listening on ${listeningAt}`);
       if (ui) console.log(`console at http://${host}:${info.port}${CONSOLE_PATH}${flags.uiToken ? ' (open with ?token=<the --ui-token>)' : ' (open with ?token=<an API token>, or Basic sign-in)'}`);
     });
     server.on('error', (err: NodeJS.ErrnoException) => {
@@ -89,7 +92,7 @@ export async function serveCommand(argv: string[], hooks: ServeHooks = {}): Prom
       provider.close().then(
         () => {
           try {
-            resolve(grading ? writeGradingReport(grading, hooks, { target: `${provider.basePath} (scimcheck serve --grade-clients)`, startedAt, out: flags.out }) : 0);
+            resolve(grading ? writeGradingReport(grading, hooks, { target: `${listeningAt} (scimcheck serve --grade-clients)`, startedAt, out: flags.out }) : 0);
           } catch (err) {
             reject(err);
           }
