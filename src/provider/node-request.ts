@@ -63,10 +63,15 @@ export function requestUrl(incoming: IncomingMessage, defaultHost: string | unde
   }
 }
 
-/** Header fields by lower-case name from the raw list, so a repeated field reads "a, b" as WHATWG Headers gives it. */
-function rawHeaderLookup(raw: string[]): HeaderLookup {
+/**
+ * Header fields by lower-case name from the raw list, so a repeated field reads "a, b" as WHATWG Headers gives it
+ * (node's `headers` keeps only the first of some, e.g. Authorization). A name node's `headers` lacks was not sent.
+ */
+function rawHeaderLookup(incoming: IncomingMessage): HeaderLookup {
+  const raw = incoming.rawHeaders;
   return {
     get(name: string): string | null {
+      if (incoming.headers[name] === undefined) return null;
       let value: string | null = null;
       for (let i = 0; i < raw.length; i += 2) {
         const field = raw[i]!;
@@ -125,7 +130,7 @@ function readIncomingBody(incoming: IncomingMessage, headers: HeaderLookup, limi
 export function nodeScimRequest(incoming: IncomingMessage, defaultHost: string | undefined): ScimRequest {
   const url = requestUrl(incoming, defaultHost);
   const method = incoming.method ?? 'GET';
-  const headers = rawHeaderLookup(incoming.rawHeaders);
+  const headers = rawHeaderLookup(incoming);
   return {
     method,
     url,
