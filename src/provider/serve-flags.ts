@@ -40,8 +40,9 @@ ${variantHelp()}
   --ui-token T        a separate token for the console (else the API's credentials open it)
   --grade-clients     grade every request a client sends against RFC 7643/7644 (content type, schemas,
                       PATCH ops and paths, filters, readOnly writes, Bulk shape, If-Match); findings show
-                      per request in --ui, MUST findings are printed, and on stop (Ctrl-C, SIGTERM) a report
-                      is written to --out (docs/provider.md, Grading clients)
+                      per request in --ui, MUST and SHOULD findings are printed, and on stop (Ctrl-C,
+                      SIGTERM) a report is written to --out; exit 1 then if a client broke a MUST
+                      (docs/provider.md, Grading clients)
   --out DIR           where --grade-clients writes report.json, junit.xml, summary.md, report.html
                       (default reports/clients)
   --help              this text
