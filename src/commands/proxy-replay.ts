@@ -4,7 +4,10 @@
  * recorded ones. Exit 0: no divergence and no MUST finding; 1: a divergence or a MUST finding; 2: bad usage or an
  * unreadable recording; 3: the new target never answered.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { parseScenario } from '../idp/scenario/load.ts';
+import { scenarioFromRecording, scenarioYaml } from '../proxy/to-scenario.ts';
 import { parseFlags } from '../cli-args.ts';
 import { UsageError } from '../usage-error.ts';
 import { version } from '../version.ts';
@@ -18,6 +21,7 @@ import { parseRecording, replay, type Divergence, type DivergenceKind } from '..
 import { createProxySession } from '../proxy/session.ts';
 
 export const REPLAY_HELP = `usage: scimcheck replay FILE --target URL [flags]
+       scimcheck replay FILE --to-scenario NAME.yaml
 
 Plays a recording of 'scimcheck proxy --record FILE' against another SCIM target, mapping the ids and versions
 the new target issues into the later requests, and reports where its answers differ in kind from the recorded
@@ -31,6 +35,9 @@ answers are graded as the proxy grades them.
   --timeout MS            per exchange (default 30000)
   --deprovision P         the new target's policy on DELETE: delete (default) or disable
   --quiet                 print only the verdict
+  --to-scenario NAME.yaml instead of replaying: write a scenario draft (the directory changes the recorded writes
+                          show, then the final state), validated by the scenario schema; run it with
+                          scimcheck idp --scenario NAME.yaml
 
 Passwords were recorded as [REDACTED]: a replayed create sends that text as the password.
 
@@ -88,6 +95,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
       timeout: { type: 'string' },
       deprovision: { type: 'string' },
       quiet: { type: 'boolean' },
+      'to-scenario': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -96,7 +104,11 @@ export async function replayCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError('give exactly one recording FILE (from scimcheck proxy --record)');
-  if (!v.target) throw new UsageError('--target URL is required');
+  if (v['to-scenario'] !== undefined) {
+    if (v.target) throw new UsageError('--to-scenario writes a draft and replays nothing: leave out --target');
+    return toScenario(positionals[0] as string, v['to-scenario']);
+  }
+  if (!v.target) throw new UsageError('--target URL is required (or --to-scenario NAME.yaml)');
   let target: URL;
   try {
     target = new URL(v.target);
@@ -109,12 +121,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const deprovision = v.deprovision ?? 'delete';
   if (deprovision !== 'delete' && deprovision !== 'disable') throw new UsageError(`--deprovision must be delete or disable, got '${deprovision}'`);
   const file = positionals[0] as string;
-  let recording;
-  try {
-    recording = parseRecording(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`recording ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
-  }
+  const recording = readRecording(file);
   const authorization = authorizationOf(v['auth-bearer'], v['auth-basic'], process.env);
   const base = target.toString().replace(/\/+$/, '');
   const startedAt = new Date();
@@ -141,4 +148,25 @@ export async function replayCommand(argv: string[]): Promise<number> {
     return 3;
   }
   return divergences.length > 0 ? 1 : exitCodeFor(report);
+}
+
+function readRecording(file: string) {
+  try {
+    return parseRecording(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`recording ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+  }
+}
+
+/** --to-scenario: the draft, validated by the scenario loader before it is written (a draft that fails is our bug). */
+function toScenario(file: string, out: string): number {
+  const name = basename(out).replace(/\.ya?ml$/, '');
+  if (!out.endsWith('.yaml') || !/^[a-z][a-z0-9-]*$/.test(name)) throw new UsageError(`--to-scenario must name a file like my-sync.yaml (lower case, digits, dashes), got '${out}'`);
+  const draft = scenarioFromRecording(readRecording(file), name);
+  const text = `# Drafted by scimcheck replay --to-scenario from ${basename(file)}: review before use.\n${scenarioYaml(draft)}`;
+  const scenario = parseScenario(text, out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, text);
+  console.log(`wrote ${out}: ${scenario.steps.length} step${scenario.steps.length === 1 ? '' : 's'} (run it: scimcheck idp --profile P --scenario ${out} --target URL)`);
+  return 0;
 }

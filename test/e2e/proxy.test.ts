@@ -103,6 +103,13 @@ describe('scimcheck proxy (process)', () => {
     expect(refused.code).toBe(1);
     expect(refused.out).toMatch(/#1 POST \/Users: status-class: recorded HTTP 201, now HTTP 401/);
     expect(readFileSync(join(replayOut, 'report.json'), 'utf8')).toContain('replay.status-class');
+
+    // --to-scenario: a draft that `scimcheck idp` runs.
+    const draft = join(replayOut, 'recorded-sync.yaml');
+    expect(await runCli(['replay', record, '--to-scenario', draft])).toMatchObject({ code: 0 });
+    expect(readFileSync(draft, 'utf8')).toContain('assign:');
+    const idp = await runCli(['idp', '--profile', 'okta', '--scenario', draft, '--target', fresh, '--auth-bearer', TOKEN, '--quiet']);
+    expect(idp.code, idp.out).toBe(0);
   });
 
   it('--duration stops by itself; clean traffic exits 0', { timeout: 60_000 }, async () => {

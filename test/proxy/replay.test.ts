@@ -1,6 +1,7 @@
 /**
  * Issue 14: a recorded Entra sync (through the proxy, `--record`'s lines) replays clean against a fresh provider,
- * with the new target's ids mapped in, and reports divergences in kind against a faulty one.
+ * with the new target's ids mapped in, and reports divergences in kind against a faulty one; `--to-scenario`'s
+ * draft of a recording validates and plays with every profile.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { getProfile } from '../../src/idp/profiles/index.ts';
@@ -10,6 +11,9 @@ import { createProvider } from '../../src/provider/index.ts';
 import { listen, type Listening } from '../../src/proxy/listen.ts';
 import { recordedExchange, type RecordedExchange } from '../../src/proxy/record.ts';
 import { parseRecording, replay } from '../../src/proxy/replay.ts';
+import { scenarioFromRecording, scenarioYaml } from '../../src/proxy/to-scenario.ts';
+import { parseScenario } from '../../src/idp/scenario/load.ts';
+import { PROFILE_NAMES } from '../../src/idp/profiles/index.ts';
 import { auth, rig, TOKEN } from './support.ts';
 
 const scenarios = await loadScenarios(['all']);
@@ -63,6 +67,19 @@ describe('replay FILE --target URL2', () => {
     const lines = await record('rename-user');
     const { divergences } = await replay(lines, { target: await target(['filter-ignored']), authorization: 'Bearer replay-token-2' });
     expect(divergences.map((d) => d.kind)).toContain('list-size');
+  });
+
+  it('--to-scenario: the draft of a recorded sync validates and every profile plays it against a fresh provider', { timeout: 120_000 }, async () => {
+    const lines = [...(await record('rename-user')), ...(await record('disable-vs-delete'))];
+    const yaml = scenarioYaml(scenarioFromRecording(lines, 'recorded-sync'));
+    const scenario = parseScenario(yaml, 'recorded-sync.yaml');
+    const kinds = scenario.steps.map((st) => st.action.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['assign', 'createGroup', 'update', 'deactivate', 'reactivate', 'expect']));
+    for (const profile of PROFILE_NAMES) {
+      const base = await target();
+      const run = await runScenario(scenario, { profile: getProfile(profile)!, baseUrl: base, authorization: 'Bearer replay-token-2', timeoutMs: 10_000, prefix: `draft-${profile}`, deprovision: 'delete', sleep: async () => {} });
+      expect(run.failure, `${profile}: ${run.failure}`).toBeUndefined();
+    }
   });
 
   it('a line that is no exchange is refused with its number', () => {
