@@ -150,6 +150,8 @@ export class SyncEngine {
   async assign(user: DirUser, matchBy?: MatchAttribute): Promise<ActionResult> {
     this.users.set(user.key, { ...user });
     if (matchBy) this.matchBy.set(user.key, matchBy);
+    // Assigned again after an unassignment: the IdP manages the person again.
+    this.unmanaged.delete(user.key);
     return this.record(user.key, await this.provision(user.key, matchBy, 'created'));
   }
 
