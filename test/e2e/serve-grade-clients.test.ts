@@ -4,13 +4,20 @@
  * report (suite `clients`) and exits 1 as `run` does when a MUST failed; clean traffic exits 0.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const cwd = new URL('../../', import.meta.url).pathname;
 const running: ChildProcess[] = [];
+const dirs: string[] = [];
+
+function outDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'scimcheck-grade-'));
+  dirs.push(dir);
+  return dir;
+}
 
 async function start(args: string[]): Promise<{ child: ChildProcess; base: string; output: () => string }> {
   // node --import tsx so SIGTERM reaches the server itself (no npx wrapper in between).
@@ -40,6 +47,7 @@ function stop(child: ChildProcess): Promise<number | null> {
 
 afterEach(async () => {
   for (const c of running.splice(0)) await stop(c);
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -47,7 +55,7 @@ const headers = { authorization: 'Bearer T', 'content-type': 'application/scim+j
 
 describe('scimcheck serve --grade-clients', () => {
   it('grades a broken PATCH, prints its MUST finding, and on SIGTERM writes the report and exits 1', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'scimcheck-grade-'));
+    const out = outDir();
     const { child, base, output } = await start(['--out', out]);
     const created = await fetch(`${base}/Users`, { method: 'POST', headers, body: JSON.stringify({ schemas: [USER], userName: 'graded' }) });
     expect(created.status).toBe(201);
@@ -72,7 +80,7 @@ describe('scimcheck serve --grade-clients', () => {
   });
 
   it('clean requests draw no failure: exit 0, and the report says so', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'scimcheck-grade-'));
+    const out = outDir();
     const { child, base } = await start(['--out', out]);
     const created = await fetch(`${base}/Users`, { method: 'POST', headers: { ...headers, 'user-agent': 'Okta SCIM Client 1.0.0' }, body: JSON.stringify({ schemas: [USER], userName: 'clean' }) });
     expect(created.status).toBe(201);
