@@ -73,7 +73,10 @@ function isTargetFailure(e: unknown): boolean {
 
 function replayPathOf(counterexample: unknown): string | undefined {
   // fast-check prints a command list as `cmd1,cmd2 /*replayPath="..."*/`.
-  const m = /replayPath="([^"]*)"/.exec(String(counterexample));
+  // fc.stringify, not String(): a counterexample holding an object without a prototype (fc.jsonValue makes them:
+  // the bad-input property's bodies) has no toString, and String() threw — an `errored` property whenever a
+  // target's wrong answer failed such a run (issue 11 #16).
+  const m = /replayPath="([^"]*)"/.exec(fc.stringify(counterexample));
   return m ? m[1] : undefined;
 }
 

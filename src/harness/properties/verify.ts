@@ -91,6 +91,19 @@ export interface Listed {
 }
 
 /**
+ * The resources of a ListResponse page. RFC 7644 §3.4.2: "Resources" is "a multi-valued list of complex objects";
+ * absent or not a list it lists nothing (the ids then differ from the model's), and a list holding anything but
+ * objects (null, a number) is the target's failure, said as such (issue 11 #16: it was a TypeError, `errored`).
+ */
+export function listedResources(json: unknown, what: string): Record<string, unknown>[] {
+  const list: unknown = json !== null && typeof json === 'object' ? (json as { Resources?: unknown }).Resources : undefined;
+  if (!Array.isArray(list)) return [];
+  const bad = list.findIndex((r) => r === null || typeof r !== 'object' || Array.isArray(r));
+  if (bad >= 0) throw new PropertyMismatch(`${what}: Resources[${bad}] is ${JSON.stringify(list[bad])}, not a resource (RFC 7644 §3.4.2: a list of complex objects)`, 'a JSON object', list[bad]);
+  return list as Record<string, unknown>[];
+}
+
+/**
  * Every resource a filter selects, page by page (RFC 7644 §3.4.2.4), stopping at totalResults or an
  * empty page; a non-200 answer is returned as the status.
  */
@@ -100,7 +113,7 @@ export async function listAll(session: Session, endpoint: string, filter: Filter
   for (let page = 0; page < maxPages; page++) {
     const res = await session.send({ method: 'GET', path: endpoint, query: { filter: printFilter(filter), startIndex: start, count: pageSize } });
     if (res.status !== 200) return { status: res.status, res };
-    const got = Array.isArray(res.json?.Resources) ? (res.json.Resources as Record<string, unknown>[]) : [];
+    const got = listedResources(res.json, `GET ${endpoint} (startIndex=${start})`);
     resources.push(...got);
     const total = Number(res.json?.totalResults);
     start += got.length;

@@ -9,7 +9,7 @@ import { Model } from '../model.ts';
 import { PropertyMismatch } from '../session.ts';
 import { scoped } from '../filters.ts';
 import { printFilter } from '../../../scim/filter/index.ts';
-import { expectSameIds, expectStatus, listAll } from '../verify.ts';
+import { expectSameIds, expectStatus, listAll, listedResources } from '../verify.ts';
 
 interface FilterCase {
   population: UserSpec[];
@@ -70,7 +70,7 @@ export const paging: PropertyDef<PagingCase> = {
     for (let start = 1, page = 0; page <= expected.length + 1; page++) {
       const res = await session.send({ method: 'GET', path: target.endpoints.users, query: { filter: printFilter(filter), startIndex: start, count: value.pageSize, ...sortBy } });
       expectStatus(res, 200, `GET /Users?startIndex=${start}&count=${value.pageSize}`);
-      const got: { id?: unknown }[] = Array.isArray(res.json?.Resources) ? res.json.Resources : [];
+      const got = listedResources(res.json, `GET /Users?startIndex=${start}&count=${value.pageSize}`);
       if (got.length > value.pageSize) throw new PropertyMismatch(`page at startIndex=${start} holds ${got.length} resources, more than count=${value.pageSize}`, value.pageSize, got.length);
       if (got.length === 0) break;
       ids.push(...got.map((r) => String(r.id)));
