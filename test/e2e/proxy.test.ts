@@ -123,6 +123,17 @@ describe('scimcheck proxy (process)', () => {
     expect(report.results.length).toBeGreaterThan(0);
   });
 
+  it('a target that never answers: 502 to the client, exit 3 on SIGTERM', { timeout: 60_000 }, async () => {
+    const gone: Listening = await listen(async () => new Response(null), 0, '127.0.0.1');
+    const origin = gone.origin;
+    await gone.close();
+    const p = await startProxy(['--target', `${origin}/scim/v2`, '--out', tempDir(), '--quiet']);
+    expect((await fetch(`${p.base}/Users`, { headers })).status).toBe(502);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(3);
+    expect(p.output()).toMatch(/the target never answered/);
+  });
+
   it('bad usage exits 2 with one line', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'proxy', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
