@@ -594,10 +594,13 @@ class Play {
   /** Deletes everything the run created: groups first, then users, then a prefix sweep. */
   async cleanup(): Promise<string[]> {
     const problems: string[] = [];
+    /** Paths already deleted (or gone): a target that keeps deleted users inactive lists them again in the sweep. */
+    const done = new Set<string>();
     const del = async (path: string) => {
       try {
         const res = await this.sweeper.send({ method: 'DELETE', path, purpose: 'cleanup' });
         if (res.status !== 204 && res.status !== 200 && res.status !== 404) problems.push(`DELETE ${path} → ${res.status}`);
+        else done.add(path);
       } catch (e) {
         problems.push(`DELETE ${path}: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -618,8 +621,11 @@ class Play {
         // Issue 11 #16: a ListResponse of the wrong shape (Resources no array, members null or without a string id)
         // sweeps nothing; it is the target's answer, not a reason for the harness to throw.
         const ids = (listResources(res.json) ?? []).map((r: unknown) => (r as ScimResource | null)?.id).filter((id): id is string => typeof id === 'string' && id !== '');
-        if (res.status !== 200 || ids.length === 0) break;
-        for (const id of ids) await del(`${path}/${id}`);
+        // Only what this cleanup has not deleted yet: under a disable policy DELETE keeps the user (inactive), so
+        // the sweep would find the same users every round.
+        const fresh = ids.map((id) => `${path}/${id}`).filter((p) => !done.has(p));
+        if (res.status !== 200 || fresh.length === 0) break;
+        for (const p of fresh) await del(p);
       }
     }
     return problems;
