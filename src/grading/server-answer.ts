@@ -12,8 +12,9 @@
  * object `createServerAnswerGrader` returns: one per proxied session, nothing module-level.
  */
 import { parsePatchPath } from '../scim/attribute-path.ts';
+import { matchesFilter, parseFilter } from '../scim/filter/index.ts';
 import { SchemaRegistry, registryFromDiscovery } from '../scim/schema-registry.ts';
-import type { AttributeDef, FilterNode } from '../scim/types.ts';
+import type { AttributeDef, AttrPath, FilterNode } from '../scim/types.ts';
 import { SCHEMA_URN } from '../scim/types.ts';
 import type { Finding, GradedAnswer, GradedRequest } from './finding.ts';
 
@@ -52,6 +53,8 @@ export const SERVER_RULES = {
     'Responses MUST be identified using the following URI: "urn:ietf:params:scim:api:messages:2.0:ListResponse".'),
   listCount: rule('server.list.count-respected', 'a list answer holds no more resources than `count` asked', 'MUST', 'RFC 7644 §3.4.2.4',
     'When specified, the service provider MUST NOT return more results than specified, although it MAY return fewer results.'),
+  listFiltered: rule('server.list.filter-respected', 'a filtered list returns only resources matching the filter', 'MUST', 'RFC 7644 §3.4.2.2',
+    'When specified, only those resources matching the filter expression SHALL be returned.'),
   listPaging: rule('server.list.paging-fields', 'a partial list answer carries startIndex and itemsPerPage', 'MUST', 'RFC 7644 §3.4.2',
     'itemsPerPage: The number of resources returned in a list response page. REQUIRED when partial results are returned due to pagination.'),
   etagVersion: rule('server.etag.equals-meta-version', 'the ETag header equals meta.version', 'MUST', 'RFC 7643 §3.1',
@@ -444,6 +447,14 @@ export function createServerAnswerGrader(opts: { deprovision?: 'delete' | 'disab
         if (asked !== undefined && /^\d+$/.test(asked)) {
           judge(SERVER_RULES.listCount, count <= Number(asked), () => `${here} asked for count=${asked} and got ${count} resources`);
         }
+        const filterText = method === 'GET' ? req.query.filter : isObject(req.body) && typeof member(req.body, 'filter') === 'string' ? (member(req.body, 'filter') as string) : undefined;
+        const rt = endpointOf(target) ? registry.resourceType(endpointOf(target) as string) : undefined;
+        if (filterText !== undefined && rt && Array.isArray(resources)) {
+          const misfits = unmatched(filterText, resources.filter(isObject), { registry, resourceType: rt.name });
+          if (misfits !== undefined) {
+            judge(SERVER_RULES.listFiltered, misfits.length === 0, () => `${here} with filter ${filterText} returned ${misfits.length} resource${misfits.length === 1 ? '' : 's'} that do not match it (${misfits.slice(0, 3).join(', ')}${misfits.length > 3 ? ', …' : ''})`);
+          }
+        }
         if (Number.isInteger(total) && count < (total as number) && count > 0) {
           const b = body as Json;
           judge(SERVER_RULES.listPaging, Number.isInteger(member(b, 'startIndex')) && Number.isInteger(member(b, 'itemsPerPage')), () =>
@@ -529,5 +540,92 @@ function representations(body: Json): Json[] {
   if (Array.isArray(list)) out.push(...list.filter(isObject));
   const ops = member(body, 'Operations');
   if (Array.isArray(ops)) for (const op of ops) if (isObject(op) && isObject(member(op, 'response'))) out.push(member(op, 'response') as Json);
+  return out;
+}
+
+function endpointOf(target: Target): string | undefined {
+  return target.kind === 'collection' || target.kind === 'resource' || target.kind === 'search' ? target.endpoint : undefined;
+}
+
+/** Comparisons whose answer only widens when case is folded: a resource they reject is rejected by any target. */
+const POSITIVE_OPS = new Set(['and', 'or', 'eq', 'co', 'sw', 'ew', 'pr', 'valuePath']);
+
+function positiveOnly(node: FilterNode): boolean {
+  if (!POSITIVE_OPS.has(node.op)) return false;
+  if (node.op === 'and' || node.op === 'or') return positiveOnly(node.left) && positiveOnly(node.right);
+  if (node.op === 'valuePath') return positiveOnly(node.filter);
+  return true;
+}
+
+/** The top-level attributes a filter reads (URN-qualified ones under their schema's key). */
+function attributesRead(node: FilterNode, out: { urn?: string; attr: string }[] = []): { urn?: string; attr: string }[] {
+  if (node.op === 'and' || node.op === 'or') {
+    attributesRead(node.left, out);
+    attributesRead(node.right, out);
+  } else if ('path' in node) {
+    out.push({ ...(node.path.schema ? { urn: node.path.schema } : {}), attr: node.path.attr });
+  }
+  return out;
+}
+
+/** Case folding keeps a comparison's meaning only on text: a dateTime compared as text after folding is no dateTime. */
+function foldSafe(node: FilterNode, ctx: { registry: SchemaRegistry; resourceType: string }, parent?: AttrPath): boolean {
+  if (node.op === 'and' || node.op === 'or') return foldSafe(node.left, ctx, parent) && foldSafe(node.right, ctx, parent);
+  if (node.op === 'not') return false;
+  if (node.op === 'valuePath') return foldSafe(node.filter, ctx, node.path);
+  if (!('value' in node)) return true;
+  if (typeof node.value !== 'string') return true;
+  const path: AttrPath = parent ? { ...(parent.schema ? { schema: parent.schema } : {}), attr: parent.attr, subAttr: node.path.attr } : node.path;
+  const resolved = ctx.registry.resolve(ctx.resourceType, path);
+  const type = (resolved?.sub ?? resolved?.attr)?.type;
+  // A multi-valued complex attribute compared directly is compared on its `value` sub-attribute.
+  const effective = type === 'complex' ? (resolved?.attr.subAttributes?.find((a) => lower(a.name) === 'value')?.type ?? type) : type;
+  return effective === 'string' || effective === 'reference' || effective === 'binary';
+}
+
+const foldCase = (v: unknown): unknown =>
+  typeof v === 'string' ? v.toLowerCase() : Array.isArray(v) ? v.map(foldCase) : isObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, foldCase(x)])) : v;
+
+function foldFilter(node: FilterNode): FilterNode {
+  if (node.op === 'and' || node.op === 'or') return { ...node, left: foldFilter(node.left), right: foldFilter(node.right) };
+  if (node.op === 'not') return { ...node, filter: foldFilter(node.filter) };
+  if (node.op === 'valuePath') return { ...node, filter: foldFilter(node.filter) };
+  if (!('value' in node)) return node;
+  return { ...node, value: typeof node.value === 'string' ? node.value.toLowerCase() : node.value };
+}
+
+/**
+ * The ids (or positions) of list resources that do not match the filter, judged conservatively: only filters of
+ * positive comparisons (no not / ne / ordering), with case folded on both sides (the target's caseExact choices
+ * are unknown), and only resources that carry every attribute the filter reads (a projection may have left one
+ * out). Undefined when the filter cannot be judged this way (unparseable, or another operator).
+ */
+function unmatched(filterText: string, resources: Json[], ctx: { registry: SchemaRegistry; resourceType: string }): string[] | undefined {
+  let node: FilterNode;
+  try {
+    node = parseFilter(filterText);
+  } catch {
+    // A filter the grammar refuses is the client's finding, not the server's.
+    return undefined;
+  }
+  if (!positiveOnly(node) || !foldSafe(node, ctx)) return undefined;
+  const read = attributesRead(node);
+  const folded = foldFilter(node);
+  const out: string[] = [];
+  resources.forEach((r, i) => {
+    const carries = read.every(({ urn, attr }) => {
+      const holder = urn ? member(r, urn) ?? r : r;
+      return isObject(holder) && member(holder, attr) !== undefined;
+    });
+    if (!carries) return;
+    let matched: boolean;
+    try {
+      matched = matchesFilter(folded, foldCase(r) as Json, ctx);
+    } catch {
+      // An attribute the schemas do not know, a comparison the evaluator refuses: not judged.
+      return;
+    }
+    if (!matched) out.push(typeof member(r, 'id') === 'string' ? (member(r, 'id') as string) : `Resources[${i}]`);
+  });
   return out;
 }

@@ -47,6 +47,26 @@ const CASES: { what: string; exchanges: Exchange[]; finds: string[] }[] = [
   { what: 'a password in a list', exchanges: [[req('GET', '/Users'), ans(200, { schemas: [LIST], totalResults: 1, Resources: [user('1', { password: 'secret' })] })]], finds: [SERVER_RULES.password.id] },
   { what: 'another resource at /Users/1', exchanges: [[req('GET', '/Users/1'), ans(200, user('2'))]], finds: [SERVER_RULES.idStable.id] },
   {
+    what: 'a filtered list with a resource that does not match',
+    exchanges: [[req('GET', '/Users', undefined, { filter: 'userName eq "bob@example.test"' }), ans(200, { schemas: [LIST], totalResults: 1, Resources: [user('1')] })]],
+    finds: [SERVER_RULES.listFiltered.id],
+  },
+  {
+    what: 'a filtered list matching in another case (the target may fold case)',
+    exchanges: [[req('GET', '/Users', undefined, { filter: 'userName eq "ANN@example.test"' }), ans(200, { schemas: [LIST], totalResults: 1, Resources: [user('1')] })]],
+    finds: [],
+  },
+  {
+    what: 'a filtered list projected without the filtered attribute (not judged)',
+    exchanges: [[req('GET', '/Users', undefined, { filter: 'displayName eq "Bob"', attributes: 'id' }), ans(200, { schemas: [LIST], totalResults: 1, Resources: [{ id: '1' }] })]],
+    finds: [],
+  },
+  {
+    what: 'a filter with ne (not judged: case folding would change its answer)',
+    exchanges: [[req('GET', '/Users', undefined, { filter: 'userName ne "ann@example.test"' }), ans(200, { schemas: [LIST], totalResults: 1, Resources: [user('1')] })]],
+    finds: [],
+  },
+  {
     what: 'a PATCH answered 200 with the old value',
     exchanges: [
       [req('POST', '/Users', { schemas: [USER], userName: 'ann@example.test', displayName: 'Old' }), ans(201, user('1', { displayName: 'Old' }), { ...SCIM, location: loc('1') })],

@@ -91,6 +91,14 @@ describe('server-side read-back', () => {
     expect(r.session.results().filter((x) => x.status !== 'passed')).toEqual([]);
   });
 
+  it('filter-ignored: a match-before-create lookup answered with every user', async () => {
+    const r = await open({ faults: ['filter-ignored'] });
+    await send(r, 'POST', '/Users', { schemas: [USER], userName: 'first@example.test' });
+    await send(r, 'POST', '/Users', { schemas: [USER], userName: 'second@example.test' });
+    await send(r, 'GET', `/Users?filter=${encodeURIComponent('userName eq "second@example.test"')}`);
+    expect(r.session.results().find((x) => x.id === 'server.list.filter-respected')).toMatchObject({ status: 'failed', rfc: 'RFC7644 §3.4.2.2' });
+  });
+
   it('delete-not-deleting: a GET after a 204 DELETE that still answers 200', async () => {
     const r = await open({ faults: ['delete-not-deleting'] });
     const u = await (await send(r, 'POST', '/Users', { schemas: [USER], userName: 'gone@example.test' })).json();
