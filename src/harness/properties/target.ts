@@ -3,7 +3,8 @@
  * advertises (RFC 7643 §5), its schemas as a registry (so the model reads caseExact, mutability and
  * types the way the target declares them), its endpoints, and its page size limit.
  */
-import type { HttpClient } from '../check.ts';
+import type { HttpClient, HttpRequest, HttpResponse } from '../check.ts';
+import { TransportError } from '../http-client.ts';
 import { SchemaRegistry, registryFromDiscovery } from '../../scim/schema-registry.ts';
 import { printFilter } from '../../scim/filter/index.ts';
 import { SCHEMA_URN, type AttrPath, type FilterNode } from '../../scim/types.ts';
@@ -72,9 +73,24 @@ function tagAttribute(registry: SchemaRegistry): AttrPath | undefined {
   });
 }
 
+/**
+ * One request of the suite's discovery; no usable answer (an answer past the size cap, a timeout, a reset) is
+ * undefined, as a refusal would be: the target's answer, never a reason for the suite to throw (issue 11 #13, #16:
+ * it ended the whole suite `errored`). A stopped run (deadline, Ctrl-C) still stops it.
+ */
+async function probe(http: HttpClient, req: HttpRequest): Promise<HttpResponse | undefined> {
+  try {
+    return await http.send(req);
+  } catch (e) {
+    if (e instanceof TransportError && e.kind !== 'aborted') return undefined;
+    throw e;
+  }
+}
+
 /** Whether the target answers a list query with this filter (RFC 7644 §3.4.2: 200 and a ListResponse). */
 async function accepts(http: HttpClient, users: string, filter: FilterNode): Promise<boolean> {
-  const res = await http.send({ method: 'GET', path: users, query: { filter: printFilter(filter), count: 1 } });
+  const res = await probe(http, { method: 'GET', path: users, query: { filter: printFilter(filter), count: 1 } });
+  if (!res) return false;
   return res.status === 200 && !!res.json && typeof res.json === 'object' && (Array.isArray(res.json.Resources) || Number(res.json.totalResults) === 0);
 }
 
@@ -96,12 +112,12 @@ const listOf = (json: any): unknown[] => (Array.isArray(json?.Resources) ? json.
 
 /** Reads /ServiceProviderConfig, /Schemas and /ResourceTypes (RFC 7644 §4); `deprovision` comes from the run's config. */
 export async function discoverTarget(http: HttpClient, deprovision: 'delete' | 'disable' = 'delete'): Promise<PropertyTarget> {
-  const spcRes = await http.send({ method: 'GET', path: '/ServiceProviderConfig' });
-  const spc = spcRes.status === 200 ? spcRes.json : undefined;
-  const schemasRes = await http.send({ method: 'GET', path: '/Schemas' });
-  const typesRes = await http.send({ method: 'GET', path: '/ResourceTypes' });
-  const schemas = schemasRes.status === 200 ? listOf(schemasRes.json) : [];
-  const types = typesRes.status === 200 ? listOf(typesRes.json) : [];
+  const spcRes = await probe(http, { method: 'GET', path: '/ServiceProviderConfig' });
+  const spc = spcRes?.status === 200 ? spcRes.json : undefined;
+  const schemasRes = await probe(http, { method: 'GET', path: '/Schemas' });
+  const typesRes = await probe(http, { method: 'GET', path: '/ResourceTypes' });
+  const schemas = schemasRes?.status === 200 ? listOf(schemasRes.json) : [];
+  const types = typesRes?.status === 200 ? listOf(typesRes.json) : [];
   let registry = registryFromDiscovery(schemas, types);
   // A target whose discovery we cannot use is judged against the RFC's own schemas (RFC 7643 §8.7).
   if (!registry.resourceType('User') || !registry.schema(SCHEMA_URN.user)) registry = SchemaRegistry.fromSpecs();
