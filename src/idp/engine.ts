@@ -597,12 +597,14 @@ export class SyncEngine {
   private async changeMembership(g: DirGroup, id: string, add: string[], remove: string[]): Promise<ActionResult> {
     const spec = this.profile.groups;
     if (spec.replaceWhole) return this.replaceGroup(g, id);
+    const adds = this.memberRefs(add);
+    const removes = this.memberRefs(remove);
+    // Only provisioned people are pushed: a change of nobody provisioned sends nothing, not even the name.
+    if (!adds.length && !removes.length) return { outcome: 'updated' };
     if (spec.renameWithMembership) {
       const failed = await this.sendOk(spec.rename(id, g));
       if (failed) return failed;
     }
-    const adds = this.memberRefs(add);
-    const removes = this.memberRefs(remove);
     if (spec.changeMembers) {
       const both = [...removes.map((ref) => ({ ref, add: false })), ...adds.map((ref) => ({ ref, add: true }))];
       const build = (part: typeof both) => spec.changeMembers!(id, part.filter((x) => x.add).map((x) => x.ref), part.filter((x) => !x.add).map((x) => x.ref));
