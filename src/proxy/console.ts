@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FetchHandler } from '../provider/http-server.ts';
 import { createConsole, type ProviderConsole } from '../provider/ui/console.ts';
+import { ObservedDirectory } from './observed-directory.ts';
 import type { SessionEntry } from './session.ts';
 
 export interface ProxyConsole {
@@ -27,13 +28,15 @@ const bodyText = (m: { body?: string } | { error: string }) => clip('body' in m 
 export function createProxyConsole(opts: { basePath: string; uiToken?: string }): ProxyConsole {
   const token = opts.uiToken ?? randomBytes(18).toString('base64url');
   let console: ProviderConsole | undefined;
+  const seen = new ObservedDirectory();
   return {
     token,
     wrap(forward) {
-      console = createConsole({ passthrough: { fetch: forward, basePath: opts.basePath }, auth: { api: { tokens: [] }, uiToken: token } });
+      console = createConsole({ passthrough: { fetch: forward, basePath: opts.basePath, directory: () => seen.view() }, auth: { api: { tokens: [] }, uiToken: token } });
       return console.fetch;
     },
     add(entry) {
+      seen.see(entry.exchange);
       const t = entry.transcript;
       const path = t.request.url.replace(/^[a-z]+:\/\/[^/]+/i, '');
       console?.log.add({

@@ -62,4 +62,7 @@ it('the console lists a proxied exchange with its client and server findings; it
   expect(entry.findings.map((f: { id: string; side: string }) => `${f.side} ${f.id}`)).toContain('server server.create.location-equals-meta');
   expect(entry.request.headers.authorization).toBe('Bearer [REDACTED]');
   expect(JSON.stringify(entry)).not.toContain('console-target-token');
+  // The users pane lists what passed through the proxy.
+  const state = await (await fetch(`${proxy.origin}/ui/api/state`, { headers: { authorization: 'Bearer ui-token-for-test' } })).json();
+  expect(state.users.map((u: { userName: string }) => u.userName)).toEqual(['ui@example.test']);
 });

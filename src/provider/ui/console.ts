@@ -6,7 +6,7 @@
 import type { Provider } from '../create-provider.ts';
 import { withRequestLog, type ExchangeGrader, type FetchHandler } from './capture.ts';
 import { createConsoleAuth, type ConsoleAuthOptions } from './console-auth.ts';
-import { directoryView } from './directory.ts';
+import { directoryView, type DirectoryView } from './directory.ts';
 import { consolePage } from './page.ts';
 import { RequestLog, type LogEntry } from './request-log.ts';
 
@@ -19,7 +19,7 @@ export interface ConsoleOptions {
    * Instead of a provider (`scimcheck proxy`, issue 14): the handler served as it is, not logged (the caller
    * adds its exchanges to `log` itself, with their findings), and the base path the page shows.
    */
-  passthrough?: { fetch: FetchHandler; basePath: string };
+  passthrough?: { fetch: FetchHandler; basePath: string; directory?: () => DirectoryView };
   /** `serve --grade-clients` (issue 14): grades each logged exchange of the provider; its findings show per exchange. */
   grade?: ExchangeGrader;
   auth: ConsoleAuthOptions;
@@ -179,8 +179,8 @@ export function createConsole(opts: ConsoleOptions): ProviderConsole {
       });
     }
     if (sub === '/api/state') {
-      // A passthrough has no store of its own: the page lists no users or groups.
-      const view = provider ? await directoryView(provider.store) : { users: [], groups: [] };
+      // A passthrough has no store of its own: it lists what it saw pass, if it keeps that.
+      const view = provider ? await directoryView(provider.store) : (passthrough?.directory?.() ?? { users: [], groups: [] });
       return new Response(JSON.stringify(view), { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS } });
     }
     if (sub === '/api/events') return events(req);

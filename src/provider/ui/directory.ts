@@ -34,6 +34,11 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 export async function directoryView(store: ResourceStore): Promise<DirectoryView> {
   const [users, groups] = await Promise.all([store.list('User'), store.list('Group')]);
+  return directoryOf(users, groups);
+}
+
+/** The view of users and groups as resources (the store's, or those `scimcheck proxy --ui` saw pass). */
+export function directoryOf(users: readonly Record<string, unknown>[], groups: readonly Record<string, unknown>[]): DirectoryView {
   const groupRows: GroupRow[] = groups.map((g) => ({
     id: String(g.id),
     displayName: str(g.displayName) ?? '',
