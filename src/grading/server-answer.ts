@@ -57,6 +57,8 @@ export const SERVER_RULES = {
     'When specified, only those resources matching the filter expression SHALL be returned.'),
   listPaging: rule('server.list.paging-fields', 'a partial list answer carries startIndex and itemsPerPage', 'MUST', 'RFC 7644 §3.4.2',
     'itemsPerPage: The number of resources returned in a list response page. REQUIRED when partial results are returned due to pagination.'),
+  bulkLocation: rule('server.bulk.location', 'each BulkResponse operation carries its location (a failed POST excepted)', 'MUST', 'RFC 7644 §3.7.3',
+    'location: The resource endpoint URL. REQUIRED in a response, except in the event of a POST failure.'),
   etagVersion: rule('server.etag.equals-meta-version', 'the ETag header equals meta.version', 'MUST', 'RFC 7643 §3.1',
     'version: The version of the resource being returned. This value must have the same value as the "ETag" HTTP response header (see Sections 2.1 and 2.3 of [RFC7232]).'),
   password: rule('server.password.never-returned', 'a password is never returned', 'MUST', 'RFC 7643 §4.1.1',
@@ -461,6 +463,17 @@ export function createServerAnswerGrader(opts: { deprovision?: 'delete' | 'disab
             `${here} returned ${count} of ${total as number} results without ${['startIndex', 'itemsPerPage'].filter((k) => !Number.isInteger(member(b, k))).join(' and ')}`,
           );
         }
+      }
+
+      // BulkResponse operations (RFC 7644 §3.7.3).
+      if (ok && method === 'POST' && target.kind === 'bulk' && isObject(body) && Array.isArray(member(body, 'Operations'))) {
+        (member(body, 'Operations') as unknown[]).filter(isObject).forEach((op, i) => {
+          const opMethod = typeof member(op, 'method') === 'string' ? (member(op, 'method') as string).toUpperCase() : '';
+          const status = Number(member(op, 'status'));
+          if (opMethod === 'POST' && !(status >= 200 && status < 300)) return;
+          const location = member(op, 'location');
+          judge(SERVER_RULES.bulkLocation, typeof location === 'string' && location !== '', () => `${here}: Operations[${i}] (${opMethod || 'no method'}, status ${JSON.stringify(member(op, 'status') ?? null)}) has no location`);
+        });
       }
 
       // ETag = meta.version when both are present (RFC 7643 §3.1, RFC 7644 §3.14).

@@ -99,6 +99,14 @@ describe('server-side read-back', () => {
     expect(r.session.results().find((x) => x.id === 'server.list.filter-respected')).toMatchObject({ status: 'failed', rfc: 'RFC7644 §3.4.2.2' });
   });
 
+  it('bulk-delete-no-location: a BulkResponse DELETE without its location', async () => {
+    const r = await open({ faults: ['bulk-delete-no-location'] });
+    const u = await (await send(r, 'POST', '/Users', { schemas: [USER], userName: 'bulk@example.test' })).json();
+    const res = await send(r, 'POST', '/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: [{ method: 'DELETE', path: `/Users/${u.id}` }] });
+    expect(res.status).toBe(200);
+    expect(r.session.results().find((x) => x.id === 'server.bulk.location')).toMatchObject({ status: 'failed', rfc: 'RFC7644 §3.7.3' });
+  });
+
   it('delete-not-deleting: a GET after a 204 DELETE that still answers 200', async () => {
     const r = await open({ faults: ['delete-not-deleting'] });
     const u = await (await send(r, 'POST', '/Users', { schemas: [USER], userName: 'gone@example.test' })).json();
