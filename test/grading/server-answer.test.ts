@@ -111,6 +111,11 @@ describe('server-side passive rules', () => {
     expect(last.sort()).toEqual([...finds].sort());
   });
 
+  it('every rule has a case above that draws it', () => {
+    const drawn = new Set(CASES.flatMap((c) => c.finds));
+    expect(Object.values(SERVER_RULES).map((r) => r.id).filter((id) => !drawn.has(id))).toEqual([]);
+  });
+
   it('every finding carries its rule: side server, level, clause and the quoted sentence', () => {
     const g = createServerAnswerGrader();
     const [f] = g.grade(req('POST', '/Users', { schemas: [USER], userName: 'ann@example.test' }), ans(200, user('1'))).findings;
