@@ -7,76 +7,31 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createProvider } from '../../src/provider/create-provider.ts';
 import { createHttpClient } from '../../src/harness/http-client.ts';
 import { discover } from '../../src/harness/discovery.ts';
 import { createFixtureRegistry } from '../../src/harness/fixtures.ts';
 import { runSuites } from '../../src/harness/runner.ts';
 import { allChecks } from '../../src/harness/checks/index.ts';
+import { hostileFetch, html, HOSTILE_TOKEN as TOKEN, json, REAL, type Answer } from './hostile-target.ts';
 
-const TOKEN = 'hostile-answers-token';
 const BASE = 'http://127.0.0.1:9/scim/v2';
-const DISCOVERY = /\/(ServiceProviderConfig|Schemas|ResourceTypes)(\/|$)/;
-
-/**
- * One scripted answer: the provider's own (`real`); the provider's own with one JSON member (the `pick`-th, in
- * document order) replaced by `value` (`mutate`: right status and headers, one field of the wrong shape, deep
- * in a resource or list); or a made-up status, headers and body.
- */
-type Answer =
-  | { real: true }
-  | { real: true; mutate: { pick: number; value: unknown } }
-  | { real: false; status: number; headers: Record<string, string>; body: string };
-
-/** The provider's answer with its pick-th member (objects' keys and arrays' items, depth first) replaced. */
-async function mutated(res: Response, m: { pick: number; value: unknown }): Promise<Response> {
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return new Response(text || null, { status: res.status, headers: res.headers });
-  }
-  const slots: [Record<string, unknown> | unknown[], string | number][] = [];
-  const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach((x, i) => (slots.push([v, i]), walk(x)));
-    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) slots.push([v as Record<string, unknown>, k]), walk(x);
-  };
-  walk(json);
-  const slot = slots[m.pick % Math.max(1, slots.length)];
-  if (slot) (slot[0] as Record<string | number, unknown>)[slot[1]] = m.value;
-  const headers = new Headers(res.headers);
-  headers.delete('content-length');
-  return new Response(slots.length === 0 ? JSON.stringify(m.value) : JSON.stringify(json), { status: res.status, headers });
-}
 
 /**
  * Runs `only` (or every check) against a target answering the n-th non-discovery request with
- * answers[n % answers.length]. Returns the errored results.
+ * answers[n % answers.length] (test/harness/hostile-target.ts). Returns the errored results.
  */
 async function erroredAgainst(answers: readonly Answer[], only?: string[], counts?: Record<string, number>): Promise<{ id: string; message?: string }[]> {
-  const provider = createProvider({ auth: { tokens: [{ token: TOKEN }] } });
-  let n = 0;
-  const fetch = async (req: Request): Promise<Response> => {
-    if (DISCOVERY.test(new URL(req.url).pathname)) return provider.fetch(req);
-    const a = answers[n++ % answers.length] as Answer;
-    if (a.real) return 'mutate' in a ? mutated(await provider.fetch(req), a.mutate) : provider.fetch(req);
-    // Fetch's Response cannot carry a body with a null-body status (204, 205, 304).
-    return new Response([204, 205, 304].includes(a.status) || a.body === '' ? null : a.body, { status: a.status, headers: a.headers });
-  };
-  const http = createHttpClient({ baseUrl: BASE, auth: { kind: 'bearer', token: TOKEN }, fetch, timeoutMs: 5000 });
+  const hostile = hostileFetch(answers);
+  const http = createHttpClient({ baseUrl: BASE, auth: { kind: 'bearer', token: TOKEN }, fetch: hostile.fetch, timeoutMs: 5000 });
   const target = await discover(http, { baseUrl: BASE, prefix: 'scimcheck-hostile' });
   // One at a time, so a failing script replays the same way.
   const out = await runSuites({ checks: allChecks(), target, http, fixtures: createFixtureRegistry(target), concurrency: 1, checkTimeoutMs: 20_000, ...(only ? { only } : {}) });
-  await provider.close();
+  await hostile.close();
   for (const r of out.results) if (counts) counts[r.status] = (counts[r.status] ?? 0) + 1;
   return out.results.filter((r) => r.status === 'errored').map((r) => ({ id: r.id, message: r.message?.split('\n').slice(0, 3).join(' / ') }));
 }
 
 const scim = { 'content-type': 'application/scim+json' };
-const html = (status = 200): Answer => ({ real: false, status, headers: { 'content-type': 'text/html' }, body: '<html><body>Login</body></html>' });
-const json = (body: unknown, status = 200, headers: Record<string, string> = scim): Answer => ({ real: false, status, headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
-const REAL: Answer = { real: true };
 
 /** Named scripts for the sweep over every check: each a shape seen from real targets or a hostile one. */
 const SCRIPTS: Record<string, Answer[]> = {
