@@ -8,7 +8,10 @@
  * what a given handler cost can reach on this machine. Prints Markdown tables. Not part of `npm test`.
  * Needs `wrk` on PATH (`apt-get install -y wrk`); BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS tune it;
  * BENCH_DIST=<dir> measures a compiled build (tsc -p tsconfig.build.json --outDir <dir>) instead of src/ via tsx.
+ * BENCH_PIN=<server cpu>,<wrk cpu> (e.g. 0,1) pins this process (every server lives in it) and wrk to different
+ * cores with taskset, so the generator never takes the server's core: the figure of record on a 2-core machine.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,7 +31,8 @@ Environment: BENCH_SECONDS (per run, default 5), BENCH_ROUNDS (provider/bare alt
 BENCH_CONNECTIONS (wrk keep-alive connections, one wrk thread, default 32), BENCH_USERS (store size, default 10000),
 BENCH_ONLY=http (the wrk table only), BENCH_DIST=<dir> (a compiled build: tsc -p tsconfig.build.json --outDir <dir>,
 with <dir> one level below the package root so specs/ is found), BENCH_RENDER_CACHE=off (the provider without its
-render cache), BENCH_MOUNT=fetch (the provider behind @hono/node-server and provider.fetch, as --ui serves it).`;
+render cache), BENCH_MOUNT=fetch (the provider behind @hono/node-server and provider.fetch, as --ui serves it),
+BENCH_PIN=<server cpu>,<wrk cpu> (e.g. 0,1: this process, which holds every server, and wrk pinned apart with taskset).`;
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(HELP);
@@ -47,6 +51,22 @@ const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const here = new URL('.', import.meta.url).pathname;
+
+// BENCH_PIN: every thread of this process (the servers, node's helper threads) on one core, wrk on another.
+const PIN = process.env.BENCH_PIN ? /^(\d+),(\d+)$/.exec(process.env.BENCH_PIN) : undefined;
+if (process.env.BENCH_PIN && !PIN) {
+  console.error('BENCH_PIN must be <server cpu>,<wrk cpu>, e.g. 0,1');
+  process.exit(2);
+}
+if (PIN) {
+  // -a: all threads that exist now; threads started later inherit the main thread's affinity.
+  const pinned = spawnSync('taskset', ['-a', '-p', '-c', PIN[1]!, String(process.pid)], { stdio: 'ignore' });
+  if (pinned.status !== 0) {
+    console.error('BENCH_PIN needs taskset (util-linux) and CPUs that exist');
+    process.exit(2);
+  }
+}
+const WRK_CPUS = PIN?.[2];
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -110,6 +130,7 @@ async function measure(url: string, method: string, prefix: string, pathsFile?: 
     seconds: SECONDS,
     headers: { authorization: 'Bearer bench', 'content-type': 'application/scim+json' },
     ...script,
+    ...(WRK_CPUS !== undefined ? { cpus: WRK_CPUS } : {}),
   });
   const wallUs = Number(process.hrtime.bigint() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
@@ -221,7 +242,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   const calibration: string[][] = [];
   await httpComparisons(rows, calibration);
-  const setup = [dist ? `compiled build ${process.env.BENCH_DIST}` : 'src/ via tsx', FETCH_MOUNT ? 'fetch mount' : 'direct mount', RENDER_CACHE_OFF ? 'render cache off' : 'render cache on'];
+  const setup = [dist ? `compiled build ${process.env.BENCH_DIST}` : 'src/ via tsx', FETCH_MOUNT ? 'fetch mount' : 'direct mount', RENDER_CACHE_OFF ? 'render cache off' : 'render cache on', PIN ? `servers pinned to CPU ${PIN[1]}, wrk to CPU ${PIN[2]}` : 'not pinned'];
   console.log(`provider benchmark (${setup.join(', ')}): wrk, 1 thread, ${CONNECTIONS} keep-alive connections, ${SECONDS}s x ${ROUNDS} rounds per case (median), node ${process.version}, ${os.cpus().length} CPUs, load average ${load0} -> ${os.loadavg()[0]!.toFixed(1)}\n`);
   console.log('| request | provider req/s | provider p50 | provider CPU (per request) | bare node:http req/s (what wrk reaches) | bare CPU (per request) | provider / bare | errors |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

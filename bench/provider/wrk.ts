@@ -21,6 +21,8 @@ export interface WrkOptions {
   /** A wrk Lua script (e.g. one that builds POST bodies) and the arguments it receives in init(args). */
   script?: string;
   scriptArgs?: string[];
+  /** Run wrk pinned to these CPUs (`taskset -c`), so it never competes with a server pinned elsewhere. */
+  cpus?: string;
 }
 
 export interface WrkResult {
@@ -65,7 +67,7 @@ export function runWrk(o: WrkOptions): Promise<WrkResult> {
   args.push(o.url);
   if (o.scriptArgs) args.push('--', ...o.scriptArgs);
   return new Promise((resolve, reject) => {
-    const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = o.cpus !== undefined ? spawn('taskset', ['-c', o.cpus, 'wrk', ...args], { stdio: ['ignore', 'pipe', 'inherit'] }) : spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);

@@ -21,7 +21,7 @@ import {
   type BodyLimits,
   type ResponseStyle,
 } from './http.ts';
-import { listResources, withCaseExact } from './list.ts';
+import { listResources, listResponseText, withCaseExact } from './list.ts';
 import { Mutex } from './mutex.ts';
 import { compilePolicy, joinDefaultGroups, withPolicyDecision, withPolicyExtension } from './policy/index.ts';
 import { DEFAULT_LIMITS, SMALL_MAX_RESULTS, normalizeBasePath, type ProviderLimits, type ProviderOptions } from './options.ts';
@@ -178,11 +178,19 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   async function renderText(kind: ResourceKind, r: Stored, baseUrl: string, url: URL, echoedPassword?: string): Promise<string> {
     const cacheable = renderCache !== undefined && (url.search === '' || (!url.searchParams.has('attributes') && !url.searchParams.has('excludedAttributes')));
     if (!cacheable) return JSON.stringify(await render(kind, r, baseUrl, url, echoedPassword));
-    const hit = renderCache.get(kind, r, baseUrl);
-    if (hit !== undefined) return hit;
-    const stamp = renderCache.stamp();
-    const text = JSON.stringify(await render(kind, r, baseUrl, url, echoedPassword));
-    renderCache.put(kind, r, baseUrl, stamp, text);
+    return renderCache.get(kind, r, baseUrl) ?? defaultText(kind, r, baseUrl, undefined);
+  }
+
+  /**
+   * Renders a resource's default answer (no projection asked, RFC 7644 §3.9; the render cache is off under
+   * any fault, so none applies) and remembers it. `presented` is its wire form if a list filter built it.
+   */
+  async function defaultText(kind: ResourceKind, r: Stored, baseUrl: string, presented: ScimResource | undefined): Promise<string> {
+    const stamp = renderCache!.stamp();
+    // Always projected, as render() does: it drops returned "never" / "request" attributes (RFC 7643 §2.2).
+    const shaped = projectResource(presented ?? (await view(kind, r, baseUrl)), {}, { registry, resourceType: kind });
+    const text = JSON.stringify(shaped);
+    renderCache!.put(kind, r, baseUrl, stamp, text);
     return text;
   }
 
@@ -274,6 +282,15 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       }
     }
     if (!query) throw firstError;
+    // No projection asked: each resource's text comes from the render cache (list.ts listResponseText).
+    if (renderCache !== undefined && !query.attributes && !query.excludedAttributes) {
+      const text = await listResponseText(kinds, query, {
+        ...listContext,
+        present: (kind, r) => view(kind, r, baseUrl),
+        resourceText: (kind, r, presented) => Promise.resolve(renderCache.get(kind, r, baseUrl) ?? defaultText(kind, r, baseUrl, presented)),
+      });
+      return jsonTextResponse(style, 200, text);
+    }
     const body = await listResources(kinds, query, {
       ...listContext,
       present: (kind, r) => view(kind, r, baseUrl),

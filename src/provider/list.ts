@@ -43,6 +43,12 @@ export interface ListContext {
   variants?: VariantSet;
   maxResults: number;
   present(kind: ResourceKind, stored: Stored): Promise<ScimResource>;
+  /**
+   * The JSON text of a resource's default answer (no attributes / excludedAttributes, RFC 7644 §3.9), as a GET
+   * of it would send it, from the render cache (render-cache.ts); `view` is its wire form when the filter
+   * already built it. Given only while the cache is on; listResponseText then builds the envelope around it.
+   */
+  resourceText?(kind: ResourceKind, stored: Stored, view: ScimResource | undefined): Promise<string>;
 }
 
 interface Candidate {
@@ -55,6 +61,35 @@ interface Candidate {
 async function viewOf(c: Candidate, ctx: ListContext): Promise<ScimResource> {
   if (!c.view) c.view = await ctx.present(c.kind, c.stored);
   return c.view;
+}
+
+/**
+ * Attributes whose wire value is the stored value itself: present() copies the record and changes only
+ * password, meta, groups and members (and a policy adds its extension and `schemas`), so a filter that reads
+ * nothing but these matches the stored record exactly as it matches the wire form, without building it.
+ */
+const VERBATIM: Record<ResourceKind, ReadonlySet<string>> = {
+  User: new Set(['id', 'username', 'externalid', 'displayname']),
+  Group: new Set(['id', 'displayname', 'externalid']),
+};
+
+/** True when every path of the filter is a top-level core attribute in VERBATIM (no sub-attribute, no value path). */
+export function readsOnlyVerbatim(node: FilterNode, kind: ResourceKind): boolean {
+  switch (node.op) {
+    case 'and':
+    case 'or':
+      return readsOnlyVerbatim(node.left, kind) && readsOnlyVerbatim(node.right, kind);
+    case 'not':
+      return readsOnlyVerbatim(node.filter, kind);
+    case 'valuePath':
+      return false;
+    default:
+      return (
+        node.path.subAttr === undefined &&
+        (node.path.schema === undefined || node.path.schema.toLowerCase() === CORE_URN[kind].toLowerCase()) &&
+        VERBATIM[kind].has(node.path.attr.toLowerCase())
+      );
+  }
 }
 
 async function candidatesOf(kind: ResourceKind, filter: FilterNode | undefined, ctx: ListContext): Promise<Candidate[]> {
@@ -100,6 +135,50 @@ export function refuseBeyondEqAnd(node: FilterNode): void {
  * For several kinds a filter only has to be valid for one of them; kinds it does not fit are skipped.
  */
 export async function listResources(kinds: ResourceKind[], query: ListQuery, ctx: ListContext): Promise<ListResponse> {
+  const { page, paging, total } = await selectPage(kinds, query, ctx);
+  const excluded: AttrPath[] | undefined = ctx.faults.has('excluded-attributes-ignored') ? undefined : query.excludedAttributes;
+  const Resources: ScimResource[] = [];
+  for (const c of page) {
+    // RFC 7644 §3.4.2.5: attributes / excludedAttributes shape each returned resource.
+    Resources.push(projectResource(await viewOf(c, ctx), { attributes: query.attributes, excludedAttributes: excluded }, { registry: ctx.registry, resourceType: c.kind }));
+  }
+  const out: ListResponse = { ...envelope(total, paging.startIndex, Resources.length, ctx), Resources };
+  // RFC 7644 §3.4.2: Resources is "REQUIRED if totalResults is non-zero"; the variant leaves it out otherwise.
+  if (ctx.variants?.has('empty-list-no-resources') && out.totalResults === 0) delete (out as Partial<ListResponse>).Resources;
+  return out;
+}
+
+/** The ListResponse fields before Resources, in the order JSON.stringify writes them. */
+function envelope(total: number, startIndex: number, itemsPerPage: number, ctx: ListContext): Omit<ListResponse, 'Resources'> {
+  return {
+    schemas: [SCHEMA_URN.listResponse],
+    // RFC 7644 §3.4.2: totalResults counts every match, not just this page.
+    totalResults: ctx.faults.has('total-results-wrong') ? itemsPerPage : total,
+    startIndex,
+    itemsPerPage,
+  };
+}
+
+/**
+ * listResources as JSON text, the same characters JSON.stringify(listResources(...)) gives: when the query
+ * shapes nothing (no attributes / excludedAttributes) and ctx.resourceText is given, each resource's text
+ * comes from the render cache and the envelope is written around those texts (issue 11 "Honest benchmarks":
+ * an IdP's `userName eq` before every create then neither projects nor serialises its result again).
+ */
+export async function listResponseText(kinds: ResourceKind[], query: ListQuery, ctx: ListContext): Promise<string> {
+  const resourceText = ctx.resourceText;
+  if (!resourceText || query.attributes || query.excludedAttributes) return JSON.stringify(await listResources(kinds, query, ctx));
+  const { page, paging, total } = await selectPage(kinds, query, ctx);
+  const head = envelope(total, paging.startIndex, page.length, ctx);
+  if (ctx.variants?.has('empty-list-no-resources') && head.totalResults === 0) return JSON.stringify(head);
+  const texts: string[] = [];
+  for (const c of page) texts.push(await resourceText(c.kind, c.stored, c.view));
+  const text = JSON.stringify(head);
+  return `${text.slice(0, -1)},"Resources":[${texts.join(',')}]}`;
+}
+
+/** Filter, sort and page (RFC 7644 §3.4.2.2–§3.4.2.4): the page's candidates and the count of every match. */
+async function selectPage(kinds: ResourceKind[], query: ListQuery, ctx: ListContext): Promise<{ page: Candidate[]; paging: { startIndex: number }; total: number }> {
   if (query.filter && ctx.variants?.has('eq-only-filters')) refuseBeyondEqAnd(query.filter);
   const filter = ctx.faults.has('filter-ignored') ? undefined : query.filter;
   let usable = kinds;
@@ -129,10 +208,11 @@ export async function listResources(kinds: ResourceKind[], query: ListQuery, ctx
     if (!evaluated) matched.push(...candidates);
     else {
       // Compiled once per request and kind, then run over every candidate.
-      const matches =
-        faultyMatcher(evaluated, { registry: ctx.registry, faults: ctx.faults, resourceType: kind }) ??
-        compileFilter(evaluated, { registry: ctx.filterRegistry, resourceType: kind });
-      for (const c of candidates) if (matches(await viewOf(c, ctx))) matched.push(c);
+      const faulty = faultyMatcher(evaluated, { registry: ctx.registry, faults: ctx.faults, resourceType: kind });
+      const matches = faulty ?? compileFilter(evaluated, { registry: ctx.filterRegistry, resourceType: kind });
+      // A filter on attributes the wire form copies verbatim (userName eq, externalId eq...) is run on the record.
+      const onRecord = faulty === undefined && readsOnlyVerbatim(evaluated, kind);
+      for (const c of candidates) if (matches(onRecord ? c.stored : await viewOf(c, ctx))) matched.push(c);
     }
   }
 
@@ -160,23 +240,5 @@ export async function listResources(kinds: ResourceKind[], query: ListQuery, ctx
   );
   const count = ctx.faults.has('count-ignored') ? matched.length : paging.count;
   const page = pageOf(matched, paging.startIndex, count);
-
-  const excluded: AttrPath[] | undefined = ctx.faults.has('excluded-attributes-ignored') ? undefined : query.excludedAttributes;
-  const Resources: ScimResource[] = [];
-  for (const c of page) {
-    // RFC 7644 §3.4.2.5: attributes / excludedAttributes shape each returned resource.
-    Resources.push(projectResource(await viewOf(c, ctx), { attributes: query.attributes, excludedAttributes: excluded }, { registry: ctx.registry, resourceType: c.kind }));
-  }
-
-  const out: ListResponse = {
-    schemas: [SCHEMA_URN.listResponse],
-    // RFC 7644 §3.4.2: totalResults counts every match, not just this page.
-    totalResults: ctx.faults.has('total-results-wrong') ? Resources.length : matched.length,
-    startIndex: paging.startIndex,
-    itemsPerPage: Resources.length,
-    Resources,
-  };
-  // RFC 7644 §3.4.2: Resources is "REQUIRED if totalResults is non-zero"; the variant leaves it out otherwise.
-  if (ctx.variants?.has('empty-list-no-resources') && out.totalResults === 0) delete (out as Partial<ListResponse>).Resources;
-  return out;
+  return { page, paging, total: matched.length };
 }

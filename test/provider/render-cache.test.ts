@@ -1,13 +1,14 @@
 /**
  * The render cache (render-cache.ts) must never serve a stale answer: a User's derived `groups` (RFC 7643
  * §4.1.2) and a Group's member display names change without the User or Group record itself changing. The
- * same writes go to a provider with the cache and to one without; after every write each resource's GET must
- * read the same on both. A store spy proves the cached side really answers from the cache.
+ * same writes go to a provider with the cache and to one without; after every write each resource's GET, and
+ * every list answer built from the cached texts (list.ts listResponseText), must read the same on both. A
+ * store spy proves the cached side really answers from the cache.
  */
 import { describe, expect, it } from 'vitest';
 import { WriteCountingMemoryStore } from '../../src/provider/render-cache.ts';
 import { MemoryStore } from '../../src/provider/store.ts';
-import { GROUP_SCHEMA, PATCH_SCHEMA, USER_SCHEMA, client, type Client } from './helpers.ts';
+import { GROUP_SCHEMA, PATCH_SCHEMA, SEARCH_SCHEMA, USER_SCHEMA, client, type Client } from './helpers.ts';
 
 /** Counts the derived-attribute look-ups a render makes, so a cache hit is visible. */
 class SpyStore extends WriteCountingMemoryStore {
@@ -42,9 +43,31 @@ const steps: Step[] = [
   ['a user deleted', (c) => c.del('/Users/2')],
 ];
 
+const q = (filter: string) => encodeURIComponent(filter);
+/** Resources by id, and list answers: filtered on the record (userName, displayName, externalId), on the wire form (groups, members), sorted, paged, at the root. */
+const READS = [
+  '/Users/1',
+  '/Users/2',
+  '/Users/5',
+  '/Groups/3',
+  '/Groups/4',
+  '/Users',
+  '/Groups',
+  `/Users?filter=${q('userName eq "bob"')}`,
+  `/Users?filter=${q('userName eq "ADA" or displayName eq "Cyd"')}`,
+  `/Groups?filter=${q('displayName eq "Everyone"')}`,
+  `/Users?filter=${q('groups.display co "Admin"')}`,
+  `/Groups?filter=${q('members.display eq "Robert"')}`,
+  `/Users?filter=${q('externalId pr')}`,
+  '/Users?sortBy=displayName&sortOrder=descending',
+  '/Groups?startIndex=2&count=1',
+];
+
 async function everything(c: Client): Promise<string[]> {
   const out: string[] = [];
-  for (const path of ['/Users/1', '/Users/2', '/Users/5', '/Groups/3', '/Groups/4']) {
+  const search = await c.post('/.search', { schemas: [SEARCH_SCHEMA], filter: 'displayName pr' });
+  out.push(`/.search ${search.status} ${normalise(search.text)}`);
+  for (const path of READS) {
     const r = await c.get(path);
     out.push(`${path} ${r.status} ${r.headers.get('etag') ? 'etag' : ''} ${normalise(r.text)}`);
   }
@@ -82,6 +105,27 @@ describe('render cache', () => {
     await c.createUser('eve');
     await c.get(`/Users/${u.id}`);
     expect(spy.lookups).toBe(afterCreate + 3);
+  });
+
+  it('a list answer is built around the cached texts, and after a write it is rendered again', async () => {
+    const spy = new SpyStore();
+    const c = client({ store: spy });
+    const u = await c.createUser('gus', { displayName: 'Gus' });
+    const g = await c.createGroup('Ops', [u.id]);
+    const one = await c.get(`/Users/${u.id}`);
+    const eq = `/Users?filter=${q('userName eq "GUS"')}`;
+    const before = spy.lookups;
+    const listed = await c.get(eq);
+    // Served from the text the GET remembered: no look-up, and the very same characters inside the envelope.
+    expect(spy.lookups).toBe(before);
+    expect(listed.text).toBe(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":1,"startIndex":1,"itemsPerPage":1,"Resources":[${one.text}]}`);
+    // A rename of the group touches no User record, yet the listed user's groups.display must follow it.
+    await c.patch(`/Groups/${g.id}`, patch({ op: 'replace', path: 'displayName', value: 'Operations' }));
+    const after = await c.get(eq);
+    expect(after.json.Resources[0].groups).toEqual([expect.objectContaining({ value: g.id, display: 'Operations' })]);
+    // A projected list is never built from the cache.
+    const projected = await c.get(`${eq}&attributes=userName`);
+    expect(projected.json.Resources).toEqual([{ schemas: [USER_SCHEMA], id: u.id, userName: 'gus' }]);
   });
 
   it('is off under a fault, when turned off, and for a store that does not count its writes', async () => {
