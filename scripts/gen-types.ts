@@ -5,6 +5,7 @@
  *   specs/openapi.yaml                  -> src/scim/generated/openapi.ts  (openapi-typescript)
  *   specs/json-schema/User.schema.json  -> src/scim/generated/user.ts     (json-schema-to-typescript)
  *   specs/json-schema/Group.schema.json -> src/scim/generated/group.ts    (json-schema-to-typescript)
+ *   specs/json-schema/idp-profile.schema.json -> src/idp/profiles/file/generated.ts (json-schema-to-typescript)
  *
  * Output is deterministic (no timestamps, no absolute paths), so the freshness test
  * (test/scim/specs/generated-fresh.test.ts) can compare it with what is committed.
@@ -48,6 +49,7 @@ export async function generateTypes(): Promise<Map<string, string>> {
   out.set('src/scim/generated/openapi.ts', await openapiTypes());
   out.set('src/scim/generated/user.ts', await jsonSchemaTypes('specs/json-schema/User.schema.json'));
   out.set('src/scim/generated/group.ts', await jsonSchemaTypes('specs/json-schema/Group.schema.json'));
+  out.set('src/idp/profiles/file/generated.ts', await jsonSchemaTypes('specs/json-schema/idp-profile.schema.json'));
   return out;
 }
 

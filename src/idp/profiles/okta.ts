@@ -38,7 +38,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v =
  * that were changed and runs a PUT method request with the new body"): everything read stays, `meta`, `id`,
  * readOnly `groups` and sub-attributes Okta does not hold (name.middleName, an email's display) included.
  */
-function overlay(current: ScimResource | undefined, ours: ScimResource): ScimResource {
+export function overlay(current: ScimResource | undefined, ours: ScimResource): ScimResource {
   const out: Record<string, unknown> = { ...(current ?? {}) };
   for (const [k, v] of Object.entries(ours)) {
     const was = out[k];

@@ -9,6 +9,7 @@ describe('src/scim/generated is fresh', () => {
   it('matches what scripts/gen-types.ts produces', async () => {
     const generated = await generateTypes();
     expect([...generated.keys()].sort()).toEqual([
+      'src/idp/profiles/file/generated.ts',
       'src/scim/generated/group.ts',
       'src/scim/generated/openapi.ts',
       'src/scim/generated/user.ts',
