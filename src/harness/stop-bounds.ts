@@ -18,17 +18,29 @@ export interface StopBounds {
   dispose(): void;
 }
 
+/** A signal that aborts `ms` after `after` does (with its reason): the grace cleanup gets once work is stopped. */
+export function graceAfter(after: AbortSignal | undefined, ms: number): { signal: AbortSignal; dispose(): void } {
+  const grace = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const start = () => {
+    timer = setTimeout(() => grace.abort(after?.reason), ms);
+    timer.unref?.();
+  };
+  if (after?.aborted) start();
+  else after?.addEventListener('abort', start, { once: true });
+  return {
+    signal: grace.signal,
+    dispose() {
+      after?.removeEventListener('abort', start);
+      clearTimeout(timer);
+    },
+  };
+}
+
 export function stopBounds(deadlineMs: number, opts: { interrupt?: AbortSignal; graceMs?: number; onDeadline?: () => void } = {}): StopBounds {
   const soft = stopAfter(deadlineMs - cleanupReserveMs(deadlineMs), new RunStopped('deadline', DEADLINE_PASSED), opts.interrupt);
   const hard = stopAfter(deadlineMs, new RunStopped('deadline', DEADLINE_PASSED));
-  const grace = new AbortController();
-  let graceTimer: NodeJS.Timeout | undefined;
-  const onInterrupt = () => {
-    graceTimer = setTimeout(() => grace.abort(opts.interrupt?.reason), opts.graceMs ?? INTERRUPT_CLEANUP_MS);
-    graceTimer.unref?.();
-  };
-  if (opts.interrupt?.aborted) onInterrupt();
-  else opts.interrupt?.addEventListener('abort', onInterrupt, { once: true });
+  const grace = graceAfter(opts.interrupt, opts.graceMs ?? INTERRUPT_CLEANUP_MS);
   const onSoft = () => {
     if (stoppedByDeadline(soft.signal)) opts.onDeadline?.();
   };
@@ -38,10 +50,9 @@ export function stopBounds(deadlineMs: number, opts: { interrupt?: AbortSignal; 
     cleanupSignal: AbortSignal.any([hard.signal, grace.signal]),
     dispose() {
       soft.signal.removeEventListener('abort', onSoft);
-      opts.interrupt?.removeEventListener('abort', onInterrupt);
       soft.dispose();
       hard.dispose();
-      clearTimeout(graceTimer);
+      grace.dispose();
     },
   };
 }

@@ -8,6 +8,7 @@ import { loadScenarios } from './scenario/load.ts';
 import type { Scenario } from './scenario/model.ts';
 import { runScenario, type RunOptions, type ScenarioRun } from './scenario/runner.ts';
 import { UsageError } from '../usage-error.ts';
+import { graceAfter } from '../harness/stop-bounds.ts';
 
 export interface ScenarioSuiteEnv {
   baseUrl: string;
@@ -23,6 +24,9 @@ export interface ScenarioSuiteOptions {
   scenarios?: string[];
   deprovision: 'delete' | 'disable';
 }
+
+/** How long a play the run's stop cut off may still spend deleting what it created. */
+const STOPPED_CLEANUP_MS = 4000;
 
 /** Transcripts of the 1,000-member push run to thousands of exchanges; reports keep the ends. */
 const KEEP_HEAD = 100;
@@ -119,21 +123,29 @@ export function scenarioSuite(opts: ScenarioSuiteOptions) {
     async run(env: ScenarioSuiteEnv): Promise<CheckResult[]> {
       const scenarios = await loadScenarios(opts.scenarios);
       const results: CheckResult[] = [];
-      for (const [pi, p] of profiles.entries()) {
-        for (const [si, sc] of scenarios.entries()) {
-          const played = await playScenario(sc, {
-            profile: getProfile(p)!,
-            baseUrl: env.baseUrl,
-            authorization: env.authorization,
-            fetch: env.fetch,
-            timeoutMs: env.timeoutMs,
-            // Each play gets its own prefix so plays never see each other's resources.
-            prefix: `${env.prefix}-p${pi}s${si}`,
-            deprovision: opts.deprovision,
-            signal: env.signal,
-          });
-          results.push(played.result);
+      // Issue 11 #12: a play the run's stop cuts off still deletes what it created, within the grace the runner
+      // gives a stopped suite to hand back its results (src/harness/runner.ts SUITE_GRACE_MS, 5 s).
+      const cleanup = graceAfter(env.signal, STOPPED_CLEANUP_MS);
+      try {
+        for (const [pi, p] of profiles.entries()) {
+          for (const [si, sc] of scenarios.entries()) {
+            const played = await playScenario(sc, {
+              profile: getProfile(p)!,
+              baseUrl: env.baseUrl,
+              authorization: env.authorization,
+              fetch: env.fetch,
+              timeoutMs: env.timeoutMs,
+              // Each play gets its own prefix so plays never see each other's resources.
+              prefix: `${env.prefix}-p${pi}s${si}`,
+              deprovision: opts.deprovision,
+              signal: env.signal,
+              cleanupSignal: cleanup.signal,
+            });
+            results.push(played.result);
+          }
         }
+      } finally {
+        cleanup.dispose();
       }
       return results;
     },

@@ -140,3 +140,29 @@ describe('scimcheck idp under SIGTERM', () => {
     expect(report.results[0]?.message).toMatch(/^interrupted \(SIGTERM\)/);
   }, 60_000);
 });
+
+describe('run --suite scenarios cut off by its deadline', () => {
+  it('the play in progress still deletes what it created (cleanup outlives the stop by a short grace)', async () => {
+    // Okta updates with PUT: the rename never gets an answer, everything else does (the DELETEs of cleanup too).
+    const t = await serve(TOKEN, (r) => r.method === 'PUT' || r.method === 'PATCH');
+    targets.push(t);
+    const out = mkdtempSync(join(tmpdir(), 'idp-run-deadline-'));
+    const { main } = await import('../../src/cli.ts');
+    const quiet = { log: console.log, error: console.error };
+    console.log = () => undefined;
+    console.error = () => undefined;
+    let code: number;
+    try {
+      code = await main(['run', '--target', t.url, '--auth-bearer', TOKEN, '--suite', 'scenarios', '--profile', 'okta', '--only', 'scenario.okta.rename-user', '--deadline', '3s', '--out', out, '--quiet']);
+    } finally {
+      Object.assign(console, quiet);
+    }
+    expect(code).toBe(1);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { results: CheckResult[] };
+    const play = report.results.find((r) => r.id === 'scenario.okta.rename-user');
+    expect(play?.status).toBe('skipped');
+    expect(play?.message).toMatch(/^the run's deadline passed/);
+    const users = await t.provider.fetch(new Request(`${t.url}/Users`, { headers: { authorization: `Bearer ${TOKEN}` } }));
+    expect(((await users.json()) as { totalResults: number }).totalResults).toBe(0);
+  }, 60_000);
+});
