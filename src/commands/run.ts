@@ -32,7 +32,7 @@ import { createConsoleReporter, type ConsoleReporter } from '../harness/reporter
 import { writeReports } from '../harness/reporters/write.ts';
 import { propertySuite } from '../harness/properties/suite.ts';
 import { scenarioSuite } from '../idp/scenario-suite.ts';
-import { PROFILE_NAMES } from '../idp/profiles/index.ts';
+import { getProfile, PROFILE_NAMES } from '../idp/profiles/index.ts';
 
 const SUITES = ['conformance', 'scenarios', 'properties'] as const;
 type SuiteName = (typeof SUITES)[number];
@@ -52,7 +52,8 @@ target and auth
   --read-only             no writes to the target: discovery and GET checks only
 selection
   --suite LIST            conformance,scenarios,properties (default: conformance + every available suite)
-  --profile LIST          IdP profiles for scenarios: okta,entra,entra-2020,onelogin,pingfederate (default: all)
+  --profile LIST          IdP profiles for scenarios: okta,okta-aiw,entra,entra-2020,onelogin,pingfederate or
+                          profile files (./acme-idp.yaml), mixed freely (default: all built-ins)
   --only GLOB             only check ids matching (repeatable, comma-separated; 'users' = 'users.*')
   --exclude GLOB          leave out check ids matching
 output
@@ -222,7 +223,8 @@ export async function parseRunFlags(argv: string[], env: NodeJS.ProcessEnv = pro
   for (const s of suites) if (!SUITES.includes(s as SuiteName)) throw new UsageError(`unknown suite '${s}' (known: ${SUITES.join(', ')})`);
   const known = PROFILE_NAMES;
   const profiles = list(v.profile);
-  for (const p of profiles) if (!known.includes(p)) throw new UsageError(`unknown profile '${p}' (known: ${known.join(', ')})`);
+  // A profile file (a value with '/' or ending .yaml/.yml/.json) is read and validated here: a bad one exits 2.
+  for (const p of profiles) if (!getProfile(p)) throw new UsageError(`unknown profile '${p}' (known: ${known.join(', ')}, or a profile file such as ./my-idp.yaml)`);
   if (v['update-baseline'] && !v.baseline) throw new UsageError('--update-baseline needs --baseline FILE to write to');
 
   return {

@@ -22,9 +22,10 @@ import { secretsOf, type AuthConfig } from '../harness/http-client.ts';
 import { DEFAULT_DEADLINE_MS, formatDuration, RunStopped, stopOnSignals } from '../harness/run-stop.ts';
 import { stopBounds } from '../harness/stop-bounds.ts';
 
-const USAGE = `usage: scimcheck idp --profile okta|okta-aiw|entra|entra-2020|onelogin|pingfederate --scenario NAME|all --target URL [flags]
+const USAGE = `usage: scimcheck idp --profile okta|okta-aiw|entra|entra-2020|onelogin|pingfederate|FILE --scenario NAME|all --target URL [flags]
 
-  --profile P[,P]        IdP profile(s) to play (default: all)
+  --profile P[,P]        IdP profile(s) to play (default: all): built-in names and/or profile files
+                         (./acme-idp.yaml: a value with '/' or ending .yaml/.yml/.json; docs/idp.md)
   --scenario NAME[,…]    scenario name(s) from scenarios/, a path to a .yaml file, or all (default: all)
   --target URL           the SCIM base URL, e.g. https://sp.example/scim/v2
   --auth-bearer TOKEN    bearer token (or SCIMCHECK_TOKEN)

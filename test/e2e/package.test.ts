@@ -157,6 +157,10 @@ describe.skipIf(!registry.ok)('the npm package, installed into an empty project'
       'specs/rfc-sections.json',
       'specs/schemas/User.json',
       'scenarios/rename-user.yaml',
+      // Profile files: the built-ins, the example and the schema the loader validates against.
+      'profiles/okta.yaml',
+      'examples/acme-idp.yaml',
+      'specs/json-schema/idp-profile.schema.json',
     ]) {
       expect(files, needed).toContain(needed);
     }

@@ -26,7 +26,8 @@ Plays an IdP's initial sync at scale (match-before-create lookups, creates, grou
 in the profile's batches), then an incremental cycle (renames, attribute updates, deactivations, member moves),
 reads everything back and deletes what it created. Without --target it starts the embedded reference provider.
 
-  --profile P              entra (default), entra-2020, okta, onelogin
+  --profile P              entra (default), entra-2020, okta, okta-aiw, onelogin, pingfederate, or a profile
+                           file (./acme-idp.yaml; docs/idp.md "Your own IdP as a file")
   --users N                users to provision (default ${DEFAULTS.users})
   --groups G               groups to push (default ${DEFAULTS.groups})
   --members-per-group M    members of each group, drawn from the users (default ${DEFAULTS.membersPerGroup})
@@ -158,7 +159,7 @@ export function parseLoadFlags(argv: string[], env: Record<string, string | unde
   } else if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
 
   const profile = (values.profile as string | undefined) ?? 'entra';
-  if (!getProfile(profile)) throw new UsageError(`unknown profile '${profile}' (known: ${PROFILE_NAMES.join(', ')})`);
+  if (!getProfile(profile)) throw new UsageError(`unknown profile '${profile}' (known: ${PROFILE_NAMES.join(', ')}, or a profile file such as ./my-idp.yaml)`);
   let target = values.target as string | undefined;
   if (target !== undefined) {
     if (!/^https?:\/\/[^/]/i.test(target)) throw new UsageError(`--target must be an http(s) URL, got '${target}'`);

@@ -21,7 +21,8 @@ let validator: ReturnType<Ajv['compile']> | undefined;
 
 function validate(doc: unknown): ErrorObject[] {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    // verbose: errors carry their schema, so an unknown property can be answered with the ones expected there.
+    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
     // json-schema-to-typescript's type hint for free-form templates; no meaning to validation.
     ajv.addKeyword('tsType');
     validator = ajv.compile(JSON.parse(readFileSync(PROFILE_SCHEMA_URL, 'utf8')));
@@ -49,7 +50,9 @@ function explain(e: ErrorObject): string {
   switch (e.keyword) {
     case 'additionalProperties': {
       const allowed = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
-      return `${at}: unknown property '${p.additionalProperty}'${allowed.length ? ` (expected one of: ${allowed.join(', ')})` : ''}`;
+      const name = String(p.additionalProperty);
+      const near = allowed.find((k) => k.toLowerCase() === name.toLowerCase()) ?? allowed.find((k) => distance(k, name) <= 2);
+      return `${at}: unknown property '${name}' (${near ? `did you mean '${near}'? ` : ''}expected one of: ${allowed.join(', ')})`;
     }
     case 'required':
       return `${at}: missing property '${p.missingProperty}'`;
@@ -60,6 +63,17 @@ function explain(e: ErrorObject): string {
     default:
       return `${at}: ${e.message}`;
   }
+}
+
+/** Edit distance of two short names (a misspelling is one or two edits away). */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
 }
 
 /** The template positions of a file, with their JSON pointers. */

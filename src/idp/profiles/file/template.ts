@@ -62,6 +62,17 @@ const MEMBER_VALUES: Record<string, (m: MemberRef) => unknown> = { id: (m) => m.
 const RESOLVERS: Record<string, (s: Scope) => unknown> = {
   ...Object.fromEntries(Object.entries(USER_VALUES).map(([k, f]) => [`user.${k}`, (s: Scope) => (s.user ? f(s.user, s.ctx) : undefined)])),
   ...Object.fromEntries(Object.entries(USER_VALUES).map(([k, f]) => [`prev.${k}`, (s: Scope) => (s.prev ? f(s.prev, s.ctx) : undefined)])),
+  // The new value of a field the directory change touched (an update's user vs prev); unset when unchanged.
+  ...Object.fromEntries(
+    Object.entries(USER_VALUES).map(([k, f]) => [
+      `changed.${k}`,
+      (s: Scope) => {
+        if (!s.user || !s.prev) return undefined;
+        const v = f(s.user, s.ctx);
+        return JSON.stringify(v) === JSON.stringify(f(s.prev, s.ctx)) ? undefined : v;
+      },
+    ]),
+  ),
   ...Object.fromEntries(Object.entries(GROUP_VALUES).map(([k, f]) => [`group.${k}`, (s: Scope) => (s.group ? f(s.group) : undefined)])),
   ...Object.fromEntries(Object.entries(MEMBER_VALUES).map(([k, f]) => [`member.${k}`, (s: Scope) => (s.member ? f(s.member) : undefined)])),
   id: (s) => s.id,
@@ -95,7 +106,7 @@ const ROOTS: Record<Position, string[]> = {
   matching: ['user'],
   createUser: ['user', 'password'],
   afterCreate: ['user', 'id'],
-  updateUser: ['user', 'prev', 'id'],
+  updateUser: ['user', 'prev', 'changed', 'id'],
   diffAttribute: ['user', 'id', 'op'],
   setActive: ['user', 'id', 'active'],
   groupQuery: ['group'],
