@@ -32,13 +32,12 @@ const TIMESTAMP = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}
 const normalise = (s: string) => s.replace(GUID, '<guid>').replace(TIMESTAMP, '<time>').replace(/"version":"[^"\\]*(\\"[^"\\]*\\")?[^"\\]*"/g, '"version":"<version>"');
 
 /**
- * The profile with every request builder wrapped to note the quirk of each request it builds (what a legal refusal
- * names; it is not on the wire). Purposes are transcript labels only and are not compared: Okta's one-PATCH
- * membership change labels itself by what it holds, the file form with one label.
+ * The profile with every request builder wrapped to note the purpose (the transcript's label) and the quirk (what a
+ * legal refusal names) of each request it builds: neither is on the wire, both are in reports.
  */
 function recording(p: Profile, notes: string[]): Profile {
   const note = <T extends IdpRequest | IdpRequest[]>(r: T): T => {
-    for (const x of [r].flat()) notes.push(x.quirk ?? '');
+    for (const x of [r].flat()) notes.push(`${x.purpose ?? ''} | ${x.quirk ?? ''}`);
     return r;
   };
   const wrap = <A extends unknown[], R extends IdpRequest | IdpRequest[]>(f: (...a: A) => R) => (...a: A) => note(f(...a));
@@ -128,7 +127,7 @@ describe.each(Object.keys(PROFILES))('profile %s: file form = code form', (name)
         expect(b.ok).toBe(a.ok);
         expect(b.sent.length).toBe(a.sent.length);
         for (let i = 0; i < a.sent.length; i++) expect(b.sent[i], `request ${i + 1} of ${a.sent.length}`).toEqual(a.sent[i]);
-        // The quirk of every built request (what a legal refusal names).
+        // The purpose and quirk of every built request.
         expect(b.quirks.map(normalise)).toEqual(a.quirks.map(normalise));
       });
     }

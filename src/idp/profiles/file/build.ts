@@ -24,6 +24,12 @@ function query(q: Query, scope: Scope): Record<string, string> {
   return out;
 }
 
+/** The purpose text: the text itself, or the first alternative whose `when` expressions all hold. */
+function purposeOf(p: Request['purpose'], scope: Scope): string | undefined {
+  if (p === undefined || typeof p === 'string') return p;
+  return p.find((alt) => [alt.when ?? []].flat().every((w) => holds(w, scope)))?.text;
+}
+
 /** One request template → the request, or nothing when its `when` does not hold. */
 function request(r: Request, scope: Scope, current?: ScimResource, purpose?: string): IdpRequest | undefined {
   if (r.when !== undefined && !holds(r.when, scope)) return undefined;
@@ -33,7 +39,7 @@ function request(r: Request, scope: Scope, current?: ScimResource, purpose?: str
     const body = (evaluate(r.body, scope) ?? {}) as ScimResource;
     req.body = r.mergeOverRead ? overlay(current, body) : body;
   }
-  const why = r.purpose ?? purpose;
+  const why = purposeOf(r.purpose, scope) ?? purpose;
   if (why !== undefined) req.purpose = String(evalString(why, scope) ?? why);
   if (r.quirk !== undefined) {
     const q = evalString(r.quirk, scope);

@@ -317,9 +317,20 @@ export interface Request {
    */
   when?: string;
   /**
-   * Why it is sent, for transcripts.
+   * Why it is sent, for transcripts: a text, or alternatives, the first whose `when` holds (every expression of a list must hold; no `when`: always).
    */
-  purpose?: string;
+  purpose?:
+    | string
+    | {
+        /**
+         * Expression(s) that must all hold.
+         */
+        when?: string | string[];
+        /**
+         * The purpose.
+         */
+        text: string;
+      }[];
   /**
    * A documented departure from RFC 7643/7644, in words that finish "<IdP> …" (a target may legally refuse it).
    */

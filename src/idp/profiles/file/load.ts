@@ -81,7 +81,12 @@ function templates(f: IdpProfileFile): [unknown, Position, string][] {
   const out: [unknown, Position, string][] = [];
   const req = (r: Request | undefined, pos: Position, at: string) => {
     if (!r) return;
-    for (const k of ['path', 'query', 'body', 'when', 'purpose', 'quirk'] as const) if (r[k] !== undefined) out.push([r[k], pos, `${at}/${k}`]);
+    for (const k of ['path', 'query', 'body', 'when', 'quirk'] as const) if (r[k] !== undefined) out.push([r[k], pos, `${at}/${k}`]);
+    if (typeof r.purpose === 'string') out.push([r.purpose, pos, `${at}/purpose`]);
+    else r.purpose?.forEach((alt, i) => {
+      out.push([alt.text, pos, `${at}/purpose/${i}/text`]);
+      [alt.when ?? []].flat().forEach((w, j) => out.push([{ $when: w }, pos, `${at}/purpose/${i}/when${Array.isArray(alt.when) ? `/${j}` : ''}`]));
+    });
   };
   f.connectionTest.forEach((p, i) => {
     out.push([p.path, 'connectionTest', `/connectionTest/${i}/path`]);
