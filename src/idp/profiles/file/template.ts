@@ -150,8 +150,8 @@ const DIRECTIVES = new Set(['$each', 'do', '$when', '$value']);
  * The problems of one template at `pointer` (JSON pointer into the file): unknown placeholders and filters,
  * placeholders this position does not offer, malformed directives. Empty when it is fine.
  */
-export function checkTemplate(value: unknown, position: Position, pointer: string, extraRoots: string[] = []): string[] {
-  const roots = [...ROOTS[position], ...extraRoots];
+export function checkTemplate(value: unknown, position: Position, pointer: string): string[] {
+  const roots = ROOTS[position];
   const problems: string[] = [];
   const checkString = (s: string, at: string, here: string[]) => {
     const open = (s.match(/\{\{/g) ?? []).length;
