@@ -13,11 +13,13 @@ import { loadProfileFile } from '../../src/idp/profiles/file/load.ts';
 import type { IdpRequest } from '../../src/idp/http.ts';
 import type { Profile } from '../../src/idp/profiles/types.ts';
 import { loadScenarios } from '../../src/idp/scenario/load.ts';
+import { scaledScenarioFiles } from './scaled-scenarios.ts';
 import { runScenario } from '../../src/idp/scenario/runner.ts';
 import { createProvider } from '../../src/provider/index.ts';
 
 const BASE = 'http://localhost/scim/v2';
-const scenarios = await loadScenarios(['all']);
+const scenarios = await loadScenarios(scaledScenarioFiles(120));
+// (push-groups' 1,000-member push cut to 120 people: test/idp/scaled-scenarios.ts; full size in scenarios-provider.test.ts)
 
 interface Sent {
   method: string;

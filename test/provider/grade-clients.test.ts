@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILE_NAMES, getProfile } from '../../src/idp/profiles/index.ts';
 import { loadScenarios } from '../../src/idp/scenario/load.ts';
+import { scaledScenarioFiles } from '../idp/scaled-scenarios.ts';
 import { runScenario } from '../../src/idp/scenario/runner.ts';
 import { createClientGradingSession, providerRegistry } from '../../src/provider/grade-clients.ts';
 import { createProvider } from '../../src/provider/index.ts';
@@ -14,7 +15,8 @@ import { createConsole } from '../../src/provider/ui/console.ts';
 import { UsageError } from '../../src/usage-error.ts';
 
 const BASE = 'http://localhost/scim/v2';
-const scenarios = await loadScenarios(['all']);
+const scenarios = await loadScenarios(scaledScenarioFiles(120));
+// (push-groups' 1,000-member push cut to 120 people: test/idp/scaled-scenarios.ts; full size in scenarios-provider.test.ts)
 
 async function gradedProvider() {
   const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token: 'T' }] } });

@@ -5,10 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROFILE_NAMES, getProfile } from '../../src/idp/profiles/index.ts';
 import { loadScenarios } from '../../src/idp/scenario/load.ts';
+import { scaledScenarioFiles } from '../idp/scaled-scenarios.ts';
 import { runScenario } from '../../src/idp/scenario/runner.ts';
 import { auth, rig, type Rig } from './support.ts';
 
-const scenarios = await loadScenarios(['all']);
+const scenarios = await loadScenarios(scaledScenarioFiles(120));
+// (push-groups' 1,000-member push cut to 120 people: test/idp/scaled-scenarios.ts; full size in scenarios-provider.test.ts)
 /** Every scenario but the 1,000-member push (its ~1,100 requests add time, not cases). */
 const played = scenarios.filter((s) => s.name !== 'push-groups');
 let open: Rig | undefined;
