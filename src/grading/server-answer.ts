@@ -17,6 +17,8 @@ import { SchemaRegistry, registryFromDiscovery } from '../scim/schema-registry.t
 import type { AttributeDef, AttrPath, FilterNode } from '../scim/types.ts';
 import { SCHEMA_URN } from '../scim/types.ts';
 import type { Finding, GradedAnswer, GradedRequest } from './finding.ts';
+// RFC 7643 §2.1: attribute names are case-insensitive.
+import { getMember as member, isPlainObject as isObject } from '../scim/resource-access.ts';
 
 /** One rule of the server side: its id, title, level, clause and quoted sentence. */
 export interface ServerRule {
@@ -88,13 +90,7 @@ export interface ServerAnswerGrader {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const lower = (s: string) => s.toLowerCase();
-/** RFC 7643 §2.1: attribute names are case-insensitive. */
-function member(obj: Json, name: string): unknown {
-  const k = Object.keys(obj).find((key) => lower(key) === lower(name));
-  return k === undefined ? undefined : obj[k];
-}
 
 /** The media type of a Content-Type value, parameters dropped. */
 function mediaTypeOf(value: string | undefined): string | undefined {

@@ -13,6 +13,8 @@
 import type { GradedAnswer, GradedRequest } from '../grading/finding.ts';
 import type { ProxiedExchange } from './forward.ts';
 import type { RecordedExchange } from './record.ts';
+// RFC 7643 §2.1: attribute names are case-insensitive.
+import { getMember as member, isPlainObject as isObject } from '../scim/resource-access.ts';
 
 export type DivergenceKind = 'status-class' | 'error-type' | 'missing-attribute' | 'membership' | 'list-size';
 
@@ -43,12 +45,7 @@ export interface ReplayOptions {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const lower = (s: string) => s.toLowerCase();
-function member(obj: Json, name: string): unknown {
-  const k = Object.keys(obj).find((key) => lower(key) === lower(name));
-  return k === undefined ? undefined : obj[k];
-}
 
 /** Headers a replay never sends as recorded: the connection's own, and what fetch sets itself. */
 const NOT_REPLAYED = new Set(['host', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'via', 'accept-encoding', 'expect']);

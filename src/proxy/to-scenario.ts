@@ -11,14 +11,11 @@
  */
 import { stringify } from 'yaml';
 import type { RecordedExchange } from './record.ts';
+// RFC 7643 §2.1: attribute names are case-insensitive.
+import { getMember as member, isPlainObject as isObject } from '../scim/resource-access.ts';
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const lower = (s: string) => s.toLowerCase();
-function member(obj: Json, name: string): unknown {
-  const k = Object.keys(obj).find((key) => lower(key) === lower(name));
-  return k === undefined ? undefined : obj[k];
-}
 const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
 const bool = (v: unknown) => (typeof v === 'boolean' ? v : typeof v === 'string' && /^(true|false)$/i.test(v) ? lower(v) === 'true' : undefined);
 
