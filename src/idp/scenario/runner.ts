@@ -140,32 +140,22 @@ class Play {
       sleep: o.sleep,
       transcript: this.transcript,
     });
-    this.admin = new IdpHttp({
-      baseUrl: o.baseUrl,
-      authorization: o.authorization,
-      fetch: o.fetch,
-      timeoutMs: o.timeoutMs,
-      headers: VERIFIER_HEADERS,
-      retry: { limit: 1, baseDelayMs: 200, maxDelayMs: 5000, honorRetryAfter: true },
-      signal: o.signal,
-      onExchange: (e) => o.onExchange?.(e, 'verify'),
-      sleep: o.sleep,
-      transcript: this.transcript,
-    });
-    this.sweeper = o.cleanupSignal
-      ? new IdpHttp({
-          baseUrl: o.baseUrl,
-          authorization: o.authorization,
-          fetch: o.fetch,
-          timeoutMs: o.timeoutMs,
-          headers: VERIFIER_HEADERS,
-          retry: { limit: 1, baseDelayMs: 200, maxDelayMs: 5000, honorRetryAfter: true },
-          signal: o.cleanupSignal,
-          onExchange: (e) => o.onExchange?.(e, 'verify'),
-          sleep: o.sleep,
-          transcript: this.transcript,
-        })
-      : this.admin;
+    // The verifier's own client (neutral headers, one retry); cleanup gets one that outlives a stop of the run.
+    const verifier = (signal: AbortSignal | undefined) =>
+      new IdpHttp({
+        baseUrl: o.baseUrl,
+        authorization: o.authorization,
+        fetch: o.fetch,
+        timeoutMs: o.timeoutMs,
+        headers: VERIFIER_HEADERS,
+        retry: { limit: 1, baseDelayMs: 200, maxDelayMs: 5000, honorRetryAfter: true },
+        signal,
+        onExchange: (e) => o.onExchange?.(e, 'verify'),
+        sleep: o.sleep,
+        transcript: this.transcript,
+      });
+    this.admin = verifier(o.signal);
+    this.sweeper = o.cleanupSignal ? verifier(o.cleanupSignal) : this.admin;
     this.engine = new SyncEngine({ profile: o.profile, http, baseUrl: o.baseUrl, deprovision: o.deprovision });
   }
 
