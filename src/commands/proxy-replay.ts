@@ -31,7 +31,7 @@ answers are graded as the proxy grades them.
   --target URL            the SCIM base URL to replay against
   --auth-bearer TOKEN     bearer token (or env SCIMCHECK_TOKEN): a recording holds no credentials
   --auth-basic USER:PASS  basic credentials (or env SCIMCHECK_BASIC)
-  --out DIR               report directory (default reports/latest)
+  --out DIR               report directory (default reports/replay)
   --timeout MS            per exchange (default 30000)
   --deprovision P         the new target's policy on DELETE: delete (default) or disable
   --quiet                 print only the verdict
@@ -139,7 +139,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const secrets = [...session.secrets(), ...(authorization ? [authorization.replace(/^\S+\s+/, '')] : [])];
   const results = [...session.results(), ...divergenceResults(divergences)].map((r) => scrubResult(r, secrets));
   const report = buildReport({ version, target: base, startedAt, seed: 0, results });
-  const written = writeReports(report, v.out ?? 'reports/latest');
+  const written = writeReports(report, v.out ?? 'reports/replay');
   const reporter = createConsoleReporter({ quiet });
   reporter.info(`replayed ${steps.length} exchange${steps.length === 1 ? '' : 's'} from ${file}: ${divergences.length} divergence${divergences.length === 1 ? '' : 's'} in kind`);
   reporter.finish(report, { written });

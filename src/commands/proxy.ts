@@ -29,7 +29,7 @@ grades both sides of each exchange: the client's request (RFC 7643/7644 client r
   --host H              address to bind (default 127.0.0.1)
   --public-url URL      the origin clients reach the proxy at, when a tunnel sits in front (URLs in answers
                         are rewritten to it; default: the Host the client sent)
-  --out DIR             report directory (default reports/latest): report.json, junit.xml, summary.md, report.html
+  --out DIR             report directory (default reports/proxy): report.json, junit.xml, summary.md, report.html
   --record FILE         write every exchange as a JSON line (Authorization headers and passwords never written)
   --duration D          stop after D (e.g. 30s, 10m); otherwise Ctrl-C or SIGTERM stops and writes the reports
   --deprovision P       the target's policy on DELETE: delete (default; a deleted resource must answer 404
@@ -113,7 +113,7 @@ export function parseProxyFlags(argv: string[]): ProxySettings | 'help' {
     port: Number(portText),
     host: v.host ?? '127.0.0.1',
     ...(v['public-url'] ? { publicOrigin: httpUrl('public-url', v['public-url']).origin } : {}),
-    out: v.out ?? 'reports/latest',
+    out: v.out ?? 'reports/proxy',
     ...(v.record ? { record: v.record } : {}),
     ...(v.duration ? { durationMs: durationOf(v.duration) } : {}),
     deprovision,
