@@ -280,6 +280,8 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   'and-as-or': { only: ['filter.operator.eq', 'filter.logical'], mustFail: ['filter.logical.and'] },
   'or-as-and': { only: ['filter.operator.eq', 'filter.logical'], mustFail: ['filter.logical.or'] },
   'not-ignored': { only: ['filter.operator.eq', 'filter.logical'], mustFail: ['filter.logical.not'] },
+  // RFC 7644 §3.4.2.2: grouping operators come first in the order of operations.
+  'parentheses-ignored': { only: ['filter.operator.eq', 'filter.logical', 'filter.grouping'], mustFail: ['filter.grouping.parentheses'] },
   // RFC 7644 §3.4.2.2 Table 5: a value path selects by the filter inside the brackets.
   'value-path-ignored': { only: ['filter.operator.eq', 'filter.value-path'], mustFail: ['filter.value-path'] },
   // RFC 7644 §3.4.2.2: caseExact decides case sensitivity for every operator, not only eq.

@@ -83,6 +83,39 @@ export function rewriteForFaults(filter: FilterNode, faults: FaultSet): FilterNo
   return walk(filter);
 }
 
+/**
+ * The filter text as a parser that ignores grouping reads it (fault `parentheses-ignored`): every `(` `)` outside
+ * a quoted string is dropped, except those right after `not` (the grammar requires them there), so the default
+ * precedence (RFC 7644 §3.4.2.2: `and` before `or`) decides where the client's grouping should have.
+ */
+export function dropGroupingParentheses(filter: string): string {
+  let out = '';
+  const kept: boolean[] = [];
+  let inString = false;
+  for (let i = 0; i < filter.length; i++) {
+    const c = filter[i]!;
+    if (inString) {
+      out += c;
+      if (c === '\\') out += filter[++i] ?? '';
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    if (c === '(') {
+      const keep = /(^|[\s(])not\s*$/i.test(out);
+      kept.push(keep);
+      if (keep) out += c;
+      continue;
+    }
+    if (c === ')') {
+      if (kept.pop() ?? true) out += c;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 /** `userName eq "X"` and nothing else: the lookup every IdP sends before a create. */
 function isBareUserNameLookup(filter: FilterNode, kind: ResourceKind): boolean {
   if (kind !== 'User' || filter.op !== 'eq' || typeof filter.value !== 'string') return false;

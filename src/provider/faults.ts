@@ -48,6 +48,7 @@ export const FAULTS = {
   'and-as-or': '`and` is evaluated as `or` (RFC 7644 §3.4.2.2 Table 4: and is true only if both expressions are)',
   'or-as-and': '`or` is evaluated as `and` (RFC 7644 §3.4.2.2 Table 4: or is true if either expression is)',
   'not-ignored': '`not (…)` is evaluated as the bare group, the negation dropped (RFC 7644 §3.4.2.2 Table 4)',
+  'parentheses-ignored': 'grouping parentheses are dropped, so `(a or b) and c` is evaluated as `a or (b and c)` (RFC 7644 §3.4.2.2: "Filters MUST be evaluated using the following order of operations ... 1. Grouping operators")',
   'value-path-ignored': '`attr[filter]` matches every resource with any value of attr, the bracketed filter ignored (RFC 7644 §3.4.2.2 Table 5)',
   'case-insensitive-eq-only': 'only `eq` folds case; ne / co / sw / ew / gt.. compare exactly even where caseExact is false (RFC 7644 §3.4.2.2)',
   'search-creates': 'POST /{Users|Groups}/.search is routed to create and stores a new resource (RFC 7644 §3.4.3)',

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FAULTS, type FaultName } from '../../src/provider/faults.ts';
+import { dropGroupingParentheses } from '../../src/provider/fault-filters.ts';
 import { BULK_SCHEMA, GROUP_SCHEMA, SEARCH_SCHEMA, TOKEN, USER_SCHEMA, client, patchOp, type Client } from './helpers.ts';
 
 const q = (f: string) => `filter=${encodeURIComponent(f)}`;
@@ -170,6 +171,13 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
     const r = (await c.get(`/Users?${q('not (userName eq "t1")')}`)).json;
     return r.totalResults === 1 && r.Resources[0].userName === 't1';
   },
+  'parentheses-ignored': async (c) => {
+    await c.createUser('g1');
+    await c.createUser('g2');
+    const r = (await c.get(`/Users?${q('(userName eq "g1" or userName eq "g2") and userName eq "g2"')}`)).json;
+    const negated = (await c.get(`/Users?${q('not (userName eq "g1")')}`)).json;
+    return r.totalResults === 2 && negated.totalResults === 1;
+  },
   'value-path-ignored': async (c) => {
     await c.createUser('v1', { emails: [{ value: 'v1@example.com', type: 'work' }] });
     await c.createUser('v2', { emails: [{ value: 'v2@example.com', type: 'work' }] });
@@ -219,5 +227,18 @@ describe('faults (each a real-world SCIM server bug, for proving the harness)', 
     expect((await faulty.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'x' })).status).toBe(200);
     expect((await strict.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'x' })).status).toBe(201);
     expect(TOKEN).toBeTruthy();
+  });
+});
+
+describe('dropGroupingParentheses (fault parentheses-ignored)', () => {
+  it.each([
+    ['(userName eq "a" or userName eq "b") and title pr', 'userName eq "a" or userName eq "b" and title pr'],
+    ['not (userName eq "a")', 'not (userName eq "a")'],
+    ['userName eq "a (b)" and (title pr)', 'userName eq "a (b)" and title pr'],
+    ['userName eq "q\\"(" and ((title pr))', 'userName eq "q\\"(" and title pr'],
+    ['(not (title pr) or userName pr)', 'not (title pr) or userName pr'],
+    ['emails[type eq "work" and (value co "x")]', 'emails[type eq "work" and value co "x"]'],
+  ])('%s -> %s', (input, expected) => {
+    expect(dropGroupingParentheses(input)).toBe(expected);
   });
 });

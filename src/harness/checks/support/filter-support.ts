@@ -93,6 +93,8 @@ export function topLevelOr(filter: string): boolean {
 interface ProbeCase {
   filter: string;
   expected: ProbePerson['key'][];
+  /** Features this case needs beyond the probe's `uses`: it is left out (not the whole probe) when one is not supported. */
+  uses?: FilterFeature[];
 }
 
 interface FeatureProbe {
@@ -135,7 +137,20 @@ const PROBES: FeatureProbe[] = [
     ],
   },
   { feature: 'or', uses: ['eq'], cases: (p) => [{ filter: `userName eq ${q(p.alpha.userName)} or userName eq ${q(p.bravo.userName)}`, expected: ['alpha', 'bravo'] }] },
-  { feature: 'parentheses', uses: ['eq'], cases: (p) => [{ filter: `(userName eq ${q(p.alpha.userName)})`, expected: ['alpha'] }] },
+  {
+    feature: 'parentheses',
+    uses: ['eq'],
+    cases: (p) => [
+      { filter: `(userName eq ${q(p.alpha.userName)})`, expected: ['alpha'] },
+      // RFC 7644 §3.4.2.2: grouping comes first; without it `and` binds tighter and alpha would match too.
+      // Only where the target supports both: otherwise grouping is judged on the first case alone.
+      {
+        filter: `(userName eq ${q(p.alpha.userName)} or userName eq ${q(p.bravo.userName)}) and userName eq ${q(p.bravo.userName)}`,
+        expected: ['bravo'],
+        uses: ['and', 'or'],
+      },
+    ],
+  },
   {
     feature: 'not',
     uses: ['eq', 'and'],
@@ -269,7 +284,8 @@ export function probeCasesFor(feature: FilterFeature, people: ProbePerson[], kno
     return `probing ${featureLabel(feature)} needs ${featureLabel(u)} in the same filter, and the target ${why} (see ${featureCheckId(u)})`;
   }
   const by = Object.fromEntries(people.map((p) => [p.key, p])) as Record<ProbePerson['key'], ProbePerson>;
-  return probe.cases(by);
+  const cases = probe.cases(by);
+  return typeof cases === 'string' ? cases : cases.filter((c) => (c.uses ?? []).every((u) => known[u]?.state === 'supported'));
 }
 
 async function probe(ctx: CheckContext): Promise<FilterSupport> {
