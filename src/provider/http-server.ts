@@ -18,7 +18,10 @@ import type { ScimAnswer, ScimRequest } from './scim-request.ts';
 
 export type FetchHandler = (req: Request) => Promise<Response>;
 
-/** The provider's core handler (`provider.answer`): the node mount calls it with no WHATWG objects in between. */
+/**
+ * The provider's core handler (`provider.answer`): the node mount calls it with no WHATWG objects in between.
+ * Each answer is the mount's to write: its `headers` object (built per answer) is handed to writeHead as it is.
+ */
 export interface ScimApp {
   answer(req: ScimRequest): Promise<ScimAnswer>;
 }
@@ -89,8 +92,9 @@ function writeAnswer(outgoing: ServerResponse, answer: ScimAnswer): void {
     outgoing.end();
     return;
   }
-  const headers = { ...answer.headers, 'Content-Length': String(Buffer.byteLength(answer.body)) };
-  outgoing.writeHead(answer.status, headers);
+  // The answer's own header object takes the length (it is built per answer and read by nobody after this).
+  answer.headers['Content-Length'] = String(Buffer.byteLength(answer.body));
+  outgoing.writeHead(answer.status, answer.headers);
   outgoing.end(answer.body);
 }
 

@@ -67,22 +67,18 @@ export function requestUrl(incoming: IncomingMessage, defaultHost: string | unde
  * Header fields by lower-case name from the raw list, so a repeated field reads "a, b" as WHATWG Headers gives it
  * (node's `headers` keeps only the first of some, e.g. Authorization). A name node's `headers` lacks was not sent.
  */
-function rawHeaderLookup(incoming: IncomingMessage): HeaderLookup {
+function rawHeader(incoming: IncomingMessage, name: string): string | null {
+  if (incoming.headers[name] === undefined) return null;
   const raw = incoming.rawHeaders;
-  return {
-    get(name: string): string | null {
-      if (incoming.headers[name] === undefined) return null;
-      let value: string | null = null;
-      for (let i = 0; i < raw.length; i += 2) {
-        const field = raw[i]!;
-        if (field.length === name.length && field.toLowerCase() === name) {
-          const v = raw[i + 1]!.trim();
-          value = value === null ? v : `${value}, ${v}`;
-        }
-      }
-      return value;
-    },
-  };
+  let value: string | null = null;
+  for (let i = 0; i < raw.length; i += 2) {
+    const field = raw[i]!;
+    if (field.length === name.length && field.toLowerCase() === name) {
+      const v = raw[i + 1]!.trim();
+      value = value === null ? v : `${value}, ${v}`;
+    }
+  }
+  return value;
 }
 
 /** Reads the body within the limits of http.ts, without buffering past the limit: 413 stops the reading. */
@@ -127,31 +123,48 @@ function readIncomingBody(incoming: IncomingMessage, headers: HeaderLookup, limi
   });
 }
 
-export function nodeScimRequest(incoming: IncomingMessage, defaultHost: string | undefined): ScimRequest {
-  const url = requestUrl(incoming, defaultHost);
-  const method = incoming.method ?? 'GET';
-  const headers = rawHeaderLookup(incoming);
-  return {
-    method,
-    url,
-    headers,
-    readBody: (limits) => readIncomingBody(incoming, headers, limits),
-    toRequest(): Request {
-      const h = new Headers();
-      for (let i = 0; i < incoming.rawHeaders.length; i += 2) {
-        try {
-          h.append(incoming.rawHeaders[i]!, incoming.rawHeaders[i + 1]!);
-        } catch {
-          // A field WHATWG Headers refuses is left out of this picture of the request.
-        }
-      }
+/**
+ * One object per request, its own header look-up, methods on the prototype: no closures per request (issue 11
+ * "Honest benchmarks": fewer allocations on the GET path).
+ */
+class NodeScimRequest implements ScimRequest, HeaderLookup {
+  readonly method: string;
+  readonly headers: HeaderLookup = this;
+  constructor(
+    private readonly incoming: IncomingMessage,
+    readonly url: string,
+  ) {
+    this.method = incoming.method ?? 'GET';
+  }
+
+  get(name: string): string | null {
+    return rawHeader(this.incoming, name);
+  }
+
+  readBody(limits: BodyLimits): Promise<string> {
+    return readIncomingBody(this.incoming, this, limits);
+  }
+
+  toRequest(): Request {
+    const h = new Headers();
+    const raw = this.incoming.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
       try {
-        return new Request(url, { method, headers: h });
+        h.append(raw[i]!, raw[i + 1]!);
       } catch {
-        return new Request(url);
+        // A field WHATWG Headers refuses is left out of this picture of the request.
       }
-    },
-  };
+    }
+    try {
+      return new Request(this.url, { method: this.method, headers: h });
+    } catch {
+      return new Request(this.url);
+    }
+  }
+}
+
+export function nodeScimRequest(incoming: IncomingMessage, defaultHost: string | undefined): ScimRequest {
+  return new NodeScimRequest(incoming, requestUrl(incoming, defaultHost));
 }
 
 /** What the drain reads at most, and for how long, before it closes the connection (the adapter's bounds). */
