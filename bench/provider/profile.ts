@@ -71,6 +71,7 @@ for (const id of profile.samples ?? []) {
 }
 const total = profile.samples?.length ?? 0;
 const idle = self.get('(idle) ') ?? 0;
+self.delete('(idle) ');
 const busy = total - idle;
 console.log(`${EQ ? 'userName eq' : 'GET /Users/{id}'}, random of 10k, ${dist ? `compiled ${process.env.BENCH_DIST}` : 'tsx'}, ${PIN ? `pinned ${PIN[1]}/${PIN[2]}` : 'not pinned'}: ${Math.round(result.rps)} req/s, ` +
   `${((cpu.user + cpu.system) / result.requests).toFixed(1)} µs CPU per request (${(cpu.user / result.requests).toFixed(1)} user + ${(cpu.system / result.requests).toFixed(1)} system), load ${os.loadavg()[0]!.toFixed(1)}`);

@@ -8,6 +8,8 @@
  * what a given handler cost can reach on this machine. Prints Markdown tables. Not part of `npm test`.
  * Needs `wrk` on PATH (`apt-get install -y wrk`); BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONNECTIONS tune it;
  * BENCH_DIST=<dir> measures a compiled build (tsc -p tsconfig.build.json --outDir <dir>) instead of src/ via tsx.
+ * BENCH_BEFORE=<dir>: a second compiled build (e.g. the previous commit's) measured in the same rounds against the
+ * same bare server and the same users, so before and after share the machine's conditions.
  * BENCH_PIN=<server cpu>,<wrk cpu> (e.g. 0,1) pins this process (every server lives in it) and wrk to different
  * cores with taskset, so the generator never takes the server's core: the figure of record on a 2-core machine.
  */
@@ -32,7 +34,8 @@ BENCH_CONNECTIONS (wrk keep-alive connections, one wrk thread, default 32), BENC
 BENCH_ONLY=http (the wrk table only), BENCH_DIST=<dir> (a compiled build: tsc -p tsconfig.build.json --outDir <dir>,
 with <dir> one level below the package root so specs/ is found), BENCH_RENDER_CACHE=off (the provider without its
 render cache), BENCH_MOUNT=fetch (the provider behind @hono/node-server and provider.fetch, as --ui serves it),
-BENCH_PIN=<server cpu>,<wrk cpu> (e.g. 0,1: this process, which holds every server, and wrk pinned apart with taskset).`;
+BENCH_PIN=<server cpu>,<wrk cpu> (e.g. 0,1: this process, which holds every server, and wrk pinned apart with taskset),
+BENCH_BEFORE=<dir> (another compiled build measured in the same rounds, on the same users: before/after side by side).`;
 
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(HELP);
@@ -76,11 +79,20 @@ const dist = process.env.BENCH_DIST ? pathToFileURL(`${resolve(process.env.BENCH
 const { createProvider } = (await import(dist ? new URL('provider/index.js', dist).href : '../../src/provider/index.ts')) as typeof import('../../src/provider/index.ts');
 const { createScimServer } = (await import(dist ? new URL('provider/http-server.js', dist).href : '../../src/provider/http-server.ts')) as typeof import('../../src/provider/http-server.ts');
 
+// BENCH_BEFORE: another build, interleaved with this one in every round.
+const beforeDist = process.env.BENCH_BEFORE ? pathToFileURL(`${resolve(process.env.BENCH_BEFORE)}/`) : undefined;
+const before = beforeDist
+  ? {
+      createProvider: ((await import(new URL('provider/index.js', beforeDist).href)) as typeof import('../../src/provider/index.ts')).createProvider,
+      createScimServer: ((await import(new URL('provider/http-server.js', beforeDist).href)) as typeof import('../../src/provider/http-server.ts')).createScimServer,
+    }
+  : undefined;
+
 const RENDER_CACHE_OFF = process.env.BENCH_RENDER_CACHE === 'off';
 const FETCH_MOUNT = process.env.BENCH_MOUNT === 'fetch';
 
-function newProvider(extra: ProviderOptions = {}): Provider {
-  return createProvider({ auth: { tokens: [{ token: 'bench' }] }, limits: { maxBodyBytes: 8 * 1024 * 1024 }, ...(RENDER_CACHE_OFF ? { renderCacheChars: 0 } : {}), ...extra });
+function newProvider(extra: ProviderOptions = {}, create = createProvider): Provider {
+  return create({ auth: { tokens: [{ token: 'bench' }] }, limits: { maxBodyBytes: 8 * 1024 * 1024 }, ...(RENDER_CACHE_OFF ? { renderCacheChars: 0 } : {}), ...extra });
 }
 
 async function call(p: Provider, method: string, path: string, body?: unknown): Promise<any> {
@@ -163,8 +175,8 @@ function bareServer(bodyOf: (url: string) => string, workUs = 0): Server {
 }
 
 /** A provider as `serve` mounts it: node:http straight to its core handler (BENCH_MOUNT=fetch: through provider.fetch). */
-async function mount(app: ScimApp & Provider): Promise<{ server: Server; origin: string }> {
-  const server = createScimServer(FETCH_MOUNT ? (req: Request) => app.fetch(req) : app, { defaultHost: '127.0.0.1' });
+async function mount(app: ScimApp & Provider, createServerOf = createScimServer): Promise<{ server: Server; origin: string }> {
+  const server = createServerOf(FETCH_MOUNT ? (req: Request) => app.fetch(req) : app, { defaultHost: '127.0.0.1' });
   const port = await listen(server);
   return { server, origin: `http://127.0.0.1:${port}` };
 }
@@ -183,6 +195,13 @@ async function httpComparisons(rows: string[][], calibration: string[][]): Promi
   writeFileSync(eqPaths, ids.map((_, i) => `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "bench-${i}"`)}`).join('\n'));
 
   const { server: scim, origin } = await mount(provider);
+  // The other build, on copies of the same stored users (same ids, versions and bodies but for the port).
+  let old: { server: Server; origin: string } | undefined;
+  if (before) {
+    const oldProvider = newProvider({}, before.createProvider);
+    for (const id of ids) await oldProvider.store.create('User', (await provider.store.get('User', id)) as Parameters<Provider['store']['create']>[1]);
+    old = await mount(oldProvider, before.createScimServer);
+  }
   // The bodies the provider sends on the wire (meta.location carries the port), canned for the bare server.
   const wire = async (path: string) => (await fetch(`${origin}/scim/v2${path}`, { headers: { authorization: 'Bearer bench' } })).text();
   const sampleUser = await wire(byId);
@@ -204,8 +223,10 @@ async function httpComparisons(rows: string[][], calibration: string[][]): Promi
   for (const [name, method, path, pathsFile] of cases) {
     const prov: Awaited<ReturnType<typeof measure>>[] = [];
     const bareRuns: Awaited<ReturnType<typeof measure>>[] = [];
+    const oldRuns: Awaited<ReturnType<typeof measure>>[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       prov.push(await measure(`${origin}/scim/v2${path}`, method, `load-p${round}`, pathsFile));
+      if (old) oldRuns.push(await measure(`${old.origin}/scim/v2${path}`, method, `load-o${round}`, pathsFile));
       bareRuns.push(await measure(`http://127.0.0.1:${barePort}/scim/v2${path}`, method, `load-b${round}`, pathsFile));
     }
     const p = median(prov, (r) => r.rps);
@@ -213,8 +234,14 @@ async function httpComparisons(rows: string[][], calibration: string[][]): Promi
     if (Number.isNaN(bareById)) bareById = b.rps;
     const errors = prov.reduce((sum, r) => sum + r.errors, 0);
     rows.push([name, fmt(p.rps), `${fmt(p.latencyP50Ms ?? NaN, 2)} ms`, cpuOf(p), fmt(b.rps), cpuOf(b), `${fmt(p.rps / b.rps, 2)}x`, String(errors)]);
+    if (old) {
+      const o = median(oldRuns, (r) => r.rps);
+      const oldErrors = oldRuns.reduce((sum, r) => sum + r.errors, 0);
+      rows.push([`${name}, before (${process.env.BENCH_BEFORE})`, fmt(o.rps), `${fmt(o.latencyP50Ms ?? NaN, 2)} ms`, cpuOf(o), fmt(b.rps), cpuOf(b), `${fmt(o.rps / b.rps, 2)}x`, String(oldErrors)]);
+    }
   }
   scim.close();
+  old?.server.close();
   bare.close();
 
   // Calibration: what N µs of work per request costs in throughput here (the GET by id body, same wrk).
