@@ -9,6 +9,7 @@ import { basename, dirname } from 'node:path';
 import { parseScenario } from '../idp/scenario/load.ts';
 import { scenarioFromRecording, scenarioYaml } from '../proxy/to-scenario.ts';
 import { parseFlags } from '../cli-args.ts';
+import { visibleLine } from '../harness/reporters/visible.ts';
 import { UsageError } from '../usage-error.ts';
 import { version } from '../version.ts';
 import { buildReport } from '../harness/runner.ts';
@@ -133,7 +134,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
     timeoutMs,
     onStep: (s) => {
       session.record(s.exchange);
-      if (!quiet) for (const d of s.divergences) console.log(`#${d.seq} ${d.request}: ${d.kind}: recorded ${d.recorded}, now ${d.now}`);
+      // Issue 11 #15: recorded and new answers are the targets' text; control characters show, never act.
+      if (!quiet) for (const d of s.divergences) console.log(visibleLine(`#${d.seq} ${d.request}: ${d.kind}: recorded ${d.recorded}, now ${d.now}`));
     },
   });
   const secrets = [...session.secrets(), ...(authorization ? [authorization.replace(/^\S+\s+/, '')] : [])];

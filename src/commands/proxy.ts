@@ -11,6 +11,7 @@ import { buildReport } from '../harness/runner.ts';
 import { exitCodeFor } from '../harness/baseline.ts';
 import { scrubResult } from '../harness/redact.ts';
 import { createConsoleReporter } from '../harness/reporters/console.ts';
+import { visibleLine } from '../harness/reporters/visible.ts';
 import { writeReports } from '../harness/reporters/write.ts';
 import { createForwarder } from '../proxy/forward.ts';
 import { listen } from '../proxy/listen.ts';
@@ -125,11 +126,12 @@ export function parseProxyFlags(argv: string[]): ProxySettings | 'help' {
 }
 
 /** One line per exchange that drew a finding, the findings under it (a clean exchange prints nothing). */
-function printEntry(e: SessionEntry): void {
+export function printEntry(e: SessionEntry): void {
   if (e.findings.length === 0) return;
   const ex = e.exchange;
-  console.log(`${ex.request.method} ${ex.request.path} -> ${ex.status}`);
-  for (const f of e.findings) console.log(`  ${f.level.padEnd(6)} ${f.side} ${f.id} (${f.rfc}): ${f.message}`);
+  // Issue 11 #15: paths and messages carry what the client and the target chose; control characters show, never act.
+  console.log(visibleLine(`${ex.request.method} ${ex.request.path} -> ${ex.status}`));
+  for (const f of e.findings) console.log(`  ${f.level.padEnd(6)} ${f.side} ${f.id} (${f.rfc}): ${visibleLine(f.message)}`);
 }
 
 /** Waits for Ctrl-C, SIGTERM or the duration; resolves with what stopped it. */

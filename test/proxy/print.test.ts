@@ -1,0 +1,24 @@
+/** Issue 11 #15 for the proxy's live lines: what the client and the target chose is shown, never acted on. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { printEntry } from '../../src/commands/proxy.ts';
+import type { SessionEntry } from '../../src/proxy/session.ts';
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('proxy live lines', () => {
+  it('render control characters of a path and a finding message visibly', () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((l) => void lines.push(String(l)));
+    const entry = {
+      seq: 1,
+      exchange: { time: '', durationMs: 1, url: '', status: 200, request: { method: 'GET', path: '/Users/\x1b[2J', query: {}, headers: {} } },
+      findings: [{ id: 'server.x', side: 'server', level: 'MUST', rfc: 'RFC 7644 §3.4.2', quote: 'q', message: 'the target said \x1b]0;pwned\x07 and PASS\rFAIL' }],
+      transcript: {},
+    } as unknown as SessionEntry;
+    printEntry(entry);
+    expect(lines).toHaveLength(2);
+    expect(lines.join('\n')).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(lines[0]).toContain('␛[2J');
+    expect(lines[1]).toContain('␛]0;pwned␇');
+  });
+});
