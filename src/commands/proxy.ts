@@ -9,7 +9,7 @@ import { UsageError } from '../usage-error.ts';
 import { version } from '../version.ts';
 import { buildReport } from '../harness/runner.ts';
 import { exitCodeFor } from '../harness/baseline.ts';
-import { scrubResult } from '../harness/redact.ts';
+import { redactSecrets, scrubResult } from '../harness/redact.ts';
 import { createConsoleReporter } from '../harness/reporters/console.ts';
 import { visibleLine } from '../harness/reporters/visible.ts';
 import { writeReports } from '../harness/reporters/write.ts';
@@ -126,12 +126,14 @@ export function parseProxyFlags(argv: string[]): ProxySettings | 'help' {
 }
 
 /** One line per exchange that drew a finding, the findings under it (a clean exchange prints nothing). */
-export function printEntry(e: SessionEntry): void {
+export function printEntry(e: SessionEntry, secrets: readonly string[] = []): void {
   if (e.findings.length === 0) return;
   const ex = e.exchange;
-  // Issue 11 #15: paths and messages carry what the client and the target chose; control characters show, never act.
-  console.log(visibleLine(`${ex.request.method} ${ex.request.path} -> ${ex.status}`));
-  for (const f of e.findings) console.log(`  ${f.level.padEnd(6)} ${f.side} ${f.id} (${f.rfc}): ${visibleLine(f.message)}`);
+  // Issue 11 #11 / #15: credentials the traffic carried never reach the terminal, and what the client and the
+  // target chose (paths, values quoted in messages) shows its control characters instead of acting on them.
+  const show = (text: string) => visibleLine(redactSecrets(text, secrets));
+  console.log(show(`${ex.request.method} ${ex.request.path} -> ${ex.status}`));
+  for (const f of e.findings) console.log(`  ${f.level.padEnd(6)} ${f.side} ${f.id} (${f.rfc}): ${show(f.message)}`);
 }
 
 /** Waits for Ctrl-C, SIGTERM or the duration; resolves with what stopped it. */
@@ -159,7 +161,7 @@ export async function runProxy(s: ProxySettings, hooks: { gradeClient?: ClientGr
     deprovision: s.deprovision,
     ...(hooks.gradeClient ? { gradeClient: hooks.gradeClient } : {}),
     onEntry: (e) => {
-      if (!s.quiet) printEntry(e);
+      if (!s.quiet) printEntry(e, session.secrets());
       record?.(e, session.secrets());
       ui?.add(e);
     },

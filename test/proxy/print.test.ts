@@ -21,4 +21,18 @@ describe('proxy live lines', () => {
     expect(lines[0]).toContain('␛[2J');
     expect(lines[1]).toContain('␛]0;pwned␇');
   });
+
+  it('never print a credential the traffic carried', () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((l) => void lines.push(String(l)));
+    const secret = 'tok-proxy-secret-77';
+    const entry = {
+      seq: 2,
+      exchange: { time: '', durationMs: 1, url: '', status: 400, request: { method: 'GET', path: `/Users?filter=userName eq "${secret}"`, query: {}, headers: {} } },
+      findings: [{ id: 'server.y', side: 'server', level: 'MUST', rfc: 'RFC 7644 §3.12', quote: 'q', message: `detail echoed ${secret}` }],
+      transcript: {},
+    } as unknown as SessionEntry;
+    printEntry(entry, [secret]);
+    expect(lines.join('\n')).not.toContain(secret);
+  });
 });
