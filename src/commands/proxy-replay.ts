@@ -14,7 +14,7 @@ import { UsageError } from '../usage-error.ts';
 import { version } from '../version.ts';
 import { buildReport } from '../harness/runner.ts';
 import { exitCodeFor } from '../harness/baseline.ts';
-import { scrubResult } from '../harness/redact.ts';
+import { redactSecrets, scrubResult } from '../harness/redact.ts';
 import { createConsoleReporter } from '../harness/reporters/console.ts';
 import { writeReports } from '../harness/reporters/write.ts';
 import type { CheckResult } from '../scim/results.ts';
@@ -83,6 +83,14 @@ function divergenceResults(divergences: readonly Divergence[]): CheckResult[] {
   }));
 }
 
+/**
+ * One divergence as printed live. Recorded and new answers are the targets' text: credentials are scrubbed
+ * (issue 11 #11) and control characters shown, never acted on (issue 11 #15).
+ */
+export function divergenceLine(d: Divergence, secrets: readonly string[]): string {
+  return visibleLine(redactSecrets(`#${d.seq} ${d.request}: ${d.kind}: recorded ${d.recorded}, now ${d.now}`, secrets));
+}
+
 export async function replayCommand(argv: string[]): Promise<number> {
   const { values: v, positionals } = parseFlags({
     args: argv,
@@ -128,17 +136,17 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const startedAt = new Date();
   const session = createProxySession({ deprovision });
   const quiet = !!v.quiet;
+  const ownSecrets = authorization ? [authorization.replace(/^\S+\s+/, '')] : [];
   const { steps, divergences } = await replay(recording, {
     target: base,
     ...(authorization ? { authorization } : {}),
     timeoutMs,
     onStep: (s) => {
       session.record(s.exchange);
-      // Issue 11 #15: recorded and new answers are the targets' text; control characters show, never act.
-      if (!quiet) for (const d of s.divergences) console.log(visibleLine(`#${d.seq} ${d.request}: ${d.kind}: recorded ${d.recorded}, now ${d.now}`));
+      if (!quiet) for (const d of s.divergences) console.log(divergenceLine(d, [...session.secrets(), ...ownSecrets]));
     },
   });
-  const secrets = [...session.secrets(), ...(authorization ? [authorization.replace(/^\S+\s+/, '')] : [])];
+  const secrets = [...session.secrets(), ...ownSecrets];
   const results = [...session.results(), ...divergenceResults(divergences)].map((r) => scrubResult(r, secrets));
   const report = buildReport({ version, target: base, startedAt, seed: 0, results });
   const written = writeReports(report, v.out ?? 'reports/replay');

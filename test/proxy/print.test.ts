@@ -1,6 +1,7 @@
 /** Issue 11 #15 for the proxy's live lines: what the client and the target chose is shown, never acted on. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { printEntry } from '../../src/commands/proxy.ts';
+import { divergenceLine } from '../../src/commands/proxy-replay.ts';
 import type { SessionEntry } from '../../src/proxy/session.ts';
 
 afterEach(() => vi.restoreAllMocks());
@@ -34,5 +35,18 @@ describe('proxy live lines', () => {
     } as unknown as SessionEntry;
     printEntry(entry, [secret]);
     expect(lines.join('\n')).not.toContain(secret);
+  });
+});
+
+describe('replay live lines', () => {
+  it('show control characters visibly and never a credential', () => {
+    const line = divergenceLine(
+      { seq: 3, kind: 'error-type', request: 'GET /Users', recorded: 'invalidFilter', now: 'said \x1b[2J tok-replay-secret-9\rOK' },
+      ['tok-replay-secret-9'],
+    );
+    expect(line).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(line).not.toContain('tok-replay-secret-9');
+    expect(line).toContain('␛[2J');
+    expect(line).toMatch(/^#3 GET \/Users: error-type: recorded invalidFilter, now said/);
   });
 });
