@@ -250,6 +250,11 @@ describe.skipIf(!registry.ok)('the npm package, installed into an empty project'
       const idp = await cli(['idp', '--profile', 'okta', '--scenario', 'rename-user', '--target', baseUrl, '--auth-bearer', 'pkg-token']);
       expect(idp.code, `${idp.stdout}\n${idp.stderr}`).toBe(0);
       expect(idp.stdout).toContain('rename-user');
+
+      // A profile file (issue 13) from the package: its JSON Schema is read from specs/ at run time, found from dist/.
+      const own = await cli(['idp', '--profile', join(consumer, 'node_modules/scimcheck/examples/acme-idp.yaml'), '--scenario', 'rename-user', '--target', baseUrl, '--auth-bearer', 'pkg-token']);
+      expect(own.code, `${own.stdout}\n${own.stderr}`).toBe(0);
+      expect(own.stdout).toMatch(/PASS acme · rename-user/);
     } finally {
       if (groupAlive()) process.kill(-pid, 'SIGTERM');
       // Every process of the group gone (the server closes its connections first), however long that takes.
