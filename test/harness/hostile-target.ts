@@ -115,6 +115,7 @@ const body = fc.oneof(
         meta: fc.jsonValue({ maxDepth: 2 }),
         Resources: fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.array(fc.record({ id: fc.jsonValue({ maxDepth: 1 }), userName: fc.jsonValue({ maxDepth: 1 }), members: fc.jsonValue({ maxDepth: 2 }), groups: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: [] }))),
         totalResults: fc.oneof(fc.integer(), fc.double(), fc.constant(1e400), fc.string()),
+        Operations: fc.jsonValue({ maxDepth: 3 }),
         userName: fc.jsonValue({ maxDepth: 1 }),
         displayName: fc.jsonValue({ maxDepth: 1 }),
         active: fc.jsonValue({ maxDepth: 1 }),
