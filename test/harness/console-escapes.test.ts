@@ -5,16 +5,15 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Writable } from 'node:stream';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import type { CheckResult } from '../../src/harness/check.ts';
 import { createConsoleReporter } from '../../src/harness/reporters/console.ts';
 import { visible } from '../../src/harness/reporters/visible.ts';
 import { buildReport } from '../../src/harness/runner.ts';
 import { main } from '../../src/cli.ts';
+import { serveOnLoopback, type Loopback } from './loopback.ts';
 import { idpCommand } from '../../src/idp/commands.ts';
 import { createProvider } from '../../src/provider/index.ts';
 
@@ -96,7 +95,7 @@ describe('console reporter with a target answering escape sequences', () => {
 describe('end to end: a target whose error details and values carry escape sequences', () => {
   const TOKEN = 'escape-test-token-0001';
   const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token: TOKEN }] } });
-  let server: ServerType;
+  let server: Loopback;
   let base: string;
 
   const inject = (v: unknown): unknown => {
@@ -119,16 +118,11 @@ describe('end to end: a target whose error details and values carry escape seque
       headers.delete('content-length');
       return new Response(JSON.stringify(inject(JSON.parse(text))), { status: res.status, headers });
     };
-    await new Promise<void>((resolve) => {
-      server = serve({ fetch: hostile, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-        base = `http://127.0.0.1:${info.port}/scim/v2`;
-        resolve();
-      });
-    });
+    server = await serveOnLoopback(hostile);
+    base = `${server.origin}/scim/v2`;
   });
   afterAll(async () => {
-    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-    await new Promise((r) => server.close(r));
+    await server.close();
   });
   afterEach(() => vi.restoreAllMocks());
 

@@ -4,16 +4,15 @@
  * wrapper that refuses to DELETE users and answers every Bulk request with 500.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { main } from '../../src/cli.ts';
+import { serveOnLoopback, type Loopback } from './loopback.ts';
 import { createProvider } from '../../src/provider/index.ts';
 
 const TOKEN = 'left-behind-token-0001';
-let server: ServerType;
+let server: Loopback;
 let base: string;
 const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token: TOKEN }] } });
 
@@ -22,17 +21,12 @@ beforeAll(async () => {
     (req.method === 'DELETE' && /\/Users\/[^/]+$/.test(new URL(req.url).pathname)) || new URL(req.url).pathname.endsWith('/Bulk')
       ? new Response(JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '500', detail: 'no deleting today' }), { status: 500, headers: { 'content-type': 'application/scim+json' } })
       : provider.fetch(req);
-  await new Promise<void>((resolve) => {
-    server = serve({ fetch: refusingDeletes, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      base = `http://127.0.0.1:${info.port}/scim/v2`;
-      resolve();
-    });
-  });
+  server = await serveOnLoopback(refusingDeletes);
+  base = `${server.origin}/scim/v2`;
 });
 
 afterAll(async () => {
-  (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-  await new Promise((r) => server.close(r));
+  await server.close();
 });
 
 afterEach(() => vi.restoreAllMocks());

@@ -5,12 +5,11 @@
  * The reference provider runs on a loopback port behind a wrapper that does the echoing.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { main } from '../../src/cli.ts';
+import { serveOnLoopback, type Loopback } from './loopback.ts';
 import { idpCommand } from '../../src/idp/commands.ts';
 import { createProvider } from '../../src/provider/index.ts';
 import { scrubSecrets, REDACTED } from '../../src/harness/redact.ts';
@@ -23,7 +22,7 @@ const PASSWORD = 'p"a/ss+w&rd%-echo-9';
 const BASIC = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
 
 const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token: TOKEN }], basic: [{ user: USER, password: PASSWORD }] } });
-let server: ServerType;
+let server: Loopback;
 let base: string;
 
 /** Every way a literal may be written once a target or a reporter has handled it. */
@@ -60,17 +59,12 @@ beforeAll(async () => {
     headers.delete('content-length');
     return new Response(JSON.stringify(echoInto(JSON.parse(text), cred)), { status: res.status, headers });
   };
-  await new Promise<void>((resolve) => {
-    server = serve({ fetch: echoing, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      base = `http://127.0.0.1:${info.port}/scim/v2`;
-      resolve();
-    });
-  });
+  server = await serveOnLoopback(echoing);
+  base = `${server.origin}/scim/v2`;
 });
 
 afterAll(async () => {
-  (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-  await new Promise((r) => server.close(r));
+  await server.close();
 });
 
 afterEach(() => vi.restoreAllMocks());
