@@ -3,9 +3,9 @@
  * hang, and refusals made before the provider (a 16 KB URL, an unknown method) still answer a SCIM error.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postChunked } from '../provider/chunked-post.ts';
 
 const cwd = new URL('../../', import.meta.url).pathname;
 let child: ChildProcess;
@@ -45,24 +45,7 @@ function raw(text: string): Promise<string> {
 describe('serve --ui at the HTTP edge', () => {
   for (const endpoint of ['/Users', '/Bulk']) {
     it(`a chunked 100 MiB POST ${endpoint} is 413 with the console on`, async () => {
-      const status = await new Promise<number>((resolve, reject) => {
-        const req = http.request({ host: base.hostname, port: base.port, path: `${base.pathname}${endpoint}`, method: 'POST', headers: { authorization: 'Bearer T', 'content-type': 'application/scim+json' } }, (res) => {
-          res.resume();
-          req.destroy();
-          resolve(res.statusCode ?? 0);
-        });
-        req.on('error', reject);
-        const chunk = Buffer.alloc(64 * 1024, 0x61);
-        let sent = 0;
-        const pump = () => {
-          while (sent < 100 * 1024 * 1024) {
-            sent += chunk.length;
-            if (!req.write(chunk)) return void req.once('drain', pump);
-          }
-          req.end();
-        };
-        pump();
-      });
+      const status = await postChunked({ host: base.hostname, port: base.port, path: `${base.pathname}${endpoint}` }, { authorization: 'Bearer T', 'content-type': 'application/scim+json' }, 100 * 1024 * 1024);
       expect(status).toBe(413);
     }, 20_000);
   }

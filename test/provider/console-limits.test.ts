@@ -3,13 +3,13 @@
  * bodies respects the provider's own size limits (an oversized body is 413 promptly, with or without the
  * console), and an event stream whose reader never reads holds a bounded amount and is dropped.
  */
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createProvider } from '../../src/provider/create-provider.ts';
 import { createScimServer } from '../../src/provider/http-server.ts';
 import { createConsole, type ProviderConsole } from '../../src/provider/ui/console.ts';
 import type { LogEntry, RequestLog } from '../../src/provider/ui/request-log.ts';
+import { postChunked } from './chunked-post.ts';
 
 const TOKEN = 'console-limits-token-1';
 const base = 'http://sp.test';
@@ -80,24 +80,7 @@ describe('console: request bodies within the provider limits (issue 11 #7)', () 
     opened.push({ close: () => { server.close(); server.closeAllConnections(); } });
     const port = (server.address() as AddressInfo).port;
     for (const path of ['/Users', '/Bulk']) {
-      const status = await new Promise<number>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port, path: `/scim/v2${path}`, method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' } }, (res) => {
-          res.resume();
-          req.destroy();
-          resolve(res.statusCode ?? 0);
-        });
-        req.on('error', reject);
-        const chunk = Buffer.alloc(64 * 1024, 0x61);
-        let sent = 0;
-        const pump = () => {
-          while (sent < 200 * MiB) {
-            sent += chunk.length;
-            if (!req.write(chunk)) return void req.once('drain', pump);
-          }
-          req.end();
-        };
-        pump();
-      });
+      const status = await postChunked({ host: '127.0.0.1', port, path: `/scim/v2${path}` }, { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/scim+json' }, 200 * MiB);
       expect(status).toBe(413);
     }
   }, 15_000);
