@@ -59,7 +59,7 @@ describe('node transport', () => {
     const { base } = await listen(() => undefined);
     transport = nodeTransport({ maxSockets: 2 });
     const http = new IdpHttp({ baseUrl: base, transport: transport.send, timeoutMs: 50, headers: {}, retry: { limit: 1, baseDelayMs: 1, maxDelayMs: 1, honorRetryAfter: true } });
-    await expect(http.send({ method: 'GET', path: '/Users' })).rejects.toMatchObject({ name: 'TargetUnreachable', detail: expect.stringMatching(/no answer within 50 ms/) });
+    await expect(http.send({ method: 'GET', path: '/Users' })).rejects.toMatchObject({ name: 'TargetUnreachable', detail: expect.stringMatching(/no complete answer within 50 ms/) });
     expect(http.transcript.map((e) => 'error' in e.response)).toEqual([true, true]);
   });
 
