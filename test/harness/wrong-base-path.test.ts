@@ -4,31 +4,25 @@
  * rejected". Against the reference provider mounted at /scim/v2 on a loopback port.
  */
 import { afterAll, beforeAll, afterEach, describe, expect, it, vi } from 'vitest';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { main } from '../../src/cli.ts';
+import { serveOnLoopback, type Loopback } from './loopback.ts';
 import { createProvider } from '../../src/provider/index.ts';
 
 const TOKEN = 'wrong-base-path-token-0001';
-let server: ServerType;
+let server: Loopback;
 let origin: string;
 
 beforeAll(async () => {
   const provider = createProvider({ basePath: '/scim/v2', auth: { tokens: [{ token: TOKEN }] } });
-  await new Promise<void>((resolve) => {
-    server = serve({ fetch: (req) => provider.fetch(req), port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-      origin = `http://127.0.0.1:${info.port}`;
-      resolve();
-    });
-  });
+  server = await serveOnLoopback((req) => provider.fetch(req));
+  origin = server.origin;
 });
 
 afterAll(async () => {
-  (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-  await new Promise((r) => server.close(r));
+  await server.close();
 });
 
 afterEach(() => vi.restoreAllMocks());
