@@ -34,7 +34,8 @@ import { UsageError } from '../usage-error.ts';
 import { scryptCost } from './password.ts';
 import { ENDPOINT, derivedDropped, locationOf, present } from './present.ts';
 import { ResourceService, etagMatches, newVersion, type Stored, type WriteResult } from './resources.ts';
-import { answerToResponse, scimRequestFromFetch, type ScimAnswer, type ScimRequest } from './scim-request.ts';
+import { answerToResponse, scimRequestFromFetch, type PlainGet, type ScimAnswer, type ScimRequest } from './scim-request.ts';
+import { createFastLane } from './fast-lane.ts';
 import { RenderCache, WriteCountingMemoryStore } from './render-cache.ts';
 import { StateFile } from './state-file.ts';
 import type { ResourceKind, ResourceStore } from './store.ts';
@@ -44,6 +45,11 @@ export interface Provider {
   fetch(req: Request): Promise<Response>;
   /** The same handler on the small request/answer pair the node mount uses (http-server.ts); never rejects either. */
   answer(req: ScimRequest): Promise<ScimAnswer>;
+  /**
+   * The fast lane (fast-lane.ts): a plain GET by id or `attr eq "v"` answered at once from the render cache, or
+   * undefined when `answer` must take it. Absent while the render cache is off (a fault, a custom store).
+   */
+  answerNow?(get: PlainGet): ScimAnswer | undefined;
   store: ResourceStore;
   /** The base path the endpoints live under, e.g. '/scim/v2'. */
   basePath: string;
@@ -117,6 +123,8 @@ export function createProvider(options: ProviderOptions = {}): Provider {
   // Without a state file there is nothing to wait for: no await (one promise hop) per request.
   const readyAtOnce = initialSnapshot === undefined;
   let closed = false;
+  let loaded = readyAtOnce;
+  if (!loaded) void ready.then(() => (loaded = true), () => undefined);
 
   const service = new ResourceService({
     registry,
@@ -444,10 +452,28 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     }
   }
 
+  // json-when-accepted labels an answer by the request's Accept, which the lane does not read: no lane then.
+  const answerNow =
+    renderCache !== undefined && store instanceof WriteCountingMemoryStore && !variants.has('json-when-accepted')
+      ? createFastLane({
+          basePath,
+          registry,
+          filterRegistry,
+          store,
+          renderCache,
+          auth,
+          style,
+          maxResults: limits.maxResults,
+          isOpen: () => loaded && !closed,
+          listLane: !variants.has('empty-list-no-resources'),
+        })
+      : undefined;
+
   return {
     basePath,
     store,
     answer,
+    ...(answerNow ? { answerNow } : {}),
     async fetch(req: Request): Promise<Response> {
       return answerToResponse(await answer(scimRequestFromFetch(req)));
     },

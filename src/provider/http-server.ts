@@ -14,7 +14,7 @@ import { RequestError, getRequestListener } from '@hono/node-server';
 import { ScimError } from '../scim/errors.ts';
 import { SCIM_CONTENT_TYPE } from './http.ts';
 import { drainUnreadBody, nodeScimRequest } from './node-request.ts';
-import type { ScimAnswer, ScimRequest } from './scim-request.ts';
+import type { PlainGet, ScimAnswer, ScimRequest } from './scim-request.ts';
 
 export type FetchHandler = (req: Request) => Promise<Response>;
 
@@ -24,6 +24,11 @@ export type FetchHandler = (req: Request) => Promise<Response>;
  */
 export interface ScimApp {
   answer(req: ScimRequest): Promise<ScimAnswer>;
+  /**
+   * Optional: a GET answered at once (the provider's fast lane, fast-lane.ts), or undefined to go the general way.
+   * Tried first, before any ScimRequest or URL is built; it must answer exactly as `answer` would.
+   */
+  answerNow?(get: PlainGet): ScimAnswer | undefined;
 }
 
 export interface ScimServerOptions {
@@ -98,6 +103,46 @@ function writeAnswer(outgoing: ServerResponse, answer: ScimAnswer): void {
   outgoing.end(answer.body);
 }
 
+/**
+ * A GET as PlainGet, read from the raw header list in one pass (node builds `incoming.headers` lazily; the fast lane
+ * never asks for it): only with one non-empty Host, at most one Authorization and no If-None-Match.
+ */
+function plainGetOf(incoming: IncomingMessage): PlainGet | undefined {
+  const target = incoming.url;
+  if (target === undefined || target.charCodeAt(0) !== 47) return undefined;
+  const raw = incoming.rawHeaders;
+  let host: string | undefined;
+  let authorization: string | null = null;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 4) {
+      if (name.toLowerCase() !== 'host') continue;
+      if (host !== undefined) return undefined;
+      host = raw[i + 1]!;
+    } else if (name.length === 13) {
+      const lower = name.toLowerCase();
+      if (lower === 'if-none-match') return undefined;
+      if (lower !== 'authorization') continue;
+      if (authorization !== null) return undefined;
+      authorization = raw[i + 1]!.trim();
+    }
+  }
+  if (!host) return undefined;
+  return { target, host, secure: (incoming.socket as { encrypted?: boolean } | null)?.encrypted === true, authorization };
+}
+
+/** The fast lane's mount: true when `answerNow` answered (and the answer is written). */
+function fastListener(answerNow: (get: PlainGet) => ScimAnswer | undefined): (incoming: IncomingMessage, outgoing: ServerResponse) => boolean {
+  return (incoming, outgoing) => {
+    if (incoming.method !== 'GET') return false;
+    const get = plainGetOf(incoming);
+    const answer = get && answerNow(get);
+    if (answer === undefined) return false;
+    writeAnswer(outgoing, answer);
+    return true;
+  };
+}
+
 /** The direct mount: IncomingMessage -> ScimRequest -> provider.answer -> writeHead + end. */
 function directListener(app: ScimApp, defaultHost: string | undefined): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
   return (incoming, outgoing) => {
@@ -127,8 +172,11 @@ function directListener(app: ScimApp, defaultHost: string | undefined): (incomin
 
 export function createScimServer(handler: FetchHandler | ScimApp, opts: ScimServerOptions = {}): Server {
   const listener = typeof handler === 'function' ? fetchListener(handler, opts) : directListener(handler, opts.defaultHost);
+  const fast = typeof handler !== 'function' && handler.answerNow ? fastListener(handler.answerNow.bind(handler)) : undefined;
   // Node's own missing-Host 400 has no body: checked here instead, with one.
   const server = createServer({ requireHostHeader: false }, (incoming: IncomingMessage, outgoing: ServerResponse) => {
+    // A plain GET the fast lane answers carries a Host (plainGetOf), so the check below has nothing to say to it.
+    if (fast !== undefined && fast(incoming, outgoing)) return;
     if (incoming.httpVersion === '1.1' && !incoming.headers.host) {
       // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without a Host header.
       answerDirectly(outgoing, 400, 'An HTTP/1.1 request needs a Host header (RFC 9112 §3.2)');

@@ -150,13 +150,8 @@ export async function listResources(kinds: ResourceKind[], query: ListQuery, ctx
 
 /** The ListResponse fields before Resources, in the order JSON.stringify writes them. */
 function envelope(total: number, startIndex: number, itemsPerPage: number, ctx: ListContext): Omit<ListResponse, 'Resources'> {
-  return {
-    schemas: [SCHEMA_URN.listResponse],
-    // RFC 7644 §3.4.2: totalResults counts every match, not just this page.
-    totalResults: ctx.faults.has('total-results-wrong') ? itemsPerPage : total,
-    startIndex,
-    itemsPerPage,
-  };
+  // RFC 7644 §3.4.2: totalResults counts every match, not just this page.
+  return plainEnvelope(ctx.faults.has('total-results-wrong') ? itemsPerPage : total, startIndex, itemsPerPage);
 }
 
 /**
@@ -173,8 +168,23 @@ export async function listResponseText(kinds: ResourceKind[], query: ListQuery, 
   if (ctx.variants?.has('empty-list-no-resources') && head.totalResults === 0) return JSON.stringify(head);
   const texts: string[] = [];
   for (const c of page) texts.push(await resourceText(c.kind, c.stored, c.view));
-  const text = JSON.stringify(head);
-  return `${text.slice(0, -1)},"Resources":[${texts.join(',')}]}`;
+  return listTextAround(head, texts);
+}
+
+const LIST_SCHEMAS = JSON.stringify([SCHEMA_URN.listResponse]);
+
+/**
+ * A ListResponse's JSON text from its envelope and its resources' texts: what JSON.stringify of the whole gives
+ * (the envelope's fields in plainEnvelope's order; its three numbers are integers, which JSON writes as String does).
+ */
+export function listTextAround(head: Omit<ListResponse, 'Resources'>, texts: readonly string[]): string {
+  const resources = texts.length === 1 ? texts[0] : texts.join(',');
+  return `{"schemas":${LIST_SCHEMAS},"totalResults":${head.totalResults},"startIndex":${head.startIndex},"itemsPerPage":${head.itemsPerPage},"Resources":[${resources}]}`;
+}
+
+/** The envelope of a list answer with no fault in play: the fast lane's, and envelope()'s under no fault. */
+export function plainEnvelope(total: number, startIndex: number, itemsPerPage: number): Omit<ListResponse, 'Resources'> {
+  return { schemas: [SCHEMA_URN.listResponse], totalResults: total, startIndex, itemsPerPage };
 }
 
 /** Filter, sort and page (RFC 7644 §3.4.2.2–§3.4.2.4): the page's candidates and the count of every match. */

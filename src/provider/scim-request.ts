@@ -27,6 +27,21 @@ export interface ScimRequest {
   toRequest(): Request;
 }
 
+/**
+ * A GET as the node mount hands it to the provider's fast lane (fast-lane.ts) before building a ScimRequest: the
+ * raw target and the only header fields that lane reads. The mount offers it only when Host came exactly once
+ * (non-empty), Authorization at most once, and no If-None-Match (a 304 is the general path's to give).
+ */
+export interface PlainGet {
+  /** The request target as sent (origin-form when it starts with '/'). */
+  readonly target: string;
+  readonly host: string;
+  /** True on a TLS socket: the base URL's scheme. */
+  readonly secure: boolean;
+  /** The Authorization field, trimmed as HeaderLookup gives it; null when not sent. */
+  readonly authorization: string | null;
+}
+
 /** What the core handler answers: a status, header fields and a body that is already text (or none). */
 export interface ScimAnswer {
   status: number;

@@ -86,6 +86,8 @@ function storedMembers(group: ScimResource): StoredMember[] {
   return members.filter((m): m is StoredMember => !!m && typeof m === 'object' && typeof (m as { value?: unknown }).value === 'string');
 }
 
+const NO_IDS: ReadonlySet<string> = new Set();
+
 /** The default store: Maps in memory, indexes kept in step on every write. */
 export class MemoryStore implements ResourceStore {
   private readonly data: Record<ResourceKind, Map<string, ScimResource & { id: string }>> = {
@@ -106,6 +108,11 @@ export class MemoryStore implements ResourceStore {
     return this.data[kind].get(id);
   }
 
+  /** `get` without the promise, for the provider's synchronous fast lane (fast-lane.ts); not part of ResourceStore. */
+  getNow(kind: ResourceKind, id: string): (ScimResource & { id: string }) | undefined {
+    return this.data[kind].get(id);
+  }
+
   async getMany(kind: ResourceKind, ids: readonly string[]): Promise<(ScimResource | undefined)[]> {
     const map = this.data[kind];
     return ids.map((id) => map.get(id));
@@ -120,9 +127,18 @@ export class MemoryStore implements ResourceStore {
   }
 
   async lookup(kind: ResourceKind, attr: IndexedAttr, value: string): Promise<string[] | undefined> {
+    const ids = this.lookupNow(kind, attr, value);
+    return ids && [...ids];
+  }
+
+  /**
+   * `lookup` without the promise or the copy (fast-lane.ts): the same ids in the same order, as the index's own
+   * set, to be read at once and never kept (the next write changes it).
+   */
+  lookupNow(kind: ResourceKind, attr: IndexedAttr, value: string): ReadonlySet<string> | undefined {
     const index = this.indexes[kind].get(attr);
     if (!index) return undefined;
-    return [...(index.get(foldKey(value)) ?? [])];
+    return index.get(foldKey(value)) ?? NO_IDS;
   }
 
   async groupsOf(memberId: string): Promise<string[]> {

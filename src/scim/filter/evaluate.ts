@@ -281,11 +281,29 @@ function compileComparison(
   ctx: FilterContext,
   parent: AttrPath | undefined,
 ): Matcher {
+  const compare = comparisonWithLateOperand(op, path, ctx, parent);
+  return (subject) => compare(subject, operand);
+}
+
+/**
+ * `path eq <operand>` with the operand given per call: the provider's fast lane (provider/fast-lane.ts) resolves
+ * `userName eq` once and runs it with each request's value, by the very comparison a compiled filter runs.
+ */
+export function compileEqualityWithLateOperand(path: AttrPath, ctx: FilterContext): (resource: ScimResource, operand: string) => boolean {
+  return comparisonWithLateOperand('eq', path, ctx, undefined);
+}
+
+function comparisonWithLateOperand(
+  op: CompareOp,
+  path: AttrPath,
+  ctx: FilterContext,
+  parent: AttrPath | undefined,
+): (subject: unknown, operand: FilterValue) => boolean {
   const resolved = resolveForFilter(fullPath(path, parent), ctx);
   const def = resolved ? (resolved.sub ?? resolved.attr) : undefined;
   const valueDef = def ? valueSubAttribute(def) : undefined;
   const read = reader(path, ctx, parent);
-  return (subject) => {
+  return (subject, operand) => {
     let values = read(subject);
     let typeDef = def;
     if (values.some(isPlainObject)) {
