@@ -49,6 +49,8 @@ if (!wrkAvailable()) {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** The unmeasured run before each case's rounds (JIT warm-up on that request mix). */
+const WARM_SECONDS = 2;
 const USERS = Number(process.env.BENCH_USERS ?? 10_000);
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -131,7 +133,7 @@ function listen(server: Server): Promise<number> {
  * during it, as a share of one core: a single-threaded server at ~100 % is saturated, so the generator is not
  * what limits the figure.
  */
-async function measure(url: string, method: string, prefix: string, pathsFile?: string): Promise<WrkResult & { serverCpu: number; cpuPerRequestUs: number }> {
+async function measure(url: string, method: string, prefix: string, pathsFile?: string, seconds = SECONDS): Promise<WrkResult & { serverCpu: number; cpuPerRequestUs: number }> {
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const script =
@@ -139,7 +141,7 @@ async function measure(url: string, method: string, prefix: string, pathsFile?: 
   const result = await runWrk({
     url,
     connections: CONNECTIONS,
-    seconds: SECONDS,
+    seconds,
     headers: { authorization: 'Bearer bench', 'content-type': 'application/scim+json' },
     ...script,
     ...(WRK_CPUS !== undefined ? { cpus: WRK_CPUS } : {}),
@@ -154,6 +156,17 @@ const fmt = (x: number, digits = 0) => x.toLocaleString('en-US', { maximumFracti
 const pct = (x: number) => `${fmt(x * 100)} %`;
 /** CPU share of one core, and CPU µs per request. */
 const cpuOf = (r: { serverCpu: number; cpuPerRequestUs: number }) => `${pct(r.serverCpu)} (${fmt(r.cpuPerRequestUs)} µs/req)`;
+
+/**
+ * provider / bare as the median of each round's own ratio (a provider run over the bare run right after it), with
+ * the lowest and highest: on a shared machine the speed of both drifts together from round to round, and a ratio
+ * of runs made seconds apart is steadier than a ratio of two medians taken from different rounds.
+ */
+function pairedRatio(runs: { rps: number }[], bareRuns: { rps: number }[]): string {
+  const ratios = runs.map((r, i) => r.rps / bareRuns[i]!.rps).sort((a, b) => a - b);
+  const mid = ratios[Math.floor(ratios.length / 2)]!;
+  return ratios.length > 1 ? `${fmt(mid, 2)}x (${fmt(ratios[0]!, 2)}–${fmt(ratios.at(-1)!, 2)})` : `${fmt(mid, 2)}x`;
+}
 
 /** Spins for `us` microseconds: the calibration rows' stand-in for a handler's work. */
 function busyWait(us: number): void {
@@ -202,6 +215,12 @@ async function httpComparisons(rows: string[][], calibration: string[][]): Promi
     for (const id of ids) await oldProvider.store.create('User', (await provider.store.get('User', id)) as Parameters<Provider['store']['create']>[1]);
     old = await mount(oldProvider, before.createScimServer);
   }
+  // Every user read once through the mount, as an IdP's reads after a sync would have: the render cache then
+  // holds each one's answer (the steady state of reads; any write empties it, render-cache.ts), so the first
+  // measured round does not pay 10,000 first renders that the later ones do not.
+  for (const o of [origin, ...(old ? [old.origin] : [])]) {
+    for (const id of ids) await (await fetch(`${o}/scim/v2/Users/${id}`, { headers: { authorization: 'Bearer bench' } })).arrayBuffer();
+  }
   // The bodies the provider sends on the wire (meta.location carries the port), canned for the bare server.
   const wire = async (path: string) => (await fetch(`${origin}/scim/v2${path}`, { headers: { authorization: 'Bearer bench' } })).text();
   const sampleUser = await wire(byId);
@@ -219,11 +238,14 @@ async function httpComparisons(rows: string[][], calibration: string[][]): Promi
   // Provider and bare runs alternate, ROUNDS times each; the median of each side is reported, so a burst
   // of load from elsewhere on a shared machine hits both sides rather than one.
   const median = <T>(xs: T[], by: (x: T) => number) => [...xs].sort((a, b) => by(a) - by(b))[Math.floor(xs.length / 2)]!;
-  let bareById = NaN;
   for (const [name, method, path, pathsFile] of cases) {
     const prov: Awaited<ReturnType<typeof measure>>[] = [];
     const bareRuns: Awaited<ReturnType<typeof measure>>[] = [];
     const oldRuns: Awaited<ReturnType<typeof measure>>[] = [];
+    // Unmeasured first: each server's code warmed by the JIT on this very request mix.
+    await measure(`${origin}/scim/v2${path}`, method, 'warm-p', pathsFile, WARM_SECONDS);
+    if (old) await measure(`${old.origin}/scim/v2${path}`, method, 'warm-o', pathsFile, WARM_SECONDS);
+    await measure(`http://127.0.0.1:${barePort}/scim/v2${path}`, method, 'warm-b', pathsFile, WARM_SECONDS);
     for (let round = 0; round < ROUNDS; round++) {
       prov.push(await measure(`${origin}/scim/v2${path}`, method, `load-p${round}`, pathsFile));
       if (old) oldRuns.push(await measure(`${old.origin}/scim/v2${path}`, method, `load-o${round}`, pathsFile));
@@ -231,29 +253,32 @@ async function httpComparisons(rows: string[][], calibration: string[][]): Promi
     }
     const p = median(prov, (r) => r.rps);
     const b = median(bareRuns, (r) => r.rps);
-    if (Number.isNaN(bareById)) bareById = b.rps;
     const errors = prov.reduce((sum, r) => sum + r.errors, 0);
-    rows.push([name, fmt(p.rps), `${fmt(p.latencyP50Ms ?? NaN, 2)} ms`, cpuOf(p), fmt(b.rps), cpuOf(b), `${fmt(p.rps / b.rps, 2)}x`, String(errors)]);
+    rows.push([name, fmt(p.rps), `${fmt(p.latencyP50Ms ?? NaN, 2)} ms`, cpuOf(p), fmt(b.rps), cpuOf(b), pairedRatio(prov, bareRuns), String(errors)]);
     if (old) {
       const o = median(oldRuns, (r) => r.rps);
       const oldErrors = oldRuns.reduce((sum, r) => sum + r.errors, 0);
-      rows.push([`${name}, before (${process.env.BENCH_BEFORE})`, fmt(o.rps), `${fmt(o.latencyP50Ms ?? NaN, 2)} ms`, cpuOf(o), fmt(b.rps), cpuOf(b), `${fmt(o.rps / b.rps, 2)}x`, String(oldErrors)]);
+      rows.push([`${name}, before (${process.env.BENCH_BEFORE})`, fmt(o.rps), `${fmt(o.latencyP50Ms ?? NaN, 2)} ms`, cpuOf(o), fmt(b.rps), cpuOf(b), pairedRatio(oldRuns, bareRuns), String(oldErrors)]);
     }
   }
   scim.close();
   old?.server.close();
-  bare.close();
 
   // Calibration: what N µs of work per request costs in throughput here (the GET by id body, same wrk).
   for (const us of [5, 10, 20]) {
     const slow = bareServer(bodyOf, us);
     const port = await listen(slow);
     const runs: Awaited<ReturnType<typeof measure>>[] = [];
-    for (let round = 0; round < ROUNDS; round++) runs.push(await measure(`http://127.0.0.1:${port}/scim/v2${byId}`, 'GET', '', byIdPaths));
+    const bareRuns: Awaited<ReturnType<typeof measure>>[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      runs.push(await measure(`http://127.0.0.1:${port}/scim/v2${byId}`, 'GET', '', byIdPaths));
+      bareRuns.push(await measure(`http://127.0.0.1:${barePort}/scim/v2${byId}`, 'GET', '', byIdPaths));
+    }
     const r = median(runs, (x) => x.rps);
-    calibration.push([`bare + ${us} µs busy work per request`, fmt(r.rps), cpuOf(r), `${fmt(r.rps / bareById, 2)}x`]);
+    calibration.push([`bare + ${us} µs busy work per request`, fmt(r.rps), cpuOf(r), pairedRatio(runs, bareRuns)]);
     slow.close();
   }
+  bare.close();
   rmSync(tmp, { recursive: true, force: true });
 }
 
@@ -271,10 +296,10 @@ async function main(): Promise<void> {
   await httpComparisons(rows, calibration);
   const setup = [dist ? `compiled build ${process.env.BENCH_DIST}` : 'src/ via tsx', FETCH_MOUNT ? 'fetch mount' : 'direct mount', RENDER_CACHE_OFF ? 'render cache off' : 'render cache on', PIN ? `servers pinned to CPU ${PIN[1]}, wrk to CPU ${PIN[2]}` : 'not pinned'];
   console.log(`provider benchmark (${setup.join(', ')}): wrk, 1 thread, ${CONNECTIONS} keep-alive connections, ${SECONDS}s x ${ROUNDS} rounds per case (median), node ${process.version}, ${os.cpus().length} CPUs, load average ${load0} -> ${os.loadavg()[0]!.toFixed(1)}\n`);
-  console.log('| request | provider req/s | provider p50 | provider CPU (per request) | bare node:http req/s (what wrk reaches) | bare CPU (per request) | provider / bare | errors |');
+  console.log('| request | provider req/s | provider p50 | provider CPU (per request) | bare node:http req/s (what wrk reaches) | bare CPU (per request) | provider / bare (median of rounds, lowest–highest) | errors |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-  console.log('\n| calibration (GET by id body) | req/s | server CPU (per request) | / bare GET by id |');
+  console.log('\n| calibration (GET by id body) | req/s | server CPU (per request) | / bare GET by id (median of rounds, lowest–highest) |');
   console.log('| --- | ---: | ---: | ---: |');
   for (const r of calibration) console.log(`| ${r.join(' | ')} |`);
   // BENCH_ONLY=http: the wrk table alone (the in-process tables below take another minute).
