@@ -130,7 +130,7 @@ export function createFastLane(deps: FastLaneDeps): (get: PlainGet) => ScimAnswe
     if (base === undefined) {
       if (!PLAIN_HOST.test(get.host)) return undefined;
       if (baseUrls.size >= MAX_ORIGINS) baseUrls.clear();
-      base = `${new URL(`${get.secure ? 'https' : 'http'}://${get.host}/`).origin}${deps.basePath}`;
+      base = deps.renderCache.baseUrl(`${new URL(`${get.secure ? 'https' : 'http'}://${get.host}/`).origin}${deps.basePath}`);
       baseUrls.set(key, base);
     }
     return base;
@@ -174,10 +174,8 @@ export function createFastLane(deps: FastLaneDeps): (get: PlainGet) => ScimAnswe
       return undefined;
     }
     const matched: (ScimResource & { id: string })[] = [];
-    for (const id of deps.store.lookupNow(kind, eq.attr, value) ?? []) {
-      const record = deps.store.getNow(kind, id);
-      if (record && eq.matches(record, value)) matched.push(record);
-    }
+    // The index's candidates in the order store.lookup gives them, with their current records (store.ts).
+    for (const record of deps.store.lookupNow(kind, eq.attr, value)?.values() ?? []) if (eq.matches(record, value)) matched.push(record);
     const texts: string[] = [];
     for (const record of pageOf(matched, paging.startIndex, paging.count)) {
       const text = deps.renderCache.get(kind, record, baseUrl);

@@ -72,6 +72,8 @@ interface Entry {
 export class RenderCache {
   private readonly entries: Record<ResourceKind, Map<string, Entry>> = { User: new Map(), Group: new Map() };
   private chars = 0;
+  /** One string object per base URL the entries carry, so a caller holding it compares by reference (baseUrl()). */
+  private readonly baseUrls = new Map<string, string>();
   /** The store's write count the entries were rendered at. */
   private writesSeen: number;
 
@@ -94,10 +96,25 @@ export class RenderCache {
     return e !== undefined && e.record === record && e.baseUrl === baseUrl ? e.text : undefined;
   }
 
+  /**
+   * The cache's own copy of a base URL (equal text, one object): entries keep it, and a caller that looks up with
+   * it (the fast lane) has `get`'s comparison settled by reference rather than by reading the stored string.
+   */
+  baseUrl(text: string): string {
+    let kept = this.baseUrls.get(text);
+    if (kept === undefined) {
+      // Bounded: a flood of Host values only costs the by-reference shortcut, never correctness.
+      if (this.baseUrls.size >= 64) this.baseUrls.clear();
+      this.baseUrls.set(text, (kept = text));
+    }
+    return kept;
+  }
+
   /** Remembers a render, unless a write began or ended since `stamp` (it may have seen either state). */
   put(kind: ResourceKind, record: ScimResource & { id: string }, baseUrl: string, stamp: number, text: string): void {
     this.forgetIfWritten();
     if (stamp !== this.writesSeen || text.length > this.maxChars) return;
+    baseUrl = this.baseUrl(baseUrl);
     const map = this.entries[kind];
     const old = map.get(record.id);
     if (old) {

@@ -86,7 +86,7 @@ function storedMembers(group: ScimResource): StoredMember[] {
   return members.filter((m): m is StoredMember => !!m && typeof m === 'object' && typeof (m as { value?: unknown }).value === 'string');
 }
 
-const NO_IDS: ReadonlySet<string> = new Set();
+const NO_IDS: ReadonlyMap<string, ScimResource & { id: string }> = new Map();
 
 /** The default store: Maps in memory, indexes kept in step on every write. */
 export class MemoryStore implements ResourceStore {
@@ -94,8 +94,11 @@ export class MemoryStore implements ResourceStore {
     User: new Map(),
     Group: new Map(),
   };
-  /** kind -> attr -> folded value -> ids */
-  private readonly indexes: Record<ResourceKind, Map<IndexedAttr, Map<string, Set<string>>>> = {
+  /**
+   * kind -> attr -> folded value -> id -> the stored record. The record rides along (kept current: every write that
+   * stores a new object re-indexes it) so the fast lane's `eq` reaches it without a second look-up by id.
+   */
+  private readonly indexes: Record<ResourceKind, Map<IndexedAttr, Map<string, Map<string, ScimResource & { id: string }>>>> = {
     User: new Map(INDEXED.User.map((a) => [a, new Map()])),
     Group: new Map(INDEXED.Group.map((a) => [a, new Map()])),
   };
@@ -127,15 +130,15 @@ export class MemoryStore implements ResourceStore {
   }
 
   async lookup(kind: ResourceKind, attr: IndexedAttr, value: string): Promise<string[] | undefined> {
-    const ids = this.lookupNow(kind, attr, value);
-    return ids && [...ids];
+    const found = this.lookupNow(kind, attr, value);
+    return found && [...found.keys()];
   }
 
   /**
-   * `lookup` without the promise or the copy (fast-lane.ts): the same ids in the same order, as the index's own
-   * set, to be read at once and never kept (the next write changes it).
+   * `lookup` without the promise or the copy (fast-lane.ts): the same ids in the same order, each with its stored
+   * record, as the index's own map, to be read at once and never kept (the next write changes it).
    */
-  lookupNow(kind: ResourceKind, attr: IndexedAttr, value: string): ReadonlySet<string> | undefined {
+  lookupNow(kind: ResourceKind, attr: IndexedAttr, value: string): ReadonlyMap<string, ScimResource & { id: string }> | undefined {
     const index = this.indexes[kind].get(attr);
     if (!index) return undefined;
     return index.get(foldKey(value)) ?? NO_IDS;
@@ -221,8 +224,8 @@ export class MemoryStore implements ResourceStore {
       const key = foldKey(v);
       let ids = index.get(key);
       if (add) {
-        if (!ids) index.set(key, (ids = new Set()));
-        ids.add(r.id);
+        if (!ids) index.set(key, (ids = new Map()));
+        ids.set(r.id, r);
       } else if (ids) {
         ids.delete(r.id);
         if (ids.size === 0) index.delete(key);
