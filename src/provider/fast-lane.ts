@@ -88,7 +88,7 @@ function eqAttrsOf(kind: ResourceKind, deps: FastLaneDeps): Map<string, EqAttr> 
 function decodeParam(text: string): string | undefined {
   if (!text.includes('%') && !text.includes('+')) return text;
   try {
-    return decodeURIComponent(text.replaceAll('+', ' '));
+    return decodeURIComponent(text.includes('+') ? text.replaceAll('+', ' ') : text);
   } catch {
     return undefined;
   }
