@@ -62,17 +62,27 @@ export class WriteCountingMemoryStore extends MemoryStore {
   }
 }
 
-interface Entry {
+/** A remembered render, in the order they were made (the oldest is dropped first when the cache is full). */
+interface Queued {
+  texts: WeakMap<object, string>;
   record: object;
-  baseUrl: string;
   text: string;
 }
 
-/** Rendered answers of one provider, bounded by their total length in characters (oldest dropped first). */
+/**
+ * Rendered answers of one provider, bounded by their total length in characters (oldest dropped first). Found by
+ * base URL, then by the record object itself (a WeakMap: no look-up by id and no entry object to read through, which
+ * on 10k random reads is a cache miss or two per request; issue 11 "Honest benchmarks").
+ */
 export class RenderCache {
-  private readonly entries: Record<ResourceKind, Map<string, Entry>> = { User: new Map(), Group: new Map() };
+  /** base URL -> record -> text. */
+  private texts = new Map<string, WeakMap<object, string>>();
+  /** Every put still counted, oldest first from `head`; an entry whose record was rendered again since is skipped. */
+  private queue: Queued[] = [];
+  private head = 0;
+  /** Characters of every queued text (replaced ones too, until they leave the queue): the bound holds for all. */
   private chars = 0;
-  /** One string object per base URL the entries carry, so a caller holding it compares by reference (baseUrl()). */
+  /** One string object per base URL the entries carry, so a caller holding it finds its map by reference (baseUrl()). */
   private readonly baseUrls = new Map<string, string>();
   /** The store's write count the entries were rendered at. */
   private writesSeen: number;
@@ -89,16 +99,9 @@ export class RenderCache {
     return this.store.writes;
   }
 
-  /** The remembered text for exactly this record object and base URL, if nothing was written since. */
-  get(kind: ResourceKind, record: ScimResource & { id: string }, baseUrl: string): string | undefined {
-    this.forgetIfWritten();
-    const e = this.entries[kind].get(record.id);
-    return e !== undefined && e.record === record && e.baseUrl === baseUrl ? e.text : undefined;
-  }
-
   /**
-   * The cache's own copy of a base URL (equal text, one object): entries keep it, and a caller that looks up with
-   * it (the fast lane) has `get`'s comparison settled by reference rather than by reading the stored string.
+   * The cache's own copy of a base URL (equal text, one object): a caller that looks up with it (the fast lane)
+   * finds the base URL's map without comparing the characters again.
    */
   baseUrl(text: string): string {
     let kept = this.baseUrls.get(text);
@@ -110,19 +113,22 @@ export class RenderCache {
     return kept;
   }
 
+  /** The remembered text for exactly this record object and base URL, if nothing was written since. */
+  get(_kind: ResourceKind, record: ScimResource & { id: string }, baseUrl: string): string | undefined {
+    this.forgetIfWritten();
+    return this.texts.get(baseUrl)?.get(record);
+  }
+
   /** Remembers a render, unless a write began or ended since `stamp` (it may have seen either state). */
-  put(kind: ResourceKind, record: ScimResource & { id: string }, baseUrl: string, stamp: number, text: string): void {
+  put(_kind: ResourceKind, record: ScimResource & { id: string }, baseUrl: string, stamp: number, text: string): void {
     this.forgetIfWritten();
     if (stamp !== this.writesSeen || text.length > this.maxChars) return;
     baseUrl = this.baseUrl(baseUrl);
-    const map = this.entries[kind];
-    const old = map.get(record.id);
-    if (old) {
-      this.chars -= old.text.length;
-      map.delete(record.id);
-    }
+    let texts = this.texts.get(baseUrl);
+    if (texts === undefined) this.texts.set(baseUrl, (texts = new WeakMap()));
     while (this.chars + text.length > this.maxChars) this.dropOldest();
-    map.set(record.id, { record, baseUrl, text });
+    texts.set(record, text);
+    this.queue.push({ texts, record, text });
     this.chars += text.length;
   }
 
@@ -130,19 +136,20 @@ export class RenderCache {
     if (this.store.writes === this.writesSeen) return;
     this.writesSeen = this.store.writes;
     if (this.chars === 0) return;
-    this.entries.User.clear();
-    this.entries.Group.clear();
+    this.texts = new Map();
+    this.queue = [];
+    this.head = 0;
     this.chars = 0;
   }
 
   private dropOldest(): void {
-    for (const map of [this.entries.User, this.entries.Group]) {
-      const first = map.entries().next();
-      if (!first.done) {
-        this.chars -= first.value[1].text.length;
-        map.delete(first.value[0]);
-        return;
-      }
+    const oldest = this.queue[this.head++]!;
+    this.chars -= oldest.text.length;
+    // Only if it is still the record's text: a later render of the same record has its own place in the queue.
+    if (oldest.texts.get(oldest.record) === oldest.text) oldest.texts.delete(oldest.record);
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
     }
   }
 }
