@@ -55,8 +55,6 @@ const INDEXED: Record<ResourceKind, IndexedAttr[]> = { User: ['userName', 'exter
 const PLAIN_ID = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/;
 /** A query the lane can split by itself: printable ASCII, no '#' (a fragment the URL parser would cut off). */
 const PLAIN_QUERY = /^[!"$-~]*$/;
-/** The one filter form: `attr eq "value"`, single spaces, a value with no quote, backslash or control character. */
-const PLAIN_EQ = /^([A-Za-z]+) [eE][qQ] "([^"\\\u0000-\u001f]*)"$/;
 /** A base path the request target spells exactly as the URL parser leaves it (no escapes, no dot segments). */
 const PLAIN_BASE_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*$/;
 /** node-request.ts's PLAIN_HOST: a Host the general path takes as written (no URL parse to refuse it). */
@@ -94,23 +92,47 @@ function decodeParam(text: string): string | undefined {
   }
 }
 
-/** filter, startIndex and count, each at most once, nothing else; undefined for any other query. */
-function listParams(query: string): { filter: string; startIndex?: string; count?: string } | undefined {
+/**
+ * The one filter form, read from the raw parameter: `attr eq "value"` with single spaces (written `%20` or `+`)
+ * and its quotes (`%22` or `"`). The parts split at whole escapes, so decoding the value alone gives what decoding
+ * the whole parameter gives there; a name or operator written with escapes is left to the general path.
+ */
+const RAW_EQ = /^([A-Za-z]+)(?:%20|\+)[eE][qQ](?:%20|\+)(?:%22|")(.*)(?:%22|")$/;
+/** A decoded value the filter lexer reads back unchanged: no quote, backslash or control character (JSON). */
+const PLAIN_VALUE = /^[^"\\\u0000-\u001f]*$/;
+
+interface EqQuery {
+  attr: string;
+  value: string;
+  startIndex?: string;
+  count?: string;
+}
+
+/**
+ * `filter=attr eq "v"`, with startIndex and count (Okta's form), each at most once and nothing else, as the
+ * general path's URLSearchParams would read them; undefined for any other query.
+ */
+function eqQuery(query: string): EqQuery | undefined {
   let filter: string | undefined;
   let startIndex: string | undefined;
   let count: string | undefined;
-  for (const pair of query.split('&')) {
-    const eq = pair.indexOf('=');
-    if (eq < 0) return undefined;
-    const name = decodeParam(pair.slice(0, eq));
-    const value = decodeParam(pair.slice(eq + 1));
-    if (value === undefined) return undefined;
-    if (name === 'filter' && filter === undefined) filter = value;
-    else if (name === 'startIndex' && startIndex === undefined) startIndex = value;
-    else if (name === 'count' && count === undefined) count = value;
+  for (let from = 0; from <= query.length; ) {
+    let to = query.indexOf('&', from);
+    if (to < 0) to = query.length;
+    const eq = query.indexOf('=', from);
+    if (eq < 0 || eq > to) return undefined;
+    const name = query.slice(from, eq);
+    const raw = query.slice(eq + 1, to);
+    if (name === 'filter' && filter === undefined) filter = raw;
+    else if (name === 'startIndex' && startIndex === undefined) startIndex = decodeParam(raw) ?? '?';
+    else if (name === 'count' && count === undefined) count = decodeParam(raw) ?? '?';
     else return undefined;
+    from = to + 1;
   }
-  return filter === undefined ? undefined : { filter, startIndex, count };
+  const form = filter === undefined ? null : RAW_EQ.exec(filter);
+  const value = form ? decodeParam(form[2]!) : undefined;
+  if (value === undefined || !PLAIN_VALUE.test(value)) return undefined;
+  return { attr: form![1]!, value, startIndex, count };
 }
 
 /** Builds the lane: `(get) => answer`, or undefined when the general path must answer. Never throws. */
@@ -162,13 +184,13 @@ export function createFastLane(deps: FastLaneDeps): (get: PlainGet) => ScimAnswe
   /** RFC 7644 §3.4.2: `attr eq "v"` over the store's index, paged (§3.4.2.4), as listResponseText answers it. */
   function byEquality(kind: ResourceKind, query: string, baseUrl: string): ScimAnswer | undefined {
     if (!deps.listLane || !PLAIN_QUERY.test(query)) return undefined;
-    const params = listParams(query);
-    const form = params && PLAIN_EQ.exec(params.filter);
-    const eq = form ? eqAttrs[kind].get(form[1]!.toLowerCase()) : undefined;
+    const params = eqQuery(query);
+    const eq = params && eqAttrs[kind].get(params.attr.toLowerCase());
     if (!eq) return undefined;
-    const value = form![2]!;
+    const value = params!.value;
     let paging: { startIndex: number; count: number };
     try {
+      // A startIndex or count that does not decode reads '?' here: not an integer, so the general path answers it.
       paging = normalizePaging({ startIndex: params!.startIndex, count: params!.count }, { maxResults: deps.maxResults });
     } catch {
       return undefined;

@@ -148,7 +148,7 @@ const VALUES = [
 ];
 
 const filterText = fc
-  .tuple(fc.constantFrom(...ATTRS), fc.constantFrom(...SPACES), fc.constantFrom(...OPS), fc.constantFrom(...SPACES), fc.constantFrom(...VALUES), fc.constantFrom('', '', '', ' and userName eq "ada"', ' or externalId eq "E-2"', ' '))
+  .tuple(fc.constantFrom(...ATTRS), fc.constantFrom(...SPACES), fc.constantFrom(...OPS), fc.constantFrom(...SPACES), fc.constantFrom(...VALUES), fc.constantFrom('', '', '', ' and userName eq "ada"', ' or externalId eq "E-2"', ' ', ' or id pr', ' and userName pr', ')', ' and active eq true'))
   .chain(([attr, s1, op, s2, value, tail]) => fc.constantFrom(`${attr}${s1}${op}${s2}${value}${tail}`, `(${attr}${s1}${op}${s2}${value})${tail}`, `${attr}${s1}${op}${s2}${value}${tail}`));
 
 const PAGING = ['1', '0', '-1', '2', '01', '+1', ' 1', 'x', '1.5', '99999999999999999999', ''];
@@ -191,9 +191,11 @@ const authorization = fc.constantFrom<string | null>(`Bearer ${TOKEN}`, `Bearer 
 function idpRead(w: World): fc.Arbitrary<PlainGet> {
   const bp = w.basePath;
   const value = fc.constantFrom(...NAMES, ...NAMES.map((n) => n.toUpperCase()), ...GROUPS, 'E-1', 'e-1', 'G-0', 'D 1', 'nobody');
+  // Now and then a tail that turns the plain form into another filter (or no filter at all).
+  const tail = fc.oneof({ weight: 5, arbitrary: fc.constant('') }, { weight: 1, arbitrary: fc.constantFrom(' ', ' or id pr', ' and active eq true', ')', ' and userName pr', ']') });
   const eq = fc
-    .tuple(fc.constantFrom('userName', 'UserName', 'externalId', 'displayName'), fc.constantFrom('eq', 'EQ'), value, fc.constantFrom(...ENCODINGS.slice(0, 2)))
-    .map(([attr, op, v, enc]) => `filter=${enc(`${attr} ${op} ${JSON.stringify(v)}`)}`);
+    .tuple(fc.constantFrom('userName', 'UserName', 'externalId', 'displayName'), fc.constantFrom('eq', 'EQ'), value, tail, fc.constantFrom(...ENCODINGS.slice(0, 2)))
+    .map(([attr, op, v, t, enc]) => `filter=${enc(`${attr} ${op} ${JSON.stringify(v)}${t}`)}`);
   const paging = fc.constantFrom('', '', '&startIndex=1&count=100', '&count=1', '&startIndex=2', '&count=0', '&startIndex=0&count=-1');
   const read = fc.oneof(
     fc.tuple(fc.constantFrom('/Users/', '/Groups/'), fc.constantFrom(...w.userIds, ...w.groupIds)).map(([e, id]) => `${bp}${e}${id}`),
