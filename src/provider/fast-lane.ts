@@ -22,6 +22,8 @@ import type { ScimResource } from '../scim/types.ts';
 import type { Authenticator } from './auth.ts';
 import { jsonTextResponse, type ResponseStyle } from './http.ts';
 import { indexableEquality, listTextAround, plainEnvelope, readsOnlyVerbatim } from './list.ts';
+// A Host the general path takes as written (no URL parse that could refuse it).
+import { PLAIN_HOST } from './node-request.ts';
 import type { RenderCache, WriteCountingMemoryStore } from './render-cache.ts';
 import type { PlainGet, ScimAnswer } from './scim-request.ts';
 import type { IndexedAttr, ResourceKind } from './store.ts';
@@ -57,8 +59,6 @@ const PLAIN_ID = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/;
 const PLAIN_QUERY = /^[!"$-~]*$/;
 /** A base path the request target spells exactly as the URL parser leaves it (no escapes, no dot segments). */
 const PLAIN_BASE_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*$/;
-/** node-request.ts's PLAIN_HOST: a Host the general path takes as written (no URL parse to refuse it). */
-const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
 const MAX_ORIGINS = 64;
 
 interface EqAttr {

@@ -16,7 +16,8 @@ export class BadRequestTarget extends Error {}
 // The checks of @hono/node-server's buildUrl (its fast path for an ordinary Host and origin-form target).
 const PLAIN_TARGET = /^\/[!#$&-;=?-\[\]_a-z~]*$/;
 const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/;
-const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
+/** A Host taken as written (no URL parse); also the fast lane's test for a Host it may serve (fast-lane.ts). */
+export const PLAIN_HOST = /^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$/;
 
 function refuseBackslashInPath(target: string): void {
   const backslash = target.indexOf('\\');

@@ -62,6 +62,9 @@ export class WriteCountingMemoryStore extends MemoryStore {
   }
 }
 
+/** Base URLs (one per Host a client used) the cache keeps texts for at once. */
+const MAX_BASE_URLS = 64;
+
 /** A remembered render, in the order they were made (the oldest is dropped first when the cache is full). */
 interface Queued {
   texts: WeakMap<object, string>;
@@ -107,7 +110,7 @@ export class RenderCache {
     let kept = this.baseUrls.get(text);
     if (kept === undefined) {
       // Bounded: a flood of Host values only costs the by-reference shortcut, never correctness.
-      if (this.baseUrls.size >= 64) this.baseUrls.clear();
+      if (this.baseUrls.size >= MAX_BASE_URLS) this.baseUrls.clear();
       this.baseUrls.set(text, (kept = text));
     }
     return kept;
@@ -125,7 +128,11 @@ export class RenderCache {
     if (stamp !== this.writesSeen || text.length > this.maxChars) return;
     baseUrl = this.baseUrl(baseUrl);
     let texts = this.texts.get(baseUrl);
-    if (texts === undefined) this.texts.set(baseUrl, (texts = new WeakMap()));
+    if (texts === undefined) {
+      // A base URL per Host: a client sending many Hosts starts the cache over rather than growing it past its bound.
+      if (this.texts.size >= MAX_BASE_URLS) this.forgetAll();
+      this.texts.set(baseUrl, (texts = new WeakMap()));
+    }
     while (this.chars + text.length > this.maxChars) this.dropOldest();
     texts.set(record, text);
     this.queue.push({ texts, record, text });
@@ -135,7 +142,10 @@ export class RenderCache {
   private forgetIfWritten(): void {
     if (this.store.writes === this.writesSeen) return;
     this.writesSeen = this.store.writes;
-    if (this.chars === 0) return;
+    if (this.chars !== 0 || this.texts.size !== 0) this.forgetAll();
+  }
+
+  private forgetAll(): void {
     this.texts = new Map();
     this.queue = [];
     this.head = 0;

@@ -52,6 +52,16 @@ describe('render cache', () => {
     expect(cache.get('User', a, BASE)).toBeUndefined();
   });
 
+  it('starts over rather than keep texts for more than 64 base URLs (one per Host a client sends)', () => {
+    const cache = new RenderCache(new WriteCountingMemoryStore(), 1_000_000);
+    const a = record('a');
+    for (let i = 0; i < 64; i++) cache.put('User', a, `http://h${i}/scim/v2`, cache.stamp(), `t${i}`);
+    expect(cache.get('User', a, 'http://h0/scim/v2')).toBe('t0');
+    cache.put('User', a, 'http://h64/scim/v2', cache.stamp(), 't64');
+    expect([cache.get('User', a, 'http://h0/scim/v2'), cache.get('User', a, 'http://h64/scim/v2')]).toEqual([undefined, 't64']);
+    expect((cache as unknown as { texts: Map<string, unknown> }).texts.size).toBe(1);
+  });
+
   it('finds a text only for the very record object and base URL it was rendered for', () => {
     const cache = new RenderCache(new WriteCountingMemoryStore(), 1000);
     const a = record('a');
