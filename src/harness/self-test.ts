@@ -304,6 +304,18 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
     only: ['users.delete.unknown-404', 'groups.delete.unknown-404', 'bulk.delete.unknown-404'],
     mustFail: ['users.delete.unknown-404', 'groups.delete.unknown-404', 'bulk.delete.unknown-404'],
   },
+  // RFC 7643 §4.1.1: "Each User MUST include a non-empty userName value"; null is unassigned (RFC 7643 §2.5).
+  'username-not-required': {
+    only: ['validation.required'],
+    mustFail: ['validation.required.username-missing', 'validation.required.username-empty', 'validation.required.username-null'],
+  },
+  // RFC 7644 §3.4.2.4: a negative count SHALL be read as 0, a startIndex below 1 as 1: neither is an error.
+  'paging-out-of-range-refused': { only: ['paging'], mustFail: ['paging.count.negative', 'paging.start-index.below-one'] },
+  // RFC 7644 §3.4.2.2: an unrecognised operator is 400 invalidFilter; an unknown attribute matches nothing or is refused.
+  'invalid-filter-ignored': {
+    only: ['filter.invalid'],
+    mustFail: ['filter.invalid.operator', 'filter.invalid.unknown-attribute', 'filter.invalid.syntax', 'filter.invalid.unbalanced-parentheses'],
+  },
 };
 
 export interface FaultRow {

@@ -10,7 +10,7 @@ import { BAD_LOGIN_DELAY_MS, createAuthenticator } from './auth.ts';
 import { handleBulk } from './bulk.ts';
 import { parseAttributeList, parseListQuery, projectResource } from './core.ts';
 import { createDiscovery, refuseDiscoveryFilter } from './discovery.ts';
-import { FaultSet, resourceFromSearch } from './faults.ts';
+import { FaultSet, droppingInvalidFilter, refuseOutOfRangePaging, resourceFromSearch } from './faults.ts';
 import { dropGroupingParentheses } from './fault-filters.ts';
 import {
   SCIM_CONTENT_TYPE,
@@ -287,6 +287,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
 
   async function list(kinds: ResourceKind[], source: URLSearchParams | Record<string, unknown>, baseUrl: string): Promise<ScimAnswer> {
     if (faults.has('parentheses-ignored')) source = withoutGrouping(source);
+    if (faults.has('paging-out-of-range-refused')) refuseOutOfRangePaging(source);
     // RFC 7644 §3.4.3: at the root the query only has to make sense for one of the resource types;
     // listResources then skips the types the filter does not fit.
     let query: ListQuery | undefined;
@@ -299,7 +300,12 @@ export function createProvider(options: ProviderOptions = {}): Provider {
         firstError ??= err;
       }
     }
-    if (!query) throw firstError;
+    if (!query) {
+      // Fault invalid-filter-ignored: a filter refused as invalidFilter is dropped and everything listed.
+      const unfiltered = faults.has('invalid-filter-ignored') ? droppingInvalidFilter(source, firstError) : undefined;
+      if (unfiltered) return list(kinds, unfiltered, baseUrl);
+      throw firstError;
+    }
     // No projection asked: each resource's text comes from the render cache (list.ts listResponseText).
     if (renderCache !== undefined && !query.attributes && !query.excludedAttributes) {
       const text = await listResponseText(kinds, query, {

@@ -4,7 +4,7 @@
  * behaviour lives, so the strict path and the faulty path are the same code with a flag.
  */
 import { randomUUID } from 'node:crypto';
-import { ScimError, scimError } from '../scim/errors.ts';
+import { ScimError, isScimError, scimError } from '../scim/errors.ts';
 import type { SchemaOfType } from '../scim/schema-registry.ts';
 import { SCHEMA_URN, type AttributeDef, type ScimResource } from '../scim/types.ts';
 import { UsageError } from '../usage-error.ts';
@@ -57,6 +57,9 @@ export const FAULTS = {
   'location-undefined': 'a 201 Created carries no `id` and a Location ending in `/undefined` (RFC 7643 §3.1, RFC 7644 §3.3)',
   'untyped-duplicates-500': 'two values of a multi-valued attribute without `type` (two emails) answer 500 (RFC 7644 §3.12)',
   'delete-unknown-500': 'DELETE of an unknown resource, directly or in /Bulk, answers 500 instead of 404 (RFC 7644 §3.6, §3.12)',
+  'username-not-required': 'a User POSTed without a userName (missing, "" or null) is stored under a generated one and answered 201 (RFC 7643 §4.1.1: "Each User MUST include a non-empty userName value")',
+  'paging-out-of-range-refused': 'a negative `count` or a `startIndex` below 1 answers 400 instead of being read as 0 / 1 (RFC 7644 §3.4.2.4: "A negative value SHALL be interpreted as \'0\'", "A value less than 1 SHALL be interpreted as 1")',
+  'invalid-filter-ignored': 'a filter that does not parse, or names an unknown operator or attribute, is dropped: the list answers 200 with every resource instead of 400 invalidFilter (RFC 7644 §3.4.2.2: "Providers MUST decline to filter results if the specified filter operation is not recognized")',
 } as const satisfies Record<string, string>;
 
 export type FaultName = keyof typeof FAULTS;
@@ -164,4 +167,61 @@ export function crashOnUntypedDuplicates(resource: ScimResource, schemas: readon
 export function resourceFromSearch(kind: 'User' | 'Group'): ScimResource {
   const name = `search-${randomUUID()}`;
   return kind === 'User' ? { schemas: [SCHEMA_URN.user], userName: name } : { schemas: [SCHEMA_URN.group], displayName: name };
+}
+
+/**
+ * What the `username-not-required` fault does on create: a server keyed by its own id (or by email) treats userName
+ * as optional and makes one up, so a User without a non-empty userName is stored and answered 201. RFC 7643 §4.1.1:
+ * "Each User MUST include a non-empty userName value"; null is unassigned (RFC 7643 §2.5), so it counts as missing.
+ */
+export function withGeneratedUserName(body: Record<string, unknown>): Record<string, unknown> {
+  const key = Object.keys(body).find((k) => k.toLowerCase() === 'username');
+  const value = key === undefined ? undefined : body[key];
+  // A wrongly typed value (a number, an object) stays the validator's to refuse.
+  const blank = value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+  if (!blank) return body;
+  const out = { ...body };
+  if (key !== undefined) delete out[key];
+  out.userName = `generated-${randomUUID()}`;
+  return out;
+}
+
+/** A paging parameter of a query string or SearchRequest body (member names case-insensitive, RFC 7643 §2.1). */
+function pagingParam(source: URLSearchParams | Record<string, unknown>, name: string): number | undefined {
+  let raw: unknown;
+  if (source instanceof URLSearchParams) raw = source.get(name) ?? undefined;
+  else raw = source[Object.keys(source).find((k) => k.toLowerCase() === name.toLowerCase()) ?? ''];
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*[+-]?\d+\s*$/.test(raw) ? Number(raw) : undefined;
+  return n !== undefined && Number.isInteger(n) ? n : undefined;
+}
+
+/**
+ * What the `paging-out-of-range-refused` fault does: a server validating its query object with minimums (startIndex
+ * >= 1, count >= 0) answers 400 where RFC 7644 §3.4.2.4 says how to read the value: "A value less than 1 SHALL be
+ * interpreted as 1" (startIndex); "A negative value SHALL be interpreted as '0'" (count).
+ */
+export function refuseOutOfRangePaging(source: URLSearchParams | Record<string, unknown>): void {
+  const startIndex = pagingParam(source, 'startIndex');
+  const count = pagingParam(source, 'count');
+  if (startIndex !== undefined && startIndex < 1) throw scimError.invalidValue(`'startIndex' must be at least 1, got ${startIndex}`);
+  if (count !== undefined && count < 0) throw scimError.invalidValue(`'count' must not be negative, got ${count}`);
+}
+
+/**
+ * What the `invalid-filter-ignored` fault does with a query whose filter was refused as invalidFilter: a lenient
+ * parser drops what it cannot read and lists everything. RFC 7644 §3.4.2.2: "Providers MUST decline to filter
+ * results if the specified filter operation is not recognized and return an HTTP 400 error with a 'scimType' error
+ * of 'invalidFilter'". Returns the query without its filter, or undefined when the error is not invalidFilter.
+ */
+export function droppingInvalidFilter(
+  source: URLSearchParams | Record<string, unknown>,
+  error: unknown,
+): URLSearchParams | Record<string, unknown> | undefined {
+  if (!isScimError(error) || error.scimType !== 'invalidFilter') return undefined;
+  if (source instanceof URLSearchParams) {
+    const copy = new URLSearchParams(source);
+    copy.delete('filter');
+    return copy;
+  }
+  return Object.fromEntries(Object.entries(source).filter(([k]) => k.toLowerCase() !== 'filter'));
 }

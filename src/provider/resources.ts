@@ -9,7 +9,7 @@ import { ScimError, scimError } from '../scim/errors.ts';
 import type { SchemaRegistry } from '../scim/schema-registry.ts';
 import { SCHEMA_URN, type ScimResource } from '../scim/types.ts';
 import { applyPatch, normalizeResource, readOnlyAttributesPresent } from './core.ts';
-import { crashOnUntypedDuplicates, isMemberRemoval, refuseNonCanonicalTypes, type FaultSet } from './faults.ts';
+import { crashOnUntypedDuplicates, isMemberRemoval, refuseNonCanonicalTypes, withGeneratedUserName, type FaultSet } from './faults.ts';
 import { patchMembers } from './member-patch.ts';
 import type { Mutex } from './mutex.ts';
 import { uuidIds, type IdIssuer } from './id-issuer.ts';
@@ -249,7 +249,9 @@ export class ResourceService {
   async create(kind: ResourceKind, body: Record<string, unknown>): Promise<WriteResult> {
     return this.write(async () => {
       await this.assertGroupsUnchanged(kind, body, undefined);
-      const normalized = normalizeResource(body, { registry: this.ctx.registry, resourceType: kind, mode: 'create' });
+      // Fault: userName treated as optional, a made-up one stored (RFC 7643 §4.1.1 makes it REQUIRED and non-empty).
+      const input = kind === 'User' && this.has('username-not-required') ? withGeneratedUserName(body) : body;
+      const normalized = normalizeResource(input, { registry: this.ctx.registry, resourceType: kind, mode: 'create' });
       this.faultyInput(kind, normalized);
       // RFC 7643 §3.1: "id" is issued by the service provider and not specified by the client.
       const clientId = typeof body.id === 'string' && body.id !== '' ? body.id : undefined;

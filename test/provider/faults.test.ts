@@ -207,6 +207,31 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
     const bulk = await c.post('/Bulk', { schemas: [BULK_SCHEMA], Operations: [{ method: 'DELETE', path: '/Users/no-such-user' }] });
     return direct.status === 500 && bulk.json.Operations[0].status === '500';
   },
+  'username-not-required': async (c) => {
+    // Missing, empty and null are all "no userName" (RFC 7643 §2.5); each must be refused, and each is stored here.
+    const bodies = [{ schemas: [USER_SCHEMA] }, { schemas: [USER_SCHEMA], userName: '' }, { schemas: [USER_SCHEMA], userName: null }];
+    const statuses = [];
+    for (const b of bodies) statuses.push((await c.post('/Users', b)).status);
+    return statuses.every((s) => s === 201) && (await c.get('/Users')).json.totalResults === 3;
+  },
+  'paging-out-of-range-refused': async (c) => {
+    await c.createUser('a');
+    const negative = await c.get('/Users?count=-1');
+    const zero = await c.get('/Users?startIndex=0');
+    const search = await c.post('/Users/.search', { schemas: [SEARCH_SCHEMA], startIndex: -4 });
+    return negative.status === 400 && zero.status === 400 && search.status === 400;
+  },
+  'invalid-filter-ignored': async (c) => {
+    await c.createUser('a');
+    await c.createUser('b');
+    const answers = [
+      await c.get(`/Users?${q('userName scimcheckop "a"')}`),
+      await c.get(`/Users?${q('noSuchAttribute eq "a"')}`),
+      await c.get(`/Users?${q('userName eq "unterminated')}`),
+      await c.post('/Users/.search', { schemas: [SEARCH_SCHEMA], filter: '(userName eq "a"' }),
+    ];
+    return answers.every((r) => r.status === 200 && r.json.totalResults === 2);
+  },
 };
 
 describe('faults (each a real-world SCIM server bug, for proving the harness)', () => {

@@ -5,7 +5,7 @@
  * population (support/population.ts), scoped with whatever the target supports (support/scoping.ts), and
  * declare the features they test in `needs`, so an unsupported operator skips them instead of failing them.
  */
-import type { Check } from '../check.ts';
+import type { Check, CheckContext } from '../check.ts';
 import { SCHEMA_URN } from '../../scim/types.ts';
 import { attr, attrPath } from './support/attributes.ts';
 import { filterString, swapCase } from './support/names.ts';
@@ -148,24 +148,28 @@ const INVALID_FILTERS: {
 
 /** RFC 7644 §3.4.2.2 / §3.12: an unparseable or unknown filter is refused with 400 invalidFilter (or matches nothing). */
 function invalidFilterCheck(c: (typeof INVALID_FILTERS)[number]): Check {
+  const judge = async (ctx: CheckContext) => {
+    const res = await ctx.http.send({ method: 'GET', path: usersPath(ctx), query: { filter: c.filter } });
+    if (c.judge === 'refused-or-empty' && res.status === 200) {
+      const json = expectListResponse(ctx, res, `GET ${usersPath(ctx)}?filter=${c.filter}`);
+      ctx.expectEqual(attr(json, 'totalResults'), 0, `users matched by filter ${c.filter} (${FILTER_SHALL})`);
+      return;
+    }
+    // "Matches nothing" is also kept by any refusal; the MUST-named 400 is for operators only.
+    if (c.judge === 'refused-or-empty' && res.status > 400 && res.status < 500) return ctx.expectScimError(res, res.status, 'invalidFilter');
+    if (res.status !== 400) ctx.fail(`filter ${c.filter} should be refused with 400 invalidFilter`, { expected: '400 invalidFilter', actual: brief(res) });
+    ctx.expectScimError(res, 400, 'invalidFilter', { scimTypeRequired: c.scimTypeRequired });
+  };
+  const base = { id: `filter.invalid.${c.key}`, title: c.title, area: 'filter', cite: c.cite, level: c.level };
+  if (c.judge === 'refused') return { ...base, requires: ['filter'], run: judge };
   return {
-    id: `filter.invalid.${c.key}`,
-    title: c.title,
-    area: 'filter',
-    cite: c.cite,
-    level: c.level,
-    requires: ['filter'],
+    ...base,
+    requires: ['filter', 'write'],
+    // "Matches nothing" tells only when something could match: a target that drops the filter it cannot read and
+    // lists everything looks just as empty while it holds no user, so one is created first.
     async run(ctx) {
-      const res = await ctx.http.send({ method: 'GET', path: usersPath(ctx), query: { filter: c.filter } });
-      if (c.judge === 'refused-or-empty' && res.status === 200) {
-        const json = expectListResponse(ctx, res, `GET ${usersPath(ctx)}?filter=${c.filter}`);
-        ctx.expectEqual(attr(json, 'totalResults'), 0, `users matched by filter ${c.filter} (${FILTER_SHALL})`);
-        return;
-      }
-      // "Matches nothing" is also kept by any refusal; the MUST-named 400 is for operators only.
-      if (c.judge === 'refused-or-empty' && res.status > 400 && res.status < 500) return ctx.expectScimError(res, res.status, 'invalidFilter');
-      if (res.status !== 400) ctx.fail(`filter ${c.filter} should be refused with 400 invalidFilter`, { expected: '400 invalidFilter', actual: brief(res) });
-      ctx.expectScimError(res, 400, 'invalidFilter', { scimTypeRequired: c.scimTypeRequired });
+      await ctx.fixtures.createUser();
+      await judge(ctx);
     },
   };
 }
