@@ -311,6 +311,22 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   },
   // RFC 7644 §3.4.2.4: a negative count SHALL be read as 0, a startIndex below 1 as 1: neither is an error.
   'paging-out-of-range-refused': { only: ['paging'], mustFail: ['paging.count.negative', 'paging.start-index.below-one'] },
+  // RFC 7644 §3.6: a successful DELETE SHALL answer 204 No Content.
+  'delete-returns-200': { only: ['users.delete.returns-204'], mustFail: ['users.delete.returns-204'] },
+  // RFC 7644 §3.14: with etag supported, single-resource answers MUST carry the ETag header.
+  'etag-header-missing': { only: ['etag'], mustFail: ['etag.get.header', 'etag.post.header', 'etag.put.header', 'etag.patch.header'] },
+  // RFC 7643 §3.1: meta SHALL be ignored when provided by clients.
+  'meta-from-body': {
+    only: ['users.create.meta-from-body-ignored', 'validation.readonly.meta-created-ignored'],
+    mustFail: ['users.create.meta-from-body-ignored', 'validation.readonly.meta-created-ignored'],
+  },
+  // RFC 7643 §3.1: lastModified is when the resource was last updated.
+  'last-modified-frozen': {
+    only: ['users.put.last-modified-advances', 'patch.meta.last-modified-advances'],
+    mustFail: ['users.put.last-modified-advances', 'patch.meta.last-modified-advances'],
+  },
+  // RFC 7644 §3.4.2: itemsPerPage is the number of resources in this page.
+  'items-per-page-total': { only: ['paging.items-per-page'], mustFail: ['paging.items-per-page.matches'] },
   // RFC 7644 §3.4.2.2: an unrecognised operator is 400 invalidFilter; an unknown attribute matches nothing or is refused.
   'invalid-filter-ignored': {
     only: ['filter.invalid'],

@@ -211,13 +211,13 @@ export function createProvider(options: ProviderOptions = {}): Provider {
 
   /** RFC 7644 §3.14: every single-resource response carries the version as ETag. */
   function renderedResponse(status: number, text: string, version: string | undefined, extra: Record<string, string> = {}): ScimAnswer {
-    return jsonTextResponse(style, status, text, version ? { ...extra, ETag: version } : extra);
+    return jsonTextResponse(style, status, text, version && !faults.has('etag-header-missing') ? { ...extra, ETag: version } : extra);
   }
 
   /** RFC 7644 §3.14: every single-resource response carries the version as ETag. */
   function resourceResponse(status: number, body: ScimResource, version: string | undefined, extra: Record<string, string> = {}): ScimAnswer {
     const headers: Record<string, string> = { ...extra };
-    if (version) headers.ETag = version;
+    if (version && !faults.has('etag-header-missing')) headers.ETag = version;
     return jsonResponse(style, status, body, headers);
   }
 
@@ -255,7 +255,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       case 'DELETE':
         await service.delete(kind, id, pre);
         // RFC 7644 §3.6: 204 No Content.
-        return emptyResponse(style, 204);
+        return emptyResponse(style, faults.has('delete-returns-200') ? 200 : 204);
       default:
         throw methodNotAllowed(req.method, ['GET', 'PUT', 'PATCH', 'DELETE']);
     }

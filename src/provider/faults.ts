@@ -59,6 +59,11 @@ export const FAULTS = {
   'delete-unknown-500': 'DELETE of an unknown resource, directly or in /Bulk, answers 500 instead of 404 (RFC 7644 §3.6, §3.12)',
   'username-not-required': 'a User POSTed without a userName (missing, "" or null) is stored under a generated one and answered 201 (RFC 7643 §4.1.1: "Each User MUST include a non-empty userName value")',
   'paging-out-of-range-refused': 'a negative `count` or a `startIndex` below 1 answers 400 instead of being read as 0 / 1 (RFC 7644 §3.4.2.4: "A negative value SHALL be interpreted as \'0\'", "A value less than 1 SHALL be interpreted as 1")',
+  'delete-returns-200': 'DELETE of a User or Group answers 200 instead of 204 No Content (RFC 7644 §3.6: "the service provider SHALL return a successful HTTP status code 204 (No Content)")',
+  'etag-header-missing': 'no ETag header on single-resource answers while ServiceProviderConfig says etag is supported (RFC 7644 §3.14: "the server MUST return an ETag HTTP header")',
+  'meta-from-body': 'the `meta` of a POST body (created, lastModified, resourceType...) is stored over the server\'s (RFC 7643 §3.1: meta "SHALL be ignored when provided by clients")',
+  'last-modified-frozen': 'meta.lastModified stays the creation time through PUT and PATCH (RFC 7643 §3.1: lastModified is "the most recent DateTime that the details of this resource were updated")',
+  'items-per-page-total': 'itemsPerPage is totalResults instead of the number of resources in the page (RFC 7644 §3.4.2: "The number of resources returned in a list response page")',
   'invalid-filter-ignored': 'a filter that does not parse, or names an unknown operator or attribute, is dropped: the list answers 200 with every resource instead of 400 invalidFilter (RFC 7644 §3.4.2.2: "Providers MUST decline to filter results if the specified filter operation is not recognized")',
 } as const satisfies Record<string, string>;
 
@@ -184,6 +189,18 @@ export function withGeneratedUserName(body: Record<string, unknown>): Record<str
   if (key !== undefined) delete out[key];
   out.userName = `generated-${randomUUID()}`;
   return out;
+}
+
+/**
+ * What the `meta-from-body` fault keeps of a POST body: a server that stores the body as sent keeps the client's
+ * `meta` members over its own (all but the version, which it still issues). RFC 7643 §3.1: meta "SHALL be ignored
+ * when provided by clients".
+ */
+export function clientMeta(body: Record<string, unknown>): Record<string, unknown> {
+  const key = Object.keys(body).find((k) => k.toLowerCase() === 'meta');
+  const meta = key === undefined ? undefined : body[key];
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return {};
+  return Object.fromEntries(Object.entries(meta).filter(([k]) => k.toLowerCase() !== 'version'));
 }
 
 /** A paging parameter of a query string or SearchRequest body (member names case-insensitive, RFC 7643 §2.1). */

@@ -151,7 +151,8 @@ export async function listResources(kinds: ResourceKind[], query: ListQuery, ctx
 /** The ListResponse fields before Resources, in the order JSON.stringify writes them. */
 function envelope(total: number, startIndex: number, itemsPerPage: number, ctx: ListContext): Omit<ListResponse, 'Resources'> {
   // RFC 7644 §3.4.2: totalResults counts every match, not just this page.
-  return plainEnvelope(ctx.faults.has('total-results-wrong') ? itemsPerPage : total, startIndex, itemsPerPage);
+  // Fault items-per-page-total: itemsPerPage reports every match, not this page (RFC 7644 §3.4.2).
+  return plainEnvelope(ctx.faults.has('total-results-wrong') ? itemsPerPage : total, startIndex, ctx.faults.has('items-per-page-total') ? total : itemsPerPage);
 }
 
 /**

@@ -9,7 +9,7 @@ import { ScimError, scimError } from '../scim/errors.ts';
 import type { SchemaRegistry } from '../scim/schema-registry.ts';
 import { SCHEMA_URN, type ScimResource } from '../scim/types.ts';
 import { applyPatch, normalizeResource, readOnlyAttributesPresent } from './core.ts';
-import { crashOnUntypedDuplicates, isMemberRemoval, refuseNonCanonicalTypes, withGeneratedUserName, type FaultSet } from './faults.ts';
+import { clientMeta, crashOnUntypedDuplicates, isMemberRemoval, refuseNonCanonicalTypes, withGeneratedUserName, type FaultSet } from './faults.ts';
 import { patchMembers } from './member-patch.ts';
 import type { Mutex } from './mutex.ts';
 import { uuidIds, type IdIssuer } from './id-issuer.ts';
@@ -213,7 +213,8 @@ export class ResourceService {
       else delete r.members;
     }
     // RFC 7643 §3.1: meta is maintained by the service provider only; a new resource was last modified when created.
-    const now = previous ? new Date().toISOString() : meta.created;
+    // Fault last-modified-frozen: a change keeps the creation time as lastModified.
+    const now = previous && !this.has('last-modified-frozen') ? new Date().toISOString() : (previous?.meta?.lastModified ?? meta.created);
     r.meta = { resourceType: kind, created: meta.created, lastModified: now, version: meta.version };
     return r as Stored;
   }
@@ -258,6 +259,8 @@ export class ResourceService {
       const id = this.has('id-from-body') && clientId && !(await this.store.get(kind, clientId)) ? clientId : await (this.ctx.newId ?? uuidIds)((candidate) => this.idTaken(candidate));
       const created = new Date().toISOString();
       const stored = await this.finish(kind, normalized, id, { created, version: this.nextVersion() }, undefined);
+      // Fault: the client's meta is stored over the server's (RFC 7643 §3.1: it "SHALL be ignored when provided by clients").
+      if (this.has('meta-from-body')) stored.meta = { ...stored.meta, ...clientMeta(body) };
       await this.assertUnique(kind, stored);
       await this.store.create(kind, stored);
       if (kind === 'User') await this.ctx.afterUserCreate?.(id);

@@ -221,6 +221,38 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
     const search = await c.post('/Users/.search', { schemas: [SEARCH_SCHEMA], startIndex: -4 });
     return negative.status === 400 && zero.status === 400 && search.status === 400;
   },
+  'delete-returns-200': async (c) => {
+    const u = await c.createUser('d200');
+    const g = await c.createGroup('g200', []);
+    const statuses = [(await c.del(`/Users/${u.id}`)).status, (await c.del(`/Groups/${g.id}`)).status];
+    // Still deleted: only the status is wrong.
+    return statuses.every((s) => s === 200) && (await c.get(`/Users/${u.id}`)).status === 404;
+  },
+  'etag-header-missing': async (c) => {
+    const created = await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'e' });
+    const got = await c.get(`/Users/${created.json.id}`);
+    const put = await c.put(`/Users/${created.json.id}`, { schemas: [USER_SCHEMA], userName: 'e' });
+    return [created, got, put].every((r) => r.headers.get('etag') === null) && typeof got.json.meta.version === 'string';
+  },
+  'meta-from-body': async (c) => {
+    const meta = { created: '2001-01-01T00:00:00Z', lastModified: '2001-01-01T00:00:00Z', resourceType: 'Group' };
+    const created = await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'mb', meta });
+    const got = (await c.get(`/Users/${created.json.id}`)).json;
+    return got.meta.created === meta.created && got.meta.resourceType === 'Group';
+  },
+  'last-modified-frozen': async (c) => {
+    const u = await c.createUser('lm');
+    // Past the creation millisecond, so a strict provider's lastModified must differ (no timing is asserted).
+    await new Promise((r) => setTimeout(r, 5));
+    const put = await c.put(`/Users/${u.id}`, { schemas: [USER_SCHEMA], userName: 'lm', title: 'X' });
+    const patched = await c.patch(`/Users/${u.id}`, patchOp({ op: 'replace', path: 'title', value: 'Y' }));
+    return [put, patched].every((r) => r.json.meta.lastModified === r.json.meta.created);
+  },
+  'items-per-page-total': async (c) => {
+    for (const n of ['a', 'b', 'c']) await c.createUser(n);
+    const page = (await c.get('/Users?count=1')).json;
+    return page.Resources.length === 1 && page.itemsPerPage === 3;
+  },
   'invalid-filter-ignored': async (c) => {
     await c.createUser('a');
     await c.createUser('b');
