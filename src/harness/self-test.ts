@@ -327,6 +327,16 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   },
   // RFC 7644 §3.4.2: itemsPerPage is the number of resources in this page.
   'items-per-page-total': { only: ['paging.items-per-page'], mustFail: ['paging.items-per-page.matches'] },
+  // RFC 7644 §2: a 401 names the supported schemes in WWW-Authenticate.
+  'www-authenticate-missing': { only: ['auth'], mustFail: ['auth.www-authenticate.on-401'] },
+  // RFC 7644 §3.5.1: a PUT keeping the user's own userName (recased) replaces it; a user never conflicts with itself.
+  'own-name-recase-conflict': { only: ['uniqueness.username.own-name-put-ok'], mustFail: ['uniqueness.username.own-name-put-ok'] },
+  // RFC 7644 §3.4.2: a query without matches SHALL answer 200 with totalResults 0.
+  'no-match-404': { only: ['filter.operator.eq', 'filter.empty-result'], mustFail: ['filter.empty-result'] },
+  // RFC 7643 §3.1: created is when the resource was added; a PUT does not move it.
+  'created-reset-on-put': { only: ['users.put.created-unchanged'], mustFail: ['users.put.created-unchanged'] },
+  // RFC 7644 §3.7: after failOnErrors errors the rest of the request is not processed.
+  'bulk-fail-on-errors-ignored': { only: ['bulk.fail-on-errors'], mustFail: ['bulk.fail-on-errors.stops'] },
   // RFC 7644 §3.4.2.2: an unrecognised operator is 400 invalidFilter; an unknown attribute matches nothing or is refused.
   'invalid-filter-ignored': {
     only: ['filter.invalid'],

@@ -129,7 +129,8 @@ function errorResult(op: BulkOp, err: ScimError): BulkResult {
 
 export async function handleBulk(body: Record<string, unknown>, ctx: BulkContext): Promise<Record<string, unknown>> {
   const ops = parseOps(body, ctx.limits);
-  const failOnErrors = failOnErrorsOf(body);
+  // Fault bulk-fail-on-errors-ignored: the value is read (and validated) but never stops anything.
+  const failOnErrors = ctx.faults.has('bulk-fail-on-errors-ignored') ? (failOnErrorsOf(body), undefined) : failOnErrorsOf(body);
   const declared = new Map<string, BulkOp>();
   for (const op of ops) if (op.bulkId !== undefined && op.method === 'POST') declared.set(op.bulkId, op);
 

@@ -319,6 +319,8 @@ export function createProvider(options: ProviderOptions = {}): Provider {
       ...listContext,
       present: (kind, r) => view(kind, r, baseUrl),
     });
+    // Fault no-match-404 (RFC 7644 §3.4.2: no match is 200 with totalResults 0): an empty result is "not found".
+    if (faults.has('no-match-404') && query.filter && body.totalResults === 0) throw scimError.notFound('no resource matches the filter');
     // Fault (RFC 7643 §3, schemas REQUIRED): a /.search answer, or a projected list, leaves schemas out.
     if (faults.has('schemas-dropped-by-projection') && (!(source instanceof URLSearchParams) || query.attributes || query.excludedAttributes)) {
       for (const r of body.Resources ?? []) delete r.schemas;
@@ -427,7 +429,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
         const e = isScimError(err) ? err : scimError.unauthorized();
         // slow-bad-login variant: a wrong or missing credential waits before its 401, as anti-brute-force servers do.
         if (variants.has('slow-bad-login')) await new Promise((resolve) => setTimeout(resolve, BAD_LOGIN_DELAY_MS));
-        return errorResponse(style, e, { 'WWW-Authenticate': auth.challenge() });
+        return errorResponse(style, e, faults.has('www-authenticate-missing') ? {} : { 'WWW-Authenticate': auth.challenge() });
       }
     }
     const baseUrl = `${url.origin}${basePath}`;

@@ -64,6 +64,11 @@ export const FAULTS = {
   'meta-from-body': 'the `meta` of a POST body (created, lastModified, resourceType...) is stored over the server\'s (RFC 7643 §3.1: meta "SHALL be ignored when provided by clients")',
   'last-modified-frozen': 'meta.lastModified stays the creation time through PUT and PATCH (RFC 7643 §3.1: lastModified is "the most recent DateTime that the details of this resource were updated")',
   'items-per-page-total': 'itemsPerPage is totalResults instead of the number of resources in the page (RFC 7644 §3.4.2: "The number of resources returned in a list response page")',
+  'www-authenticate-missing': 'a 401 carries no WWW-Authenticate header (RFC 7644 §2: "a SCIM service provider SHALL indicate supported HTTP authentication schemes via the \'WWW-Authenticate\' header")',
+  'own-name-recase-conflict': 'a PUT or PATCH that changes only the case of the user\'s own userName answers 409: the self-exclusion of the uniqueness test compares names exactly (RFC 7644 §3.5.1: values provided SHALL replace the existing ones)',
+  'no-match-404': 'a filter that matches nothing answers 404 instead of 200 with totalResults 0 (RFC 7644 §3.4.2: "A query that does not return any matches SHALL return success (HTTP status code 200)")',
+  'created-reset-on-put': 'a PUT stores the resource anew, with a new meta.created (RFC 7643 §3.1: created is "the DateTime that the resource was added to the service provider")',
+  'bulk-fail-on-errors-ignored': '`failOnErrors` is ignored: a /Bulk request goes on after the errors it allows (RFC 7644 §3.7: "the number of errors that the service provider will accept before the operation is terminated")',
   'invalid-filter-ignored': 'a filter that does not parse, or names an unknown operator or attribute, is dropped: the list answers 200 with every resource instead of 400 invalidFilter (RFC 7644 §3.4.2.2: "Providers MUST decline to filter results if the specified filter operation is not recognized")',
 } as const satisfies Record<string, string>;
 
@@ -201,6 +206,11 @@ export function clientMeta(body: Record<string, unknown>): Record<string, unknow
   const meta = key === undefined ? undefined : body[key];
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) return {};
   return Object.fromEntries(Object.entries(meta).filter(([k]) => k.toLowerCase() !== 'version'));
+}
+
+/** What the `created-reset-on-put` fault stamps as meta.created: now, and at least a millisecond past the old value. */
+export function laterThan(created: string): string {
+  return new Date(Math.max(Date.now(), Date.parse(created) + 1)).toISOString();
 }
 
 /** A paging parameter of a query string or SearchRequest body (member names case-insensitive, RFC 7643 §2.1). */

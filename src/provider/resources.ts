@@ -9,7 +9,7 @@ import { ScimError, scimError } from '../scim/errors.ts';
 import type { SchemaRegistry } from '../scim/schema-registry.ts';
 import { SCHEMA_URN, type ScimResource } from '../scim/types.ts';
 import { applyPatch, normalizeResource, readOnlyAttributesPresent } from './core.ts';
-import { clientMeta, crashOnUntypedDuplicates, isMemberRemoval, refuseNonCanonicalTypes, withGeneratedUserName, type FaultSet } from './faults.ts';
+import { clientMeta, crashOnUntypedDuplicates, isMemberRemoval, laterThan, refuseNonCanonicalTypes, withGeneratedUserName, type FaultSet } from './faults.ts';
 import { patchMembers } from './member-patch.ts';
 import type { Mutex } from './mutex.ts';
 import { uuidIds, type IdIssuer } from './id-issuer.ts';
@@ -136,8 +136,9 @@ export class ResourceService {
       // RFC 7643 §4.1.1: userName is unique server-wide and caseExact false, so "Bjensen" = "bjensen".
       const caseSensitive = this.has('username-case-sensitive');
       for (const id of (await this.store.lookup('User', 'userName', r.userName)) ?? []) {
-        if (id === selfId) continue;
         const other = await this.store.get('User', id);
+        // Fault own-name-recase-conflict: the self-exclusion compares names exactly, so a recased own name clashes.
+        if (id === selfId && !(this.has('own-name-recase-conflict') && other?.userName !== r.userName)) continue;
         if (!other) continue;
         if (caseSensitive && other.userName !== r.userName) continue;
         throw this.conflict(`userName '${r.userName}' is already taken`);
@@ -287,7 +288,9 @@ export class ResourceService {
       // Leniency: password is writeOnly, so a client cannot read it back to echo it; omitting it keeps it.
       if (kind === 'User' && merged.password === undefined && current.password !== undefined) merged.password = current.password;
       const version = this.has('version-unchanged') ? current.meta!.version! : this.nextVersion();
-      const stored = await this.finish(kind, merged, id, { created: current.meta!.created!, version }, current);
+      // Fault created-reset-on-put: the record is stored anew, stamped later than its creation.
+      const created = this.has('created-reset-on-put') ? laterThan(current.meta!.created!) : current.meta!.created!;
+      const stored = await this.finish(kind, merged, id, { created, version }, current);
       await this.assertUnique(kind, stored, id);
       await this.store.replace(kind, stored);
       return { resource: stored, echoedPassword: typeof body.password === 'string' ? body.password : undefined };

@@ -253,6 +253,38 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
     const page = (await c.get('/Users?count=1')).json;
     return page.Resources.length === 1 && page.itemsPerPage === 3;
   },
+  'www-authenticate-missing': async (c) => {
+    const r = await c.req('GET', '/Users', undefined, { authorization: '' });
+    return r.status === 401 && r.headers.get('www-authenticate') === null;
+  },
+  'own-name-recase-conflict': async (c) => {
+    const u = await c.createUser('Recase');
+    const put = await c.put(`/Users/${u.id}`, { schemas: [USER_SCHEMA], userName: 'rECASE' });
+    const same = await c.put(`/Users/${u.id}`, { schemas: [USER_SCHEMA], userName: 'Recase' });
+    // Only the recased own name clashes: the unchanged one still passes.
+    return put.status === 409 && same.status === 200;
+  },
+  'no-match-404': async (c) => {
+    await c.createUser('a');
+    const none = await c.get(`/Users?${q('userName eq "nobody"')}`);
+    return none.status === 404 && (await c.get(`/Users?${q('userName eq "a"')}`)).status === 200;
+  },
+  'created-reset-on-put': async (c) => {
+    const u = await c.createUser('cr');
+    const put = await c.put(`/Users/${u.id}`, { schemas: [USER_SCHEMA], userName: 'cr' });
+    return put.json.meta.created !== u.meta.created;
+  },
+  'bulk-fail-on-errors-ignored': async (c) => {
+    const r = await c.post('/Bulk', {
+      schemas: [BULK_SCHEMA],
+      failOnErrors: 1,
+      Operations: [
+        { method: 'POST', path: '/Users', bulkId: 'bad', data: { schemas: [USER_SCHEMA] } },
+        { method: 'POST', path: '/Users', bulkId: 'after', data: { schemas: [USER_SCHEMA], userName: 'after' } },
+      ],
+    });
+    return r.json.Operations.length === 2 && r.json.Operations[1].status === '201';
+  },
   'invalid-filter-ignored': async (c) => {
     await c.createUser('a');
     await c.createUser('b');
