@@ -337,6 +337,22 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   'created-reset-on-put': { only: ['users.put.created-unchanged'], mustFail: ['users.put.created-unchanged'] },
   // RFC 7644 §3.7: after failOnErrors errors the rest of the request is not processed.
   'bulk-fail-on-errors-ignored': { only: ['bulk.fail-on-errors'], mustFail: ['bulk.fail-on-errors.stops'] },
+  // RFC 7644 §3.9: attributes overrides the default set, on every operation that returns resources.
+  'attributes-ignored': {
+    only: ['projection.attributes', 'projection.list', 'projection.post', 'projection.put', 'projection.patch', 'search.attributes'],
+    mustFail: [
+      'projection.attributes.sub-attribute',
+      'projection.attributes.several',
+      'projection.attributes.enterprise-urn',
+      'projection.attributes.urn-core',
+      'projection.list.attributes',
+      'projection.post.attributes',
+      'projection.put.attributes',
+      'search.attributes',
+    ],
+  },
+  // RFC 7644 §3.7: without failOnErrors the service provider MUST go on past a failed operation.
+  'bulk-stops-at-first-error': { only: ['bulk.errors'], mustFail: ['bulk.errors.continue'] },
   // RFC 7644 §3.4.2.2: an unrecognised operator is 400 invalidFilter; an unknown attribute matches nothing or is refused.
   'invalid-filter-ignored': {
     only: ['filter.invalid'],

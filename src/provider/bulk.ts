@@ -149,7 +149,9 @@ export async function handleBulk(body: Record<string, unknown>, ctx: BulkContext
       if (op.bulkId !== undefined) failed.add(op.bulkId);
     }
   };
-  const stop = () => failOnErrors !== undefined && errors >= failOnErrors;
+  // Fault bulk-stops-at-first-error: a request without failOnErrors is read as failOnErrors 1.
+  const limit = failOnErrors ?? (ctx.faults.has('bulk-stops-at-first-error') ? 1 : undefined);
+  const stop = () => limit !== undefined && errors >= limit;
 
   while (pending.length > 0 && !stop()) {
     let progressed = false;

@@ -156,7 +156,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
 
   /** ?attributes / ?excludedAttributes (RFC 7644 §3.9), parsed; a bad list is 400 invalidValue. */
   function projectionQuery(url: URL) {
-    const attributes = url.searchParams.get('attributes');
+    const attributes = faults.has('attributes-ignored') ? null : url.searchParams.get('attributes');
     const excluded = faults.has('excluded-attributes-ignored') ? null : url.searchParams.get('excludedAttributes');
     return {
       attributes: attributes !== null ? parseAttributeList(attributes) : undefined,

@@ -69,6 +69,8 @@ export const FAULTS = {
   'no-match-404': 'a filter that matches nothing answers 404 instead of 200 with totalResults 0 (RFC 7644 §3.4.2: "A query that does not return any matches SHALL return success (HTTP status code 200)")',
   'created-reset-on-put': 'a PUT stores the resource anew, with a new meta.created (RFC 7643 §3.1: created is "the DateTime that the resource was added to the service provider")',
   'bulk-fail-on-errors-ignored': '`failOnErrors` is ignored: a /Bulk request goes on after the errors it allows (RFC 7644 §3.7: "the number of errors that the service provider will accept before the operation is terminated")',
+  'attributes-ignored': '`attributes` is ignored: every resource comes back in its default form (RFC 7644 §3.9: "When specified, the default list of attributes SHALL be overridden")',
+  'bulk-stops-at-first-error': 'a /Bulk request without `failOnErrors` stops at its first error (RFC 7644 §3.7: "The service provider MUST continue performing as many changes as possible and disregard partial failures")',
   'invalid-filter-ignored': 'a filter that does not parse, or names an unknown operator or attribute, is dropped: the list answers 200 with every resource instead of 400 invalidFilter (RFC 7644 §3.4.2.2: "Providers MUST decline to filter results if the specified filter operation is not recognized")',
 } as const satisfies Record<string, string>;
 

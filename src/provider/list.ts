@@ -137,10 +137,11 @@ export function refuseBeyondEqAnd(node: FilterNode): void {
 export async function listResources(kinds: ResourceKind[], query: ListQuery, ctx: ListContext): Promise<ListResponse> {
   const { page, paging, total } = await selectPage(kinds, query, ctx);
   const excluded: AttrPath[] | undefined = ctx.faults.has('excluded-attributes-ignored') ? undefined : query.excludedAttributes;
+  const attributes: AttrPath[] | undefined = ctx.faults.has('attributes-ignored') ? undefined : query.attributes;
   const Resources: ScimResource[] = [];
   for (const c of page) {
     // RFC 7644 §3.4.2.5: attributes / excludedAttributes shape each returned resource.
-    Resources.push(projectResource(await viewOf(c, ctx), { attributes: query.attributes, excludedAttributes: excluded }, { registry: ctx.registry, resourceType: c.kind }));
+    Resources.push(projectResource(await viewOf(c, ctx), { attributes, excludedAttributes: excluded }, { registry: ctx.registry, resourceType: c.kind }));
   }
   const out: ListResponse = { ...envelope(total, paging.startIndex, Resources.length, ctx), Resources };
   // RFC 7644 §3.4.2: Resources is "REQUIRED if totalResults is non-zero"; the variant leaves it out otherwise.

@@ -285,6 +285,22 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
     });
     return r.json.Operations.length === 2 && r.json.Operations[1].status === '201';
   },
+  'attributes-ignored': async (c) => {
+    const u = await c.createUser('at', { title: 'T' });
+    const one = (await c.get(`/Users/${u.id}?attributes=userName`)).json;
+    const listed = (await c.get('/Users?attributes=userName')).json.Resources[0];
+    return one.title === 'T' && listed.title === 'T';
+  },
+  'bulk-stops-at-first-error': async (c) => {
+    const r = await c.post('/Bulk', {
+      schemas: [BULK_SCHEMA],
+      Operations: [
+        { method: 'POST', path: '/Users', bulkId: 'bad', data: { schemas: [USER_SCHEMA] } },
+        { method: 'POST', path: '/Users', bulkId: 'after', data: { schemas: [USER_SCHEMA], userName: 'after' } },
+      ],
+    });
+    return r.json.Operations.length === 1 && (await c.get(`/Users?${q('userName eq "after"')}`)).json.totalResults === 0;
+  },
   'invalid-filter-ignored': async (c) => {
     await c.createUser('a');
     await c.createUser('b');
