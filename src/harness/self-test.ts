@@ -353,6 +353,10 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   },
   // RFC 7644 §3.7: without failOnErrors the service provider MUST go on past a failed operation.
   'bulk-stops-at-first-error': { only: ['bulk.errors'], mustFail: ['bulk.errors.continue'] },
+  // RFC 7644 §3.14: an If-Match naming the current version lets the write proceed.
+  'if-match-unquoted': { only: ['etag.if-match'], mustFail: ['etag.if-match.current-200'] },
+  // RFC 7644 §3.7.4: a request over bulk.maxOperations MUST answer 413.
+  'bulk-max-operations-unenforced': { only: ['bulk.limits'], mustFail: ['bulk.limits.max-operations'] },
   // RFC 7644 §3.4.2.2: an unrecognised operator is 400 invalidFilter; an unknown attribute matches nothing or is refused.
   'invalid-filter-ignored': {
     only: ['filter.invalid'],

@@ -84,7 +84,7 @@ function substitute(value: unknown, ids: Map<string, string>): unknown {
   return value;
 }
 
-function parseOps(body: Record<string, unknown>, limits: ProviderLimits): BulkOp[] {
+function parseOps(body: Record<string, unknown>, limits: ProviderLimits, enforceMaxOperations = true): BulkOp[] {
   // RFC 7644 §3.7: the request names the BulkRequest schema and carries an Operations array.
   const schemas = body.schemas;
   if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SCHEMA_URN.bulkRequest.toLowerCase())) {
@@ -92,7 +92,7 @@ function parseOps(body: Record<string, unknown>, limits: ProviderLimits): BulkOp
   }
   if (!Array.isArray(body.Operations)) throw scimError.invalidSyntax('A bulk request needs an "Operations" array');
   // RFC 7644 §3.7.4: more operations than maxOperations is 413.
-  if (body.Operations.length > limits.bulkMaxOperations) {
+  if (enforceMaxOperations && body.Operations.length > limits.bulkMaxOperations) {
     throw scimError.payloadTooLarge(`The bulk request has ${body.Operations.length} operations; maxOperations is ${limits.bulkMaxOperations}`);
   }
   return body.Operations.map((raw, index) => {
@@ -128,7 +128,8 @@ function errorResult(op: BulkOp, err: ScimError): BulkResult {
 }
 
 export async function handleBulk(body: Record<string, unknown>, ctx: BulkContext): Promise<Record<string, unknown>> {
-  const ops = parseOps(body, ctx.limits);
+  // Fault bulk-max-operations-unenforced: the advertised maxOperations is never checked.
+  const ops = parseOps(body, ctx.limits, !ctx.faults.has('bulk-max-operations-unenforced'));
   // Fault bulk-fail-on-errors-ignored: the value is read (and validated) but never stops anything.
   const failOnErrors = ctx.faults.has('bulk-fail-on-errors-ignored') ? (failOnErrorsOf(body), undefined) : failOnErrorsOf(body);
   const declared = new Map<string, BulkOp>();

@@ -71,6 +71,8 @@ export const FAULTS = {
   'bulk-fail-on-errors-ignored': '`failOnErrors` is ignored: a /Bulk request goes on after the errors it allows (RFC 7644 §3.7: "the number of errors that the service provider will accept before the operation is terminated")',
   'attributes-ignored': '`attributes` is ignored: every resource comes back in its default form (RFC 7644 §3.9: "When specified, the default list of attributes SHALL be overridden")',
   'bulk-stops-at-first-error': 'a /Bulk request without `failOnErrors` stops at its first error (RFC 7644 §3.7: "The service provider MUST continue performing as many changes as possible and disregard partial failures")',
+  'if-match-unquoted': 'If-Match is compared with the version stripped of its quotes, so even the current ETag answers 412 (RFC 7644 §3.14 and RFC 7232 §3.1: a matching entity-tag lets the request proceed)',
+  'bulk-max-operations-unenforced': 'a /Bulk request with more operations than bulk.maxOperations is processed instead of refused with 413 (RFC 7644 §3.7.4: "If either limits are exceeded, the service provider MUST return HTTP response code 413")',
   'invalid-filter-ignored': 'a filter that does not parse, or names an unknown operator or attribute, is dropped: the list answers 200 with every resource instead of 400 invalidFilter (RFC 7644 §3.4.2.2: "Providers MUST decline to filter results if the specified filter operation is not recognized")',
 } as const satisfies Record<string, string>;
 

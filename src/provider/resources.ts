@@ -121,7 +121,9 @@ export class ResourceService {
   /** RFC 7644 §3.14: If-Match that does not match the current version is 412 and nothing changes. */
   private checkIfMatch(current: Stored, pre: WritePreconditions): void {
     if (pre.ifMatch == null || this.has('if-match-ignored')) return;
-    if (!ifMatchAccepts(pre.ifMatch, current.meta?.version)) {
+    // Fault if-match-unquoted: the header is compared with the bare version, which no quoted entity-tag equals.
+    const accepted = this.has('if-match-unquoted') ? pre.ifMatch.trim() === current.meta?.version?.replace(/^W\//, '').replace(/"/g, '') : ifMatchAccepts(pre.ifMatch, current.meta?.version);
+    if (!accepted) {
       throw scimError.preconditionFailed(`If-Match ${pre.ifMatch} does not match the current version ${current.meta?.version}`);
     }
   }

@@ -301,6 +301,16 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
     });
     return r.json.Operations.length === 1 && (await c.get(`/Users?${q('userName eq "after"')}`)).json.totalResults === 0;
   },
+  'if-match-unquoted': async (c) => {
+    const u = await c.createUser('iq');
+    const r = await c.patch(`/Users/${u.id}`, patchOp({ op: 'replace', path: 'title', value: 'X' }), { 'if-match': u.meta.version });
+    return r.status === 412;
+  },
+  'bulk-max-operations-unenforced': async (c) => {
+    const Operations = Array.from({ length: 1001 }, () => ({ method: 'DELETE', path: '/Users/no-such-user' }));
+    const r = await c.post('/Bulk', { schemas: [BULK_SCHEMA], Operations });
+    return r.status === 200 && r.json.Operations.length === 1001;
+  },
   'invalid-filter-ignored': async (c) => {
     await c.createUser('a');
     await c.createUser('b');
