@@ -357,6 +357,16 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   'if-match-unquoted': { only: ['etag.if-match'], mustFail: ['etag.if-match.current-200'] },
   // RFC 7644 §3.7.4: a request over bulk.maxOperations MUST answer 413.
   'bulk-max-operations-unenforced': { only: ['bulk.limits'], mustFail: ['bulk.limits.max-operations'] },
+  // RFC 7644 §3.5.1: values provided in a PUT replace the existing ones, multi-valued ones included.
+  'put-appends-multivalued': {
+    only: ['users.put', 'groups.put'],
+    mustFail: ['users.put.multivalued-replaced', 'groups.put.replace-members'],
+  },
+  // RFC 7643 §4.1.1: a User without userName is refused, and a refused create leaves nothing behind.
+  'rejected-create-stored': {
+    only: ['filter.operator.eq', 'validation.required.username-missing', 'users.create.bad-request-not-created'],
+    mustFail: ['users.create.bad-request-not-created'],
+  },
   // RFC 7644 §3.4.2.2: an unrecognised operator is 400 invalidFilter; an unknown attribute matches nothing or is refused.
   'invalid-filter-ignored': {
     only: ['filter.invalid'],

@@ -73,6 +73,8 @@ export const FAULTS = {
   'bulk-stops-at-first-error': 'a /Bulk request without `failOnErrors` stops at its first error (RFC 7644 §3.7: "The service provider MUST continue performing as many changes as possible and disregard partial failures")',
   'if-match-unquoted': 'If-Match is compared with the version stripped of its quotes, so even the current ETag answers 412 (RFC 7644 §3.14 and RFC 7232 §3.1: a matching entity-tag lets the request proceed)',
   'bulk-max-operations-unenforced': 'a /Bulk request with more operations than bulk.maxOperations is processed instead of refused with 413 (RFC 7644 §3.7.4: "If either limits are exceeded, the service provider MUST return HTTP response code 413")',
+  'put-appends-multivalued': 'a PUT appends the values of multi-valued attributes (emails, Group members) to the stored ones instead of replacing them (RFC 7644 §3.5.1: "Any values provided SHALL replace the existing attribute values")',
+  'rejected-create-stored': 'a POST refused for its body (400, e.g. no userName) has already stored a record: validation runs after the insert and nothing rolls back (RFC 7643 §4.1.1: "Each User MUST include a non-empty userName value")',
   'invalid-filter-ignored': 'a filter that does not parse, or names an unknown operator or attribute, is dropped: the list answers 200 with every resource instead of 400 invalidFilter (RFC 7644 §3.4.2.2: "Providers MUST decline to filter results if the specified filter operation is not recognized")',
 } as const satisfies Record<string, string>;
 
@@ -215,6 +217,28 @@ export function clientMeta(body: Record<string, unknown>): Record<string, unknow
 /** What the `created-reset-on-put` fault stamps as meta.created: now, and at least a millisecond past the old value. */
 export function laterThan(created: string): string {
   return new Date(Math.max(Date.now(), Date.parse(created) + 1)).toISOString();
+}
+
+/**
+ * What the `put-appends-multivalued` fault sends on to the replace: every multi-valued attribute of the body (but
+ * `schemas`) holds the stored values first, their `primary` flags dropped so the new value stays the one primary.
+ * RFC 7644 §3.5.1: "Any values provided SHALL replace the existing attribute values".
+ */
+export function withStoredValuesAppended(body: Record<string, unknown>, stored: ScimResource): Record<string, unknown> {
+  const out = { ...body };
+  for (const [key, value] of Object.entries(body)) {
+    if (!Array.isArray(value) || key.toLowerCase() === 'schemas') continue;
+    const storedKey = Object.keys(stored).find((k) => k.toLowerCase() === key.toLowerCase());
+    const before = storedKey === undefined ? undefined : stored[storedKey];
+    if (!Array.isArray(before)) continue;
+    const kept = before.map((v) => {
+      if (typeof v !== 'object' || v === null) return v;
+      const { primary: _dropped, ...rest } = v as Record<string, unknown>;
+      return rest;
+    });
+    out[key] = [...kept, ...value];
+  }
+  return out;
 }
 
 /** A paging parameter of a query string or SearchRequest body (member names case-insensitive, RFC 7643 §2.1). */

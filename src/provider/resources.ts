@@ -9,7 +9,7 @@ import { ScimError, scimError } from '../scim/errors.ts';
 import type { SchemaRegistry } from '../scim/schema-registry.ts';
 import { SCHEMA_URN, type ScimResource } from '../scim/types.ts';
 import { applyPatch, normalizeResource, readOnlyAttributesPresent } from './core.ts';
-import { clientMeta, crashOnUntypedDuplicates, isMemberRemoval, laterThan, refuseNonCanonicalTypes, withGeneratedUserName, type FaultSet } from './faults.ts';
+import { clientMeta, crashOnUntypedDuplicates, isMemberRemoval, laterThan, refuseNonCanonicalTypes, withGeneratedUserName, withStoredValuesAppended, type FaultSet } from './faults.ts';
 import { patchMembers } from './member-patch.ts';
 import type { Mutex } from './mutex.ts';
 import { uuidIds, type IdIssuer } from './id-issuer.ts';
@@ -255,7 +255,14 @@ export class ResourceService {
       await this.assertGroupsUnchanged(kind, body, undefined);
       // Fault: userName treated as optional, a made-up one stored (RFC 7643 §4.1.1 makes it REQUIRED and non-empty).
       const input = kind === 'User' && this.has('username-not-required') ? withGeneratedUserName(body) : body;
-      const normalized = normalizeResource(input, { registry: this.ctx.registry, resourceType: kind, mode: 'create' });
+      let normalized: ScimResource;
+      try {
+        normalized = normalizeResource(input, { registry: this.ctx.registry, resourceType: kind, mode: 'create' });
+      } catch (err) {
+        // Fault rejected-create-stored: the insert came first, so a User refused for a missing userName stays stored.
+        if (kind === 'User' && this.has('rejected-create-stored')) await this.storeRejected(body);
+        throw err;
+      }
       this.faultyInput(kind, normalized);
       // RFC 7643 §3.1: "id" is issued by the service provider and not specified by the client.
       const clientId = typeof body.id === 'string' && body.id !== '' ? body.id : undefined;
@@ -271,6 +278,18 @@ export class ResourceService {
     });
   }
 
+  /** What the `rejected-create-stored` fault leaves behind of a refused User: the body, under a made-up userName. */
+  private async storeRejected(body: Record<string, unknown>): Promise<void> {
+    let normalized: ScimResource;
+    try {
+      normalized = normalizeResource(withGeneratedUserName(body), { registry: this.ctx.registry, resourceType: 'User', mode: 'create' });
+    } catch {
+      return; // refused for more than the userName: nothing that could have been inserted
+    }
+    const id = await (this.ctx.newId ?? uuidIds)((candidate) => this.idTaken(candidate));
+    await this.store.create('User', await this.finish('User', normalized, id, { created: new Date().toISOString(), version: this.nextVersion() }, undefined));
+  }
+
   /** RFC 7644 §3.5.1: PUT replaces every writable attribute; absent ones are cleared. */
   async replace(kind: ResourceKind, id: string, body: Record<string, unknown>, pre: WritePreconditions): Promise<WriteResult> {
     return this.write(async () => {
@@ -279,6 +298,7 @@ export class ResourceService {
       await this.assertGroupsUnchanged(kind, body, current);
       let input: Record<string, unknown> = body;
       if (this.has('put-merges')) input = { ...current, ...body };
+      if (this.has('put-appends-multivalued')) input = withStoredValuesAppended(input, current);
       const normalized = normalizeResource(input, { registry: this.ctx.registry, resourceType: kind, mode: 'replace', existing: current });
       this.faultyInput(kind, normalized);
       const merged: ScimResource = { ...normalized };

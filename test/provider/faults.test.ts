@@ -311,6 +311,15 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
     const r = await c.post('/Bulk', { schemas: [BULK_SCHEMA], Operations });
     return r.status === 200 && r.json.Operations.length === 1001;
   },
+  'put-appends-multivalued': async (c) => {
+    const u = await c.createUser('pa', { emails: [{ value: 'old@example.com', type: 'work', primary: true }] });
+    const put = await c.put(`/Users/${u.id}`, { schemas: [USER_SCHEMA], userName: 'pa', emails: [{ value: 'new@example.com', type: 'work', primary: true }] });
+    return put.status === 200 && put.json.emails.map((e: { value: string }) => e.value).join() === 'old@example.com,new@example.com';
+  },
+  'rejected-create-stored': async (c) => {
+    const refused = await c.post('/Users', { schemas: [USER_SCHEMA], externalId: 'left-behind' });
+    return refused.status === 400 && (await c.get(`/Users?${q('externalId eq "left-behind"')}`)).json.totalResults === 1;
+  },
   'invalid-filter-ignored': async (c) => {
     await c.createUser('a');
     await c.createUser('b');
