@@ -367,6 +367,15 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
     only: ['filter.operator.eq', 'validation.required.username-missing', 'users.create.bad-request-not-created'],
     mustFail: ['users.create.bad-request-not-created'],
   },
+  // RFC 7643 §2.3.2: a boolean is the JSON literal true or false.
+  'active-as-string': { only: ['users.attributes'], mustFail: ['users.attributes.active-boolean-type'] },
+  // RFC 7644 §3.4.2.5: excludedAttributes has no effect on attributes returned "always" (id).
+  'excluded-id-dropped': { only: ['projection.excluded'], mustFail: ['projection.excluded.id-kept'] },
+  // RFC 7643 §4.1.1: a password is never returnable, not even inside an error.
+  'password-in-error-detail': {
+    only: ['validation.required.username-missing', 'security.password.not-echoed-in-errors'],
+    mustFail: ['security.password.not-echoed-in-errors'],
+  },
   // RFC 7644 §3.4.2.2: an unrecognised operator is 400 invalidFilter; an unknown attribute matches nothing or is refused.
   'invalid-filter-ignored': {
     only: ['filter.invalid'],

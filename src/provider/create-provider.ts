@@ -172,6 +172,8 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     const presented = await view(kind, r, baseUrl, derivedDropped(kind, query, ctx));
     // Always projected: it also drops returned "never" / "request" attributes (RFC 7643 §2.2).
     const shaped = projectResource(presented, query, ctx);
+    // Fault excluded-id-dropped: excludedAttributes is applied to `id` too, though it is returned "always".
+    if (faults.has('excluded-id-dropped') && query.excludedAttributes?.some((p) => !p.subAttr && p.attr.toLowerCase() === 'id')) delete shaped.id;
     // RFC 7643 §3: schemas is REQUIRED on every resource; the fault's projection keeps only what was named.
     if (faults.has('schemas-dropped-by-projection') && (query.attributes || query.excludedAttributes)) delete shaped.schemas;
     if (faults.has('password-echoed')) {

@@ -75,6 +75,9 @@ export const FAULTS = {
   'bulk-max-operations-unenforced': 'a /Bulk request with more operations than bulk.maxOperations is processed instead of refused with 413 (RFC 7644 §3.7.4: "If either limits are exceeded, the service provider MUST return HTTP response code 413")',
   'put-appends-multivalued': 'a PUT appends the values of multi-valued attributes (emails, Group members) to the stored ones instead of replacing them (RFC 7644 §3.5.1: "Any values provided SHALL replace the existing attribute values")',
   'rejected-create-stored': 'a POST refused for its body (400, e.g. no userName) has already stored a record: validation runs after the insert and nothing rolls back (RFC 7643 §4.1.1: "Each User MUST include a non-empty userName value")',
+  'active-as-string': 'User `active` is returned as the string "true" / "false" instead of a JSON boolean (RFC 7643 §2.3.2: "Boolean: The literal \'true\' or \'false\'")',
+  'excluded-id-dropped': '`excludedAttributes=id` removes `id` from the answer (RFC 7644 §3.4.2.5: "This parameter SHALL have no effect on attributes whose schema \'returned\' setting is \'always\'")',
+  'password-in-error-detail': 'a refused create quotes the request body, password included, in the error detail (RFC 7643 §4.1.1: "The cleartext value or the hashed value of a password SHALL NOT be returnable by a service provider")',
   'invalid-filter-ignored': 'a filter that does not parse, or names an unknown operator or attribute, is dropped: the list answers 200 with every resource instead of 400 invalidFilter (RFC 7644 §3.4.2.2: "Providers MUST decline to filter results if the specified filter operation is not recognized")',
 } as const satisfies Record<string, string>;
 

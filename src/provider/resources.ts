@@ -261,6 +261,8 @@ export class ResourceService {
       } catch (err) {
         // Fault rejected-create-stored: the insert came first, so a User refused for a missing userName stays stored.
         if (kind === 'User' && this.has('rejected-create-stored')) await this.storeRejected(body);
+        // Fault password-in-error-detail: the refusal quotes the body it refused, password and all.
+        if (this.has('password-in-error-detail') && err instanceof ScimError) throw new ScimError(err.status, `${err.detail} in ${JSON.stringify(body)}`, err.scimType);
         throw err;
       }
       this.faultyInput(kind, normalized);

@@ -320,6 +320,19 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
     const refused = await c.post('/Users', { schemas: [USER_SCHEMA], externalId: 'left-behind' });
     return refused.status === 400 && (await c.get(`/Users?${q('externalId eq "left-behind"')}`)).json.totalResults === 1;
   },
+  'active-as-string': async (c) => {
+    const u = await c.createUser('as', { active: true });
+    return (await c.get(`/Users/${u.id}`)).json.active === 'true';
+  },
+  'excluded-id-dropped': async (c) => {
+    const u = await c.createUser('xi');
+    const got = (await c.get(`/Users/${u.id}?excludedAttributes=id`)).json;
+    return got.id === undefined && got.userName === 'xi';
+  },
+  'password-in-error-detail': async (c) => {
+    const r = await c.post('/Users', { schemas: [USER_SCHEMA], password: 'hunter2-secret' });
+    return r.status === 400 && r.text.includes('hunter2-secret');
+  },
   'invalid-filter-ignored': async (c) => {
     await c.createUser('a');
     await c.createUser('b');
