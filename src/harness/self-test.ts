@@ -376,6 +376,10 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
     only: ['validation.required.username-missing', 'security.password.not-echoed-in-errors'],
     mustFail: ['security.password.not-echoed-in-errors'],
   },
+  // RFC 7644 §3.14: 304 only when the resource has not changed; another version gets the resource.
+  'if-none-match-always-304': { only: ['etag.if-none-match'], mustFail: ['etag.if-none-match.stale-200'] },
+  // RFC 7644 §3.3: the Location header names the created resource, as meta.location does.
+  'location-is-collection': { only: ['users.create'], mustFail: ['users.create.location-equals-meta'] },
   // RFC 7644 §3.4.2.2: an unrecognised operator is 400 invalidFilter; an unknown attribute matches nothing or is refused.
   'invalid-filter-ignored': {
     only: ['filter.invalid'],

@@ -231,7 +231,8 @@ export function createProvider(options: ProviderOptions = {}): Provider {
         const version = r.meta?.version;
         // RFC 7644 §3.14: If-None-Match naming the current version answers 304 without a body.
         const inm = req.headers.get('if-none-match');
-        if (inm !== null && etagMatches(inm, version)) return emptyResponse(style, 304, version ? { ETag: version } : {});
+        // Fault if-none-match-always-304: the header's presence is taken for a match.
+        if (inm !== null && (faults.has('if-none-match-always-304') || etagMatches(inm, version))) return emptyResponse(style, 304, version ? { ETag: version } : {});
         // A cache hit is answered without another async step (issue 11 "Honest benchmarks": promise hops per GET).
         const hit = cacheableQuery(url) ? renderCache!.get(kind, r, baseUrl) : undefined;
         return renderedResponse(200, hit ?? (await renderText(kind, r, baseUrl, url)), version);
@@ -269,7 +270,7 @@ export function createProvider(options: ProviderOptions = {}): Provider {
     const location = idLost ? `${baseUrl}${ENDPOINT[kind]}/undefined` : locationOf(baseUrl, kind, res.resource.id);
     const headers: Record<string, string> = {};
     // RFC 7644 §3.3: 201 Created with Location equal to meta.location.
-    if (!faults.has('location-missing')) headers.Location = location;
+    if (!faults.has('location-missing')) headers.Location = faults.has('location-is-collection') ? `${baseUrl}${ENDPOINT[kind]}` : location;
     const status = faults.has('create-returns-200') ? 200 : 201;
     if (!idLost) return renderedResponse(status, await renderText(kind, res.resource, baseUrl, url, res.echoedPassword), res.resource.meta?.version, headers);
     const body = await render(kind, res.resource, baseUrl, url, res.echoedPassword);

@@ -333,6 +333,14 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
     const r = await c.post('/Users', { schemas: [USER_SCHEMA], password: 'hunter2-secret' });
     return r.status === 400 && r.text.includes('hunter2-secret');
   },
+  'if-none-match-always-304': async (c) => {
+    const u = await c.createUser('inm');
+    return (await c.get(`/Users/${u.id}`, { 'if-none-match': '"some-other-version"' })).status === 304;
+  },
+  'location-is-collection': async (c) => {
+    const r = await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'lc' });
+    return r.headers.get('location')!.endsWith('/Users') && r.json.meta.location.endsWith(`/Users/${r.json.id}`);
+  },
   'invalid-filter-ignored': async (c) => {
     await c.createUser('a');
     await c.createUser('b');
