@@ -380,6 +380,8 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   'if-none-match-always-304': { only: ['etag.if-none-match'], mustFail: ['etag.if-none-match.stale-200'] },
   // RFC 7644 §3.3: the Location header names the created resource, as meta.location does.
   'location-is-collection': { only: ['users.create'], mustFail: ['users.create.location-equals-meta'] },
+  // RFC 7643 §3: schemas names every schema whose attributes the resource holds, extensions included.
+  'schemas-core-only': { only: ['users.enterprise'], mustFail: ['users.enterprise.schemas-lists-extension'] },
   // RFC 7644 §3.4.2.2: an unrecognised operator is 400 invalidFilter; an unknown attribute matches nothing or is refused.
   'invalid-filter-ignored': {
     only: ['filter.invalid'],

@@ -80,6 +80,7 @@ export const FAULTS = {
   'password-in-error-detail': 'a refused create quotes the request body, password included, in the error detail (RFC 7643 §4.1.1: "The cleartext value or the hashed value of a password SHALL NOT be returnable by a service provider")',
   'if-none-match-always-304': 'a GET with any If-None-Match answers 304, the tag never compared (RFC 7644 §3.14: 304 only "If the resource has not changed")',
   'location-is-collection': 'the Location of a 201 is the collection URL the POST went to, not the created resource (RFC 7644 §3.3: "The URI of the created resource SHALL include, in the HTTP \'Location\' header and the HTTP body ... \'meta.location\'")',
+  'schemas-core-only': 'a resource\'s `schemas` lists only its core schema, even when it holds extension attributes (RFC 7643 §3: schemas contains the URIs of "the SCIM schemas that define the attributes present")',
   'invalid-filter-ignored': 'a filter that does not parse, or names an unknown operator or attribute, is dropped: the list answers 200 with every resource instead of 400 invalidFilter (RFC 7644 §3.4.2.2: "Providers MUST decline to filter results if the specified filter operation is not recognized")',
 } as const satisfies Record<string, string>;
 

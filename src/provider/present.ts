@@ -50,6 +50,8 @@ export async function present(kind: ResourceKind, stored: ScimResource & { id: s
   const out: ScimResource = { ...stored };
   // RFC 7643 §4.1.1: password is returned "never".
   if (!ctx.faults.has('password-echoed')) delete out.password;
+  // Fault schemas-core-only: a hard-coded schemas array that names the core schema alone (RFC 7643 §3).
+  if (ctx.faults.has('schemas-core-only')) out.schemas = [kind === 'User' ? SCHEMA_URN.user : SCHEMA_URN.group];
   // Fault active-as-string: a store of text columns answers the boolean as text (RFC 7643 §2.3.2).
   if (ctx.faults.has('active-as-string') && typeof out.active === 'boolean') out.active = String(out.active);
   out.meta = { ...stored.meta, location: locationOf(ctx.baseUrl, kind, stored.id) };

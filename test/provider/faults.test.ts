@@ -341,6 +341,12 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
     const r = await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'lc' });
     return r.headers.get('location')!.endsWith('/Users') && r.json.meta.location.endsWith(`/Users/${r.json.id}`);
   },
+  'schemas-core-only': async (c) => {
+    const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    const r = await c.post('/Users', { schemas: [USER_SCHEMA, ENTERPRISE], userName: 'sc', [ENTERPRISE]: { department: 'D' } });
+    const got = (await c.get(`/Users/${r.json.id}`)).json;
+    return got[ENTERPRISE]?.department === 'D' && !got.schemas.includes(ENTERPRISE);
+  },
   'invalid-filter-ignored': async (c) => {
     await c.createUser('a');
     await c.createUser('b');
