@@ -382,6 +382,12 @@ export const FAULT_CATCHES: Readonly<Record<string, FaultExpectation>> = {
   'location-is-collection': { only: ['users.create'], mustFail: ['users.create.location-equals-meta'] },
   // RFC 7643 §3: schemas names every schema whose attributes the resource holds, extensions included.
   'schemas-core-only': { only: ['users.enterprise'], mustFail: ['users.enterprise.schemas-lists-extension'] },
+  // RFC 7643 §6: meta.resourceType is the resource type's name.
+  'resource-type-lowercase': { only: ['users.create.meta-resource-type'], mustFail: ['users.create.meta-resource-type'] },
+  // RFC 7643 §3.1: created and lastModified are DateTimes.
+  'timestamps-as-epoch': { only: ['users.create.meta-timestamps'], mustFail: ['users.create.meta-timestamps'] },
+  // RFC 7643 §3.1: externalId is issued by the client only.
+  'external-id-assigned': { only: ['users.attributes.external-id-round-trip'], mustFail: ['users.attributes.external-id-round-trip'] },
   // RFC 7644 §3.4.2.2: an unrecognised operator is 400 invalidFilter; an unknown attribute matches nothing or is refused.
   'invalid-filter-ignored': {
     only: ['filter.invalid'],

@@ -81,6 +81,9 @@ export const FAULTS = {
   'if-none-match-always-304': 'a GET with any If-None-Match answers 304, the tag never compared (RFC 7644 §3.14: 304 only "If the resource has not changed")',
   'location-is-collection': 'the Location of a 201 is the collection URL the POST went to, not the created resource (RFC 7644 §3.3: "The URI of the created resource SHALL include, in the HTTP \'Location\' header and the HTTP body ... \'meta.location\'")',
   'schemas-core-only': 'a resource\'s `schemas` lists only its core schema, even when it holds extension attributes (RFC 7643 §3: schemas contains the URIs of "the SCIM schemas that define the attributes present")',
+  'resource-type-lowercase': 'meta.resourceType is "user" / "group", not the resource type\'s name "User" / "Group" (RFC 7643 §6: the name "is referenced by the \'meta.resourceType\' attribute in all resources")',
+  'timestamps-as-epoch': 'meta.created and meta.lastModified are epoch milliseconds (JSON numbers), as a Java Date serialises by default (RFC 7643 §3.1: created "MUST be a DateTime")',
+  'external-id-assigned': 'a created resource\'s externalId is overwritten with the server\'s own id (RFC 7643 §3.1: externalId "is always issued by the provisioning client and MUST NOT be specified by the service provider")',
   'invalid-filter-ignored': 'a filter that does not parse, or names an unknown operator or attribute, is dropped: the list answers 200 with every resource instead of 400 invalidFilter (RFC 7644 §3.4.2.2: "Providers MUST decline to filter results if the specified filter operation is not recognized")',
 } as const satisfies Record<string, string>;
 

@@ -55,6 +55,12 @@ export async function present(kind: ResourceKind, stored: ScimResource & { id: s
   // Fault active-as-string: a store of text columns answers the boolean as text (RFC 7643 §2.3.2).
   if (ctx.faults.has('active-as-string') && typeof out.active === 'boolean') out.active = String(out.active);
   out.meta = { ...stored.meta, location: locationOf(ctx.baseUrl, kind, stored.id) };
+  // Faults resource-type-lowercase and timestamps-as-epoch: meta as some servers write it (RFC 7643 §3.1, §6).
+  if (ctx.faults.has('resource-type-lowercase')) out.meta.resourceType = kind.toLowerCase();
+  if (ctx.faults.has('timestamps-as-epoch')) {
+    const meta = out.meta as Record<string, unknown>;
+    for (const k of ['created', 'lastModified']) if (typeof meta[k] === 'string') meta[k] = Date.parse(meta[k] as string);
+  }
   if (ctx.omit?.has(kind === 'User' ? 'groups' : 'members')) {
     // Not asked for (RFC 7644 §3.4.2.5): the projection would drop them, so they are not computed.
     delete out.members;

@@ -273,6 +273,8 @@ export class ResourceService {
       const stored = await this.finish(kind, normalized, id, { created, version: this.nextVersion() }, undefined);
       // Fault: the client's meta is stored over the server's (RFC 7643 §3.1: it "SHALL be ignored when provided by clients").
       if (this.has('meta-from-body')) stored.meta = { ...stored.meta, ...clientMeta(body) };
+      // Fault: the server puts its own id in externalId (RFC 7643 §3.1: only the client issues it).
+      if (this.has('external-id-assigned')) stored.externalId = id;
       await this.assertUnique(kind, stored);
       await this.store.create(kind, stored);
       if (kind === 'User') await this.ctx.afterUserCreate?.(id);

@@ -347,6 +347,19 @@ const probes: Record<FaultName, (c: Client) => Promise<boolean>> = {
     const got = (await c.get(`/Users/${r.json.id}`)).json;
     return got[ENTERPRISE]?.department === 'D' && !got.schemas.includes(ENTERPRISE);
   },
+  'resource-type-lowercase': async (c) => {
+    const u = await c.createUser('rt');
+    return (await c.get(`/Users/${u.id}`)).json.meta.resourceType === 'user';
+  },
+  'timestamps-as-epoch': async (c) => {
+    const u = await c.createUser('te');
+    const meta = (await c.get(`/Users/${u.id}`)).json.meta;
+    return typeof meta.created === 'number' && typeof meta.lastModified === 'number';
+  },
+  'external-id-assigned': async (c) => {
+    const r = await c.post('/Users', { schemas: [USER_SCHEMA], userName: 'ex', externalId: 'client-issued' });
+    return (await c.get(`/Users/${r.json.id}`)).json.externalId === r.json.id;
+  },
   'invalid-filter-ignored': async (c) => {
     await c.createUser('a');
     await c.createUser('b');
