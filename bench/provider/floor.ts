@@ -9,13 +9,12 @@
  * Needs wrk; BENCH_DIST=<dir> for a compiled build (as run.ts), BENCH_PIN=<server cpu>,<wrk cpu>, BENCH_ROUNDS
  * (default 6), BENCH_SECONDS (default 2). Not part of `npm test`; docs/provider.md "Third round" reads it.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { createBenchUsers, loadBuild, pinFromEnv } from './setup.ts';
 import { WRK_INSTALL, runWrk, wrkAvailable } from './wrk.ts';
 
 if (!wrkAvailable()) {
@@ -25,22 +24,13 @@ if (!wrkAvailable()) {
 const EQ = process.argv[2] === 'eq';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
-const PIN = process.env.BENCH_PIN ? /^(\d+),(\d+)$/.exec(process.env.BENCH_PIN) : undefined;
-if (PIN) spawnSync('taskset', ['-a', '-p', '-c', PIN[1]!, String(process.pid)], { stdio: 'ignore' });
+const PIN = pinFromEnv();
 const here = new URL('.', import.meta.url).pathname;
-const dist = process.env.BENCH_DIST ? pathToFileURL(`${resolve(process.env.BENCH_DIST)}/`) : undefined;
-const { createProvider } = (await import(dist ? new URL('provider/index.js', dist).href : '../../src/provider/index.ts')) as typeof import('../../src/provider/index.ts');
-const { createScimServer } = (await import(dist ? new URL('provider/http-server.js', dist).href : '../../src/provider/http-server.ts')) as typeof import('../../src/provider/http-server.ts');
+const { createProvider, createScimServer } = await loadBuild(process.env.BENCH_DIST);
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const AUTH = { authorization: 'Bearer bench' };
 const provider = createProvider({ auth: { tokens: [{ token: 'bench' }] } });
-const ids: string[] = [];
-for (let i = 0; i < 10_000; i++) {
-  const body = JSON.stringify({ schemas: [USER], userName: `bench-${i}`, displayName: `User ${i}`, emails: [{ value: `bench-${i}@example.com`, type: 'work', primary: true }] });
-  const res = await provider.fetch(new Request('http://127.0.0.1/scim/v2/Users', { method: 'POST', headers: { ...AUTH, 'content-type': 'application/scim+json' }, body }));
-  ids.push(((await res.json()) as { id: string }).id);
-}
+const ids = await createBenchUsers(provider, 10_000);
 const paths = ids.map((id, i) => (EQ ? `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "bench-${i}"`)}` : `/scim/v2/Users/${id}`));
 const tmp = mkdtempSync(join(os.tmpdir(), 'scimcheck-floor-'));
 const pathsFile = join(tmp, 'paths.txt');
@@ -86,7 +76,7 @@ const cpu = new Map<string, number[]>();
 for (let round = 0; round < ROUNDS + 1; round++) {
   for (const [name, port] of ports) {
     const c0 = process.cpuUsage();
-    const r = await runWrk({ url: `http://127.0.0.1:${port}/`, connections: 32, seconds: SECONDS, headers: AUTH, script: join(here, 'paths.lua'), scriptArgs: [pathsFile], ...(PIN ? { cpus: PIN[2]! } : {}) });
+    const r = await runWrk({ url: `http://127.0.0.1:${port}/`, connections: 32, seconds: SECONDS, headers: AUTH, script: join(here, 'paths.lua'), scriptArgs: [pathsFile], ...(PIN ? { cpus: PIN.wrkCpu } : {}) });
     const c = process.cpuUsage(c0);
     if (r.errors > 0) throw new Error(`${name}: ${r.errors} errors`);
     // Round 0 is the warm-up (JIT), not counted.
@@ -99,7 +89,7 @@ rmSync(tmp, { recursive: true, force: true });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const bare = cpu.get('bare')!;
-console.log(`${EQ ? 'userName eq' : 'GET /Users/{id}'}, random of 10k, ${dist ? `compiled ${process.env.BENCH_DIST}` : 'tsx'}, ${PIN ? `pinned ${PIN[1]}/${PIN[2]}` : 'not pinned'}, ${ROUNDS} paired rounds of ${SECONDS}s, load ${os.loadavg()[0]!.toFixed(1)}\n`);
+console.log(`${EQ ? 'userName eq' : 'GET /Users/{id}'}, random of 10k, ${process.env.BENCH_DIST ? `compiled ${process.env.BENCH_DIST}` : 'tsx'}, ${PIN ? `pinned ${PIN.serverCpu}/${PIN.wrkCpu}` : 'not pinned'}, ${ROUNDS} paired rounds of ${SECONDS}s, load ${os.loadavg()[0]!.toFixed(1)}\n`);
 console.log('| server | CPU µs per request (median) | bare / this, per round (median, lowest–highest) |\n| --- | ---: | ---: |');
 for (const [name, xs] of cpu) {
   const ratios = xs.map((x, i) => bare[i]! / x).sort((a, b) => a - b);

@@ -6,13 +6,12 @@
  * for figures that describe the package rather than tsx. BENCH_PIN=<server cpu>,<wrk cpu> pins as run.ts does.
  * PROFILE_SECONDS (default 6), PROFILE_TOP (default 30). Not part of `npm test`.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { createBenchUsers, loadBuild, pinFromEnv } from './setup.ts';
 import { runWrk, wrkAvailable, WRK_INSTALL } from './wrk.ts';
 
 if (!wrkAvailable()) {
@@ -22,21 +21,12 @@ if (!wrkAvailable()) {
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 6);
 const TOP = Number(process.env.PROFILE_TOP ?? 30);
 const EQ = process.env.PROFILE_CASE === 'eq';
-const PIN = process.env.BENCH_PIN ? /^(\d+),(\d+)$/.exec(process.env.BENCH_PIN) : undefined;
-if (PIN) spawnSync('taskset', ['-a', '-p', '-c', PIN[1]!, String(process.pid)], { stdio: 'ignore' });
+const PIN = pinFromEnv();
 const here = new URL('.', import.meta.url).pathname;
-const dist = process.env.BENCH_DIST ? pathToFileURL(`${resolve(process.env.BENCH_DIST)}/`) : undefined;
-const { createProvider } = (await import(dist ? new URL('provider/index.js', dist).href : '../../src/provider/index.ts')) as typeof import('../../src/provider/index.ts');
-const { createScimServer } = (await import(dist ? new URL('provider/http-server.js', dist).href : '../../src/provider/http-server.ts')) as typeof import('../../src/provider/http-server.ts');
+const { createProvider, createScimServer } = await loadBuild(process.env.BENCH_DIST);
 
-const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const provider = createProvider({ auth: { tokens: [{ token: 'bench' }] } });
-const ids: string[] = [];
-for (let i = 0; i < 10_000; i++) {
-  const body = JSON.stringify({ schemas: [USER], userName: `bench-${i}`, displayName: `User ${i}`, emails: [{ value: `bench-${i}@example.com`, type: 'work', primary: true }] });
-  const res = await provider.fetch(new Request('http://127.0.0.1/scim/v2/Users', { method: 'POST', headers: { authorization: 'Bearer bench', 'content-type': 'application/scim+json' }, body }));
-  ids.push(((await res.json()) as { id: string }).id);
-}
+const ids = await createBenchUsers(provider, 10_000);
 const tmp = mkdtempSync(join(os.tmpdir(), 'scimcheck-profile-'));
 const pathsFile = join(tmp, 'paths.txt');
 writeFileSync(pathsFile, ids.map((id, i) => (EQ ? `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "bench-${i}"`)}` : `/scim/v2/Users/${id}`)).join('\n'));
@@ -44,7 +34,7 @@ const server = createScimServer(provider, { defaultHost: '127.0.0.1' });
 await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const wrk = (seconds: number) =>
-  runWrk({ url: `${origin}/scim/v2/Users`, connections: 32, seconds, headers: { authorization: 'Bearer bench' }, script: join(here, 'paths.lua'), scriptArgs: [pathsFile], ...(PIN ? { cpus: PIN[2]! } : {}) });
+  runWrk({ url: `${origin}/scim/v2/Users`, connections: 32, seconds, headers: { authorization: 'Bearer bench' }, script: join(here, 'paths.lua'), scriptArgs: [pathsFile], ...(PIN ? { cpus: PIN.wrkCpu } : {}) });
 // Every user read once (the render cache holds each one's answer, as after an IdP's reads), then a JIT warm-up.
 for (const id of ids) await (await fetch(`${origin}/scim/v2/Users/${id}`, { headers: { authorization: 'Bearer bench' } })).arrayBuffer();
 await wrk(2);
@@ -75,7 +65,7 @@ const total = profile.samples?.length ?? 0;
 const idle = self.get('(idle) ') ?? 0;
 self.delete('(idle) ');
 const busy = total - idle;
-console.log(`${EQ ? 'userName eq' : 'GET /Users/{id}'}, random of 10k, ${dist ? `compiled ${process.env.BENCH_DIST}` : 'tsx'}, ${PIN ? `pinned ${PIN[1]}/${PIN[2]}` : 'not pinned'}: ${Math.round(result.rps)} req/s, ` +
+console.log(`${EQ ? 'userName eq' : 'GET /Users/{id}'}, random of 10k, ${process.env.BENCH_DIST ? `compiled ${process.env.BENCH_DIST}` : 'tsx'}, ${PIN ? `pinned ${PIN.serverCpu}/${PIN.wrkCpu}` : 'not pinned'}: ${Math.round(result.rps)} req/s, ` +
   `${((cpu.user + cpu.system) / result.requests).toFixed(1)} µs CPU per request (${(cpu.user / result.requests).toFixed(1)} user + ${(cpu.system / result.requests).toFixed(1)} system), load ${os.loadavg()[0]!.toFixed(1)}`);
 console.log(`${total} samples, ${busy} busy\n\n| self time | % of busy | % of all |\n| --- | ---: | ---: |`);
 for (const [key, n] of [...self].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {

@@ -13,18 +13,17 @@
  * BENCH_PIN=<server cpu>,<wrk cpu> (e.g. 0,1) pins this process (every server lives in it) and wrk to different
  * cores with taskset, so the generator never takes the server's core: the figure of record on a 2-core machine.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { Provider, ProviderOptions } from '../../src/provider/index.ts';
 import type { ScimApp } from '../../src/provider/http-server.ts';
 import { WRK_INSTALL, runWrk, wrkAvailable, type WrkResult } from './wrk.ts';
+import { loadBuild, pinFromEnv } from './setup.ts';
 
 const HELP = `npm run bench:provider — the reference provider vs a bare node:http server, driven by wrk
 
@@ -58,37 +57,18 @@ const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const here = new URL('.', import.meta.url).pathname;
 
 // BENCH_PIN: every thread of this process (the servers, node's helper threads) on one core, wrk on another.
-const PIN = process.env.BENCH_PIN ? /^(\d+),(\d+)$/.exec(process.env.BENCH_PIN) : undefined;
-if (process.env.BENCH_PIN && !PIN) {
-  console.error('BENCH_PIN must be <server cpu>,<wrk cpu>, e.g. 0,1');
-  process.exit(2);
-}
-if (PIN) {
-  // -a: all threads that exist now; threads started later inherit the main thread's affinity.
-  const pinned = spawnSync('taskset', ['-a', '-p', '-c', PIN[1]!, String(process.pid)], { stdio: 'ignore' });
-  if (pinned.status !== 0) {
-    console.error('BENCH_PIN needs taskset (util-linux) and CPUs that exist');
-    process.exit(2);
-  }
-}
-const WRK_CPUS = PIN?.[2];
+const PIN = pinFromEnv();
+const WRK_CPUS = PIN?.wrkCpu;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 // The code measured: src/ through tsx (how `serve` runs in a clone), or a compiled build (how the package runs).
-const dist = process.env.BENCH_DIST ? pathToFileURL(`${resolve(process.env.BENCH_DIST)}/`) : undefined;
-const { createProvider } = (await import(dist ? new URL('provider/index.js', dist).href : '../../src/provider/index.ts')) as typeof import('../../src/provider/index.ts');
-const { createScimServer } = (await import(dist ? new URL('provider/http-server.js', dist).href : '../../src/provider/http-server.ts')) as typeof import('../../src/provider/http-server.ts');
+const dist = process.env.BENCH_DIST;
+const { createProvider, createScimServer } = await loadBuild(dist);
 
 // BENCH_BEFORE: another build, interleaved with this one in every round.
-const beforeDist = process.env.BENCH_BEFORE ? pathToFileURL(`${resolve(process.env.BENCH_BEFORE)}/`) : undefined;
-const before = beforeDist
-  ? {
-      createProvider: ((await import(new URL('provider/index.js', beforeDist).href)) as typeof import('../../src/provider/index.ts')).createProvider,
-      createScimServer: ((await import(new URL('provider/http-server.js', beforeDist).href)) as typeof import('../../src/provider/http-server.ts')).createScimServer,
-    }
-  : undefined;
+const before = process.env.BENCH_BEFORE ? await loadBuild(process.env.BENCH_BEFORE) : undefined;
 
 const RENDER_CACHE_OFF = process.env.BENCH_RENDER_CACHE === 'off';
 const FETCH_MOUNT = process.env.BENCH_MOUNT === 'fetch';
@@ -294,7 +274,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   const calibration: string[][] = [];
   await httpComparisons(rows, calibration);
-  const setup = [dist ? `compiled build ${process.env.BENCH_DIST}` : 'src/ via tsx', FETCH_MOUNT ? 'fetch mount' : 'direct mount', RENDER_CACHE_OFF ? 'render cache off' : 'render cache on', PIN ? `servers pinned to CPU ${PIN[1]}, wrk to CPU ${PIN[2]}` : 'not pinned'];
+  const setup = [dist ? `compiled build ${process.env.BENCH_DIST}` : 'src/ via tsx', FETCH_MOUNT ? 'fetch mount' : 'direct mount', RENDER_CACHE_OFF ? 'render cache off' : 'render cache on', PIN ? `servers pinned to CPU ${PIN.serverCpu}, wrk to CPU ${PIN.wrkCpu}` : 'not pinned'];
   console.log(`provider benchmark (${setup.join(', ')}): wrk, 1 thread, ${CONNECTIONS} keep-alive connections, ${SECONDS}s x ${ROUNDS} rounds per case (median), node ${process.version}, ${os.cpus().length} CPUs, load average ${load0} -> ${os.loadavg()[0]!.toFixed(1)}\n`);
   console.log('| request | provider req/s | provider p50 | provider CPU (per request) | bare node:http req/s (what wrk reaches) | bare CPU (per request) | provider / bare (median of rounds, lowest–highest) | errors |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
