@@ -15,8 +15,7 @@
  * test/provider/fast-lane.test.ts holds the two paths byte-equal over generated requests.
  */
 import { SchemaRegistry } from '../scim/schema-registry.ts';
-import { compileEqualityWithLateOperand } from '../scim/filter/evaluate.ts';
-import { parseFilter, validateFilter } from '../scim/filter/index.ts';
+import { compileEqualityWithLateOperand, parseFilter, validateFilter } from '../scim/filter/index.ts';
 import { normalizePaging, pageOf } from '../scim/paging.ts';
 import type { ScimResource } from '../scim/types.ts';
 import type { Authenticator } from './auth.ts';

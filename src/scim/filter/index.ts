@@ -6,6 +6,7 @@ export {
   validateFilter,
   validateValueFilter,
   compileFilter,
+  compileEqualityWithLateOperand,
   compileValueFilter,
   matchesFilter,
   matchesValueFilter,
